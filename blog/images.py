@@ -1,0 +1,58 @@
+"""Checks and names for uploaded images (featured images and images inserted in the editor)."""
+
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from PIL import Image
+
+# Pillow format name -> file extension we store it under.
+RASTER_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
+
+
+def validate_raster_image(file):
+    """Refuse anything that is not a JPEG, PNG, WebP or GIF that decodes completely within our limits.
+
+    The file's name and declared content type are ignored: only decoding the bytes proves it is an image.
+    """
+    if file.size > settings.IMAGE_UPLOAD_MAX_BYTES:
+        limit_mb = settings.IMAGE_UPLOAD_MAX_BYTES // (1024 * 1024)
+        raise ValidationError(f"The image is too large: the limit is {limit_mb} MB.", code="too_large")
+    position = file.tell() if hasattr(file, "tell") else 0
+    try:
+        file.seek(0)
+        with Image.open(file) as image:
+            image_format = image.format
+            width, height = image.size
+            if width * height > settings.IMAGE_MAX_PIXELS:
+                raise ValidationError(
+                    f"The image is {width}×{height} pixels, more than we accept.",
+                    code="too_many_pixels",
+                )
+            image.verify()
+        # verify() does not decode pixel data; loading it catches truncated and corrupt files.
+        file.seek(0)
+        with Image.open(file) as image:
+            image.load()
+    except ValidationError:
+        raise
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
+        raise ValidationError(
+            "This file is not a valid image, or it is damaged. Upload a JPEG, PNG, WebP or GIF picture.",
+            code="invalid_image",
+        ) from error
+    finally:
+        file.seek(position)
+    if image_format not in RASTER_FORMATS:
+        raise ValidationError(
+            f"{image_format} images are not accepted. Upload a JPEG, PNG, WebP or GIF picture.",
+            code="unsupported_format",
+        )
+    return image_format
+
+
+def generated_image_name(folder, image_format):
+    """Return a fresh storage path such as `editor/2026/11/<random>.png`; the client's file name is never used."""
+    month = timezone.now().strftime("%Y/%m")
+    return f"{folder}/{month}/{uuid.uuid4().hex}.{RASTER_FORMATS[image_format]}"

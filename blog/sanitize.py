@@ -1,0 +1,67 @@
+"""Allowlist sanitizing of the rich text editors store, with nh3.
+
+The allowlist is what the CKEditor 5 toolbar configured in settings can produce (headings, emphasis, links,
+lists, quotes, tables, images with captions and the image styles); everything else is dropped, so pasted
+markup, scripts, event handlers and `javascript:`/`data:` URLs never reach a reader.
+"""
+
+import nh3
+
+ALLOWED_TAGS = {
+    "p",
+    "br",
+    "h2",
+    "h3",
+    "h4",
+    "strong",
+    "b",
+    "em",
+    "i",
+    "a",
+    "ul",
+    "ol",
+    "li",
+    "blockquote",
+    "figure",
+    "figcaption",
+    "img",
+    "table",
+    "caption",
+    "thead",
+    "tbody",
+    "tfoot",
+    "tr",
+    "th",
+    "td",
+}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "width", "height"},
+    "th": {"colspan", "rowspan", "scope"},
+    "td": {"colspan", "rowspan"},
+    "ol": {"start", "reversed"},
+}
+ALLOWED_CLASSES = {
+    "figure": {
+        "image",
+        "table",
+        "image-style-side",
+        "image-style-align-left",
+        "image-style-align-right",
+        "image-style-align-center",
+    },
+}
+URL_SCHEMES = {"http", "https", "mailto", "tel"}
+
+
+def sanitize_html(html):
+    """Return `html` reduced to the markup the article editor can produce."""
+    return nh3.clean(
+        html or "",
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        allowed_classes=ALLOWED_CLASSES,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener",
+        strip_comments=True,
+    )

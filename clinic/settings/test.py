@@ -1,0 +1,22 @@
+"""Settings for the test suite (pytest uses these through pyproject.toml)."""
+
+import tempfile
+from pathlib import Path
+
+from .base import *  # noqa: F403
+
+# A fixed key is fine here: nothing signed in tests outlives the run.
+SECRET_KEY = "test-only-not-a-secret"  # noqa: S105
+DEBUG = False
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="clinic-test-media-"))
+SERVE_MEDIA = True
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Serve static files from the app folders without collectstatic, as in development.
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True

@@ -1,0 +1,20 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path, re_path
+from django.views.static import serve
+
+admin.site.site_header = f"{settings.SITE_NAME} — editing"
+admin.site.site_title = settings.SITE_NAME
+admin.site.index_title = "Content"
+
+# django_ckeditor_5's own URLs are deliberately not included: its upload view checks only `is_staff` and
+# keeps the client's file name. The editor posts to blog:editor-image-upload instead (see settings).
+urlpatterns = [
+    path("admin/", admin.site.urls),
+]
+
+if settings.SERVE_MEDIA:
+    media_prefix = settings.MEDIA_URL.lstrip("/")
+    urlpatterns.append(re_path(rf"^{media_prefix}(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}))
+
+urlpatterns.append(path("", include("blog.urls")))

@@ -1,0 +1,79 @@
+import pytest
+from django.contrib.auth import authenticate, get_user_model
+from django.core.management import call_command
+
+from blog.models import Article, Category, Tag
+
+pytestmark = pytest.mark.django_db
+
+
+def snapshot():
+    return {
+        "articles": list(Article.objects.order_by("slug").values()),
+        "categories": list(Category.objects.values()),
+        "tags": list(Tag.objects.order_by("slug").values()),
+        "article_tags": list(Article.tags.through.objects.order_by("pk").values()),
+        "users": list(get_user_model().objects.order_by("pk").values("username", "password")),
+    }
+
+
+def test_seed_demo_twice_gives_the_same_rows():
+    call_command("seed_demo")
+    first = snapshot()
+
+    call_command("seed_demo")
+
+    assert snapshot() == first
+    assert len(first["articles"]) == 4
+
+
+def test_seed_demo_publishes_the_clinics_articles_led_by_prolotherapy(client):
+    call_command("seed_demo")
+
+    latest = Article.objects.published().first()
+    assert latest.title == "What Is Prolotherapy?"
+    assert latest.category.name == "Regenerative Medicine"
+    assert latest.featured_image and latest.featured_image_alt
+    assert "Who is a candidate?" in latest.body
+    assert set(Article.objects.published().values_list("title", flat=True)) == {
+        "What Is Prolotherapy?",
+        "5 Tips to Transition Your Skincare Routine from Winter to Spring",
+        "The Benefits of Intravenous Laser Therapy",
+        "What Patients Are Saying About Platelet-Rich Plasma Treatments",
+    }
+    assert client.get(latest.featured_image.url).status_code == 200
+
+
+def test_demo_author_cannot_log_in():
+    call_command("seed_demo")
+
+    assert not get_user_model().objects.get(username="demo-author").has_usable_password()
+
+
+def test_ensure_editor_prints_a_random_password_once(capsys):
+    call_command("ensure_editor")
+    first = capsys.readouterr().out
+    password = first.split("password ")[1].split()[0]
+
+    call_command("ensure_editor")
+    second = capsys.readouterr().out
+
+    user = authenticate(username="editor", password=password)
+    assert user is not None and user.is_staff and not user.is_superuser
+    assert user.has_perm("blog.add_article") and user.has_perm("blog.change_article")
+    assert len(password) >= 16
+    assert password not in second
+    assert "already" in second or "was printed when it was created" in second
+
+
+def test_ensure_editor_passwords_differ_between_installs():
+    from io import StringIO
+
+    outputs = []
+    for _ in range(2):
+        get_user_model().objects.filter(username="editor").delete()
+        out = StringIO()
+        call_command("ensure_editor", stdout=out)
+        outputs.append(out.getvalue().split("password ")[1].split()[0])
+
+    assert outputs[0] != outputs[1]

@@ -1,0 +1,113 @@
+import pytest
+
+from blog.sanitize import sanitize_html
+from tests.factories import ArticleFactory
+
+HOSTILE_SNIPPETS = [
+    "<script>alert(1)</script>",
+    "<SCRIPT SRC=//evil.example/x.js></SCRIPT>",
+    '<img src=x onerror="alert(1)">',
+    "<img src=x oNeRrOr=alert(1)>",
+    '<a href="javascript:alert(1)">click</a>',
+    '<a href="JaVaScRiPt:alert(1)">click</a>',
+    '<a href="&#106;avascript:alert(1)">click</a>',
+    '<a href="java\tscript:alert(1)">click</a>',
+    '<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">click</a>',
+    '<img src="data:image/svg+xml,<svg onload=alert(1)>">',
+    '<a href="vbscript:msgbox(1)">click</a>',
+    "<svg><script>alert(1)</script></svg>",
+    "<svg onload=alert(1)>",
+    '<math><mtext><table><mglyph><style><img src=x onerror="alert(1)"></style></mglyph></table></mtext></math>',
+    '<iframe src="https://evil.example"></iframe>',
+    '<object data="evil.swf"></object>',
+    '<embed src="evil.swf">',
+    "<style>body{background:url(javascript:alert(1))}</style>",
+    '<p style="background-image:url(javascript:alert(1))">styled</p>',
+    '<form action="https://evil.example"><input name="password"></form>',
+    '<body onload="alert(1)">',
+    '<div onmouseover="alert(1)">hover</div>',
+    '<meta http-equiv="refresh" content="0;url=https://evil.example">',
+    '<base href="https://evil.example/">',
+    '<link rel="stylesheet" href="https://evil.example/x.css">',
+    "<<script>alert(1);//<</script>",
+    '<img """><script>alert(1)</script>">',
+    '<details open ontoggle="alert(1)">',
+    '<video><source onerror="alert(1)"></video>',
+    '<p title="x" onfocus="alert(1)" autofocus tabindex=1>focus</p>',
+    '<a href="https://ok.example" target="_blank" onclick="alert(1)">ok</a>',
+    "<!--<script>alert(1)</script>-->",
+    '<figure class="image evil-class" onclick="alert(1)"><img src="/media/a.png" alt="a"></figure>',
+    "<noscript><p title=\"</noscript><img src=x onerror=alert(1)>\"></noscript>",
+]
+
+DANGEROUS_MARKERS = [
+    "<script",
+    "onerror",
+    "onload",
+    "onclick",
+    "onmouseover",
+    "ontoggle",
+    "onfocus",
+    "javascript:",
+    "vbscript:",
+    "data:",
+    "<iframe",
+    "<object",
+    "<embed",
+    "<style",
+    "style=",
+    "<form",
+    "<input",
+    "<meta",
+    "<base",
+    "<link",
+    "<svg",
+    "<math",
+    "evil-class",
+]
+
+
+@pytest.mark.parametrize("snippet", HOSTILE_SNIPPETS)
+def test_hostile_markup_is_neutralised(snippet):
+    cleaned = sanitize_html(snippet).lower()
+
+    for marker in DANGEROUS_MARKERS:
+        assert marker not in cleaned, f"{marker!r} survived in {cleaned!r}"
+
+
+def test_corpus_has_at_least_twenty_snippets():
+    assert len(HOSTILE_SNIPPETS) >= 20
+
+
+EDITOR_OUTPUT = [
+    "<h2>Heading</h2>",
+    "<h3>Sub heading</h3>",
+    "<h4>Minor heading</h4>",
+    "<p><strong>bold</strong> and <i>italic</i> and <em>emphasis</em></p>",
+    '<p><a href="https://example.org/study" rel="noopener">a study</a></p>',
+    '<p><a href="/blog/other-article/" rel="noopener">another article</a></p>',
+    '<p><a href="mailto:info@example.org" rel="noopener">write to us</a></p>',
+    "<ul><li>one</li><li>two</li></ul>",
+    '<ol start="3"><li>three</li></ol>',
+    "<blockquote><p>quoted</p></blockquote>",
+    '<figure class="table"><table><thead><tr><th>A</th></tr></thead><tbody><tr><td>1</td></tr></tbody></table></figure>',
+    '<figure class="image image-style-side"><img src="/media/editor/2026/11/a.png" alt="An x-ray" width="800" '
+    'height="600"><figcaption>Caption</figcaption></figure>',
+]
+
+
+@pytest.mark.parametrize("markup", EDITOR_OUTPUT)
+def test_what_the_editor_produces_survives_unchanged(markup):
+    assert sanitize_html(markup) == markup
+
+
+@pytest.mark.django_db
+def test_hostile_body_never_reaches_a_reader(client):
+    article = ArticleFactory(body="<p><strong>Safe</strong> words</p>" + "".join(HOSTILE_SNIPPETS))
+
+    html = client.get(article.get_absolute_url()).content.decode()
+    body = html[html.index('<div class="article__body prose">') : html.index("</article>")].lower()
+
+    assert "<strong>safe</strong> words" in body
+    for marker in ("<script", "onerror", "javascript:", "<iframe", "<svg"):
+        assert marker not in body

@@ -1,0 +1,156 @@
+import io
+import json
+from pathlib import Path
+
+import pytest
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import Image
+
+from tests.factories import UserFactory, image_bytes, uploaded_image
+
+pytestmark = pytest.mark.django_db
+
+UPLOAD_URL = reverse("blog:editor-image-upload")
+
+
+def stored_files():
+    root = default_storage.path("")
+    return sorted(str(path.relative_to(root)) for path in Path(root).rglob("*") if path.is_file())
+
+
+def upload(client, file):
+    response = client.post(UPLOAD_URL, {"upload": file})
+    return response, json.loads(response.content)
+
+
+@pytest.mark.parametrize("image_format", ["PNG", "JPEG", "WEBP", "GIF"])
+def test_real_image_is_stored_and_its_url_returned(editor_client, image_format):
+    response, data = upload(editor_client, uploaded_image(f"scan.{image_format.lower()}", image_format))
+
+    assert response.status_code == 200
+    stored = data["url"].removeprefix("/media/")
+    assert default_storage.exists(stored)
+    with default_storage.open(stored) as stored_file, Image.open(stored_file) as image:
+        assert image.format == image_format
+
+
+def test_stored_name_is_generated_not_the_clients(editor_client):
+    _, data = upload(editor_client, uploaded_image("../../etc/passwd patient-name.png"))
+
+    assert data["url"].startswith("/media/editor/")
+    assert "patient" not in data["url"]
+    assert "passwd" not in data["url"]
+    assert data["url"].endswith(".png")
+
+
+def test_uploaded_image_is_served_from_media(editor_client, client):
+    _, data = upload(editor_client, uploaded_image())
+
+    response = client.get(data["url"])
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/png"
+
+
+def test_text_file_renamed_jpg_is_refused_with_a_reason(editor_client):
+    fake = SimpleUploadedFile("photo.jpg", b"this is not an image at all", content_type="image/jpeg")
+    before = stored_files()
+
+    response, data = upload(editor_client, fake)
+
+    assert response.status_code == 400
+    assert "not a valid image" in data["error"]["message"]
+    assert stored_files() == before
+
+
+def test_truncated_image_is_refused(editor_client):
+    whole = image_bytes("JPEG", size=(400, 300))
+    truncated = SimpleUploadedFile("photo.jpg", whole[: len(whole) // 2], content_type="image/jpeg")
+
+    response, data = upload(editor_client, truncated)
+
+    assert response.status_code == 400
+    assert "damaged" in data["error"]["message"]
+
+
+def test_svg_is_refused(editor_client):
+    svg = SimpleUploadedFile(
+        "logo.png", b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"></svg>', content_type="image/png"
+    )
+
+    response, _ = upload(editor_client, svg)
+
+    assert response.status_code == 400
+
+
+def test_unsupported_raster_format_is_refused(editor_client):
+    buffer = io.BytesIO()
+    Image.new("RGB", (10, 10)).save(buffer, format="BMP")
+
+    response, data = upload(editor_client, SimpleUploadedFile("a.bmp", buffer.getvalue()))
+
+    assert response.status_code == 400
+    assert "BMP images are not accepted" in data["error"]["message"]
+
+
+def test_oversized_file_is_refused(editor_client, settings):
+    settings.IMAGE_UPLOAD_MAX_BYTES = 100
+
+    response, data = upload(editor_client, uploaded_image(size=(200, 200)))
+
+    assert response.status_code == 400
+    assert "too large" in data["error"]["message"]
+
+
+def test_image_with_too_many_pixels_is_refused(editor_client, settings):
+    settings.IMAGE_MAX_PIXELS = 100 * 100
+
+    response, data = upload(editor_client, uploaded_image(size=(101, 100)))
+
+    assert response.status_code == 400
+    assert "101×100 pixels" in data["error"]["message"]
+
+
+def test_missing_file_is_refused(editor_client):
+    response = editor_client.post(UPLOAD_URL, {})
+
+    assert response.status_code == 400
+    assert "No file was received" in json.loads(response.content)["error"]["message"]
+
+
+def test_anonymous_upload_is_refused(client):
+    response, data = upload(client, uploaded_image())
+
+    assert response.status_code == 403
+    assert "Log in" in data["error"]["message"]
+
+
+def test_staff_without_article_permission_is_refused(client):
+    client.force_login(UserFactory(is_staff=True))
+
+    response, data = upload(client, uploaded_image())
+
+    assert response.status_code == 403
+    assert "permission" in data["error"]["message"]
+
+
+def test_non_staff_user_with_permission_is_refused(client, editor):
+    editor.is_staff = False
+    editor.save()
+    client.force_login(editor)
+
+    response, _ = upload(client, uploaded_image())
+
+    assert response.status_code == 403
+
+
+def test_get_is_not_allowed(editor_client):
+    assert editor_client.get(UPLOAD_URL).status_code == 405
+
+
+def test_libraries_own_upload_endpoint_is_not_exposed(editor_client):
+    response = editor_client.post("/ckeditor5/image_upload/", {"upload": uploaded_image()})
+
+    assert response.status_code == 404

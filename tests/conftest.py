@@ -1,0 +1,59 @@
+import os
+import shutil
+
+import pytest
+from django.conf import settings
+
+from tests.factories import ArticleFactory, UserFactory
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM refuses to run beside one
+# unless told that this single-threaded use is safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Drive Debian's Chromium; Playwright never downloads a browser here."""
+    if not os.access(CHROMIUM_PATH, os.X_OK):
+        pytest.fail(f"Browser tests need Chromium at {CHROMIUM_PATH}: `apt-get install chromium` or set CHROMIUM_PATH.")
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM_PATH,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _clean_media_root():
+    yield
+    shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
+
+
+@pytest.fixture
+def editor(db):
+    """A staff member in the Editor group, as `ensure_editor` creates."""
+    from blog.roles import editor_group
+
+    user = UserFactory(username="editor", is_staff=True)
+    user.groups.add(editor_group())
+    return user
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def article(db):
+    return ArticleFactory(title="What Is Prolotherapy?", slug="what-is-prolotherapy")
