@@ -1,6 +1,9 @@
 from django.conf import settings
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path, re_path
+from django.utils.functional import lazy
+from django.views.generic import RedirectView
 from django.views.static import serve
 
 admin.site.site_header = f"{settings.SITE_NAME} — editing"
@@ -11,6 +14,8 @@ admin.site.index_title = "Content"
 # keeps the client's file name. The editor posts to blog:editor-image-upload instead (see settings).
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # Browsers ask for /favicon.ico on pages that name no icon (the admin, feeds, images).
+    path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("img/favicon.svg"), permanent=True)),
 ]
 
 if settings.SERVE_MEDIA:

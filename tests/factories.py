@@ -58,7 +58,9 @@ class ArticleFactory(factory.django.DjangoModelFactory):
 
     class Params:
         draft = factory.Trait(status=Article.Status.DRAFT, published_at=None)
-        scheduled = factory.Trait(published_at=factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=3)))
+        scheduled = factory.Trait(
+            published_at=factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=3))
+        )
 
     title = factory.Sequence(lambda n: f"Article number {n}")
     slug = factory.Sequence(lambda n: f"article-number-{n}")

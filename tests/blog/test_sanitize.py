@@ -37,7 +37,7 @@ HOSTILE_SNIPPETS = [
     '<a href="https://ok.example" target="_blank" onclick="alert(1)">ok</a>',
     "<!--<script>alert(1)</script>-->",
     '<figure class="image evil-class" onclick="alert(1)"><img src="/media/a.png" alt="a"></figure>',
-    "<noscript><p title=\"</noscript><img src=x onerror=alert(1)>\"></noscript>",
+    '<noscript><p title="</noscript><img src=x onerror=alert(1)>"></noscript>',
 ]
 
 DANGEROUS_MARKERS = [
@@ -90,7 +90,8 @@ EDITOR_OUTPUT = [
     "<ul><li>one</li><li>two</li></ul>",
     '<ol start="3"><li>three</li></ol>',
     "<blockquote><p>quoted</p></blockquote>",
-    '<figure class="table"><table><thead><tr><th>A</th></tr></thead><tbody><tr><td>1</td></tr></tbody></table></figure>',
+    '<figure class="table"><table><thead><tr><th>A</th></tr></thead>'
+    "<tbody><tr><td>1</td></tr></tbody></table></figure>",
     '<figure class="image image-style-side"><img src="/media/editor/2026/11/a.png" alt="An x-ray" width="800" '
     'height="600"><figcaption>Caption</figcaption></figure>',
 ]

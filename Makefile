@@ -1,0 +1,64 @@
+# The two commands of the README: `make run` and `make test`. Everything else supports them.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+CHROMIUM_PATH ?= /usr/bin/chromium
+ADDRESS ?= 127.0.0.1:8000
+export CHROMIUM_PATH
+
+.PHONY: run test lint format check chromium clean
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10) and "Python 3.10 or newer is needed")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.runtime
+
+## run: install, migrate, load the demo content and serve the site on http://$(ADDRESS) (SQLite by default)
+run: $(VENV)/.runtime
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py seed_demo
+	@echo
+	@$(BIN)/python manage.py ensure_editor
+	@echo "The site:  http://$(ADDRESS)/"
+	@echo "The admin: http://$(ADDRESS)/admin/"
+	@echo
+	$(BIN)/python manage.py runserver $(ADDRESS)
+
+## test: install, lint, check migrations and run the whole suite, browser tests included
+test: $(VENV)/.dev chromium check
+	$(BIN)/pytest
+
+## check: lint and Django's own checks (part of `make test`)
+check: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	DJANGO_SETTINGS_MODULE=clinic.settings.test $(BIN)/python manage.py check --fail-level WARNING
+	DJANGO_SETTINGS_MODULE=clinic.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
+
+## format: let ruff fix what it can
+format: $(VENV)/.dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+## chromium: make sure Debian's Chromium is there for the browser tests (installs it when run as root)
+chromium:
+	@if [ ! -x "$(CHROMIUM_PATH)" ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "Installing Debian's chromium for the browser tests"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		else \
+			echo "The browser tests need Chromium at $(CHROMIUM_PATH): run 'sudo apt-get install chromium' or set CHROMIUM_PATH."; \
+			exit 1; \
+		fi; \
+	fi
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles

@@ -1,0 +1,78 @@
+"""An editor writes and publishes an article in the real admin with CKEditor 5; a reader sees it."""
+
+import re
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from blog.models import Article
+from tests.factories import image_bytes
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def logged_in_page(page, live_server, editor):
+    page.goto(live_server.url + reverse("admin:login"))
+    page.get_by_label("Username").fill(editor.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="Content")).to_be_visible()
+    return page
+
+
+def test_editor_publishes_an_article_with_bold_text_and_an_uploaded_image(
+    logged_in_page, live_server, browser, tmp_path
+):
+    page = logged_in_page
+    picture = tmp_path / "knee.png"
+    picture.write_bytes(image_bytes("PNG", size=(320, 200), colour=(200, 90, 60)))
+
+    page.goto(live_server.url + reverse("admin:blog_article_add"))
+    page.get_by_label("Title:").press_sequentially("Knee Pain After Running")
+    expect(page.locator("#id_slug")).to_have_value("knee-pain-after-running")
+
+    editable = page.locator(".ck-editor__editable[contenteditable=true]")
+    editable.click()
+    page.keyboard.type("Prolotherapy is ")
+    page.keyboard.press("Control+B")
+    page.keyboard.type("regenerative")
+    page.keyboard.press("Control+B")
+    page.keyboard.type(" medicine.")
+    page.keyboard.press("Enter")
+    page.locator(".ck-editor .ck-file-dialog-button input[type=file]").first.set_input_files(str(picture))
+    expect(editable.locator("img[src*='/media/editor/']")).to_have_count(1)
+
+    page.get_by_label("Status:").select_option("published")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text("was added successfully")
+
+    article = Article.objects.get(slug="knee-pain-after-running")
+    assert article.is_published
+
+    reader = browser.new_page()
+    reader.goto(live_server.url + article.get_absolute_url())
+    expect(reader.get_by_role("heading", level=1)).to_have_text("Knee Pain After Running")
+    expect(reader.locator(".article__body strong")).to_have_text("regenerative")
+    image = reader.locator(".article__body img")
+    expect(image).to_have_attribute("src", re.compile(r"^/media/editor/\d{4}/\d{2}/[0-9a-f]{32}\.png$"))
+    assert image.evaluate("img => img.complete && img.naturalWidth") == 320
+    reader.close()
+
+
+def test_a_refused_upload_tells_the_editor_why(logged_in_page, live_server, tmp_path):
+    page = logged_in_page
+    fake = tmp_path / "notes.png"
+    fake.write_text("these are my notes, not a picture")
+
+    page.goto(live_server.url + reverse("admin:blog_article_add"))
+    page.locator(".ck-editor__editable[contenteditable=true]").click()
+    with page.expect_event("dialog") as dialog_info:
+        page.locator(".ck-editor .ck-file-dialog-button input[type=file]").first.set_input_files(str(fake))
+    dialog = dialog_info.value
+    message = dialog.message
+    dialog.dismiss()
+
+    assert "not a valid image" in message
+    expect(page.locator(".ck-editor__editable img")).to_have_count(0)
