@@ -13,6 +13,17 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Run the browser tests last.
+
+    Playwright's sync API runs test code in a greenlet, and Django keeps one database connection per context,
+    so a database test that runs after a browser test opens a connection Django never closes; PostgreSQL then
+    refuses to drop the test database. The browser tests are also the slowest: fast failures come first.
+    """
+    items.sort(key=lambda item: "browser" in item.nodeid.split("/")[1:2])
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     """Drive Debian's Chromium; Playwright never downloads a browser here."""

@@ -20,3 +20,5 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Serve static files from the app folders without collectstatic, as in development.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# No connection outlives its request in tests, so none is left open when PostgreSQL drops the test database.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405

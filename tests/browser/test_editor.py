@@ -9,6 +9,8 @@ from playwright.sync_api import expect
 from blog.models import Article
 from tests.factories import image_bytes
 
+pytestmark = pytest.mark.django_db(transaction=True)
+
 PASSWORD = "correct horse battery staple"
 
 
