@@ -20,7 +20,7 @@ class TagAdmin(admin.ModelAdmin):
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
-    list_display = ["title", "status_label", "published_at", "category", "author"]
+    list_display = ["title", "status_label", "published_at", "category", "author_name"]
     list_display_links = ["title"]
     list_filter = ["status", "category", "tags", "author"]
     list_select_related = ["category", "author"]
@@ -45,6 +45,10 @@ class ArticleAdmin(admin.ModelAdmin):
         ):
             return "Scheduled"
         return article.get_status_display()
+
+    @admin.display(description="author", ordering="author__last_name")
+    def author_name(self, article):
+        return article.author.get_full_name() or article.author.get_username()
 
     def get_changeform_initial_data(self, request):
         return {"author": request.user.pk, **super().get_changeform_initial_data(request)}

@@ -76,7 +76,7 @@ class Article(models.Model):
     slug = models.SlugField(
         max_length=200,
         unique=True,
-        help_text="The article's address: /blog/<slug>/. Lowercase words separated by hyphens.",
+        help_text="The end of the article's address, /blog/this-part/: lowercase words separated by hyphens.",
     )
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="articles")
     excerpt = models.TextField(

@@ -128,6 +128,7 @@ CKEDITOR_5_FILE_UPLOAD_PERMISSION = "staff"
 CK_EDITOR_5_UPLOAD_FILE_VIEW_NAME = "blog:editor-image-upload"
 CKEDITOR_5_UPLOAD_FILE_TYPES = ["jpeg", "jpg", "png", "gif", "webp"]
 CKEDITOR_5_MAX_FILE_SIZE = IMAGE_UPLOAD_MAX_BYTES // (1024 * 1024)
+CKEDITOR_5_CUSTOM_CSS = "css/admin-editor.css"
 CKEDITOR_5_CONFIGS = {
     "article": {
         "toolbar": {
