@@ -100,7 +100,13 @@ def test_changelist_shows_columns_and_status_including_scheduled(editor_client):
 
     html = editor_client.get(reverse("admin:blog_article_changelist")).content.decode()
 
-    for column in ("column-title", "column-status_label", "column-published_at", "column-category", "column-author_name"):
+    for column in (
+        "column-title",
+        "column-status_label",
+        "column-published_at",
+        "column-category",
+        "column-author_name",
+    ):
         assert column in html
     assert "Scheduled" in html
     assert "Draft" in html
