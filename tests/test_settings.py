@@ -1,0 +1,100 @@
+import os
+import secrets
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings as django_settings
+from django.core.exceptions import ImproperlyConfigured
+
+from clinic.settings.base import env_bool, env_list
+
+GOOD_KEY = secrets.token_urlsafe(50)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"), [("1", True), ("TRUE", True), (" yes ", True), ("off", False), ("0", False)]
+)
+def test_env_bool_parses_explicit_values(monkeypatch, raw, expected):
+    monkeypatch.setenv("DJANGO_SOME_FLAG", raw)
+
+    assert env_bool("DJANGO_SOME_FLAG", not expected) is expected
+
+
+def test_env_bool_refuses_ambiguous_values(monkeypatch):
+    monkeypatch.setenv("DJANGO_SOME_FLAG", "maybe")
+
+    with pytest.raises(ImproperlyConfigured, match="DJANGO_SOME_FLAG must be true or false"):
+        env_bool("DJANGO_SOME_FLAG", False)
+
+
+def test_env_list_ignores_blanks(monkeypatch):
+    monkeypatch.setenv("DJANGO_HOSTS", " a.example, ,b.example ")
+
+    assert env_list("DJANGO_HOSTS") == ["a.example", "b.example"]
+
+
+def load_production_settings(**environment):
+    """Import clinic.settings.prod in a fresh interpreter with only the given variables set."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "DATABASE_URL"))}
+    env.update(environment)
+    return subprocess.run(
+        [sys.executable, "-c", "import clinic.settings.prod as s; print(s.DEBUG, s.ALLOWED_HOSTS)"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=django_settings.BASE_DIR,
+        check=False,
+    )
+
+
+def test_production_starts_with_a_secret_and_hosts():
+    result = load_production_settings(DJANGO_SECRET_KEY=GOOD_KEY, DJANGO_ALLOWED_HOSTS="blog.example.com")
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False ['blog.example.com']"
+
+
+@pytest.mark.parametrize(
+    ("environment", "message"),
+    [
+        ({"DJANGO_ALLOWED_HOSTS": "blog.example.com"}, "Set DJANGO_SECRET_KEY"),
+        ({"DJANGO_SECRET_KEY": "short", "DJANGO_ALLOWED_HOSTS": "blog.example.com"}, "Set DJANGO_SECRET_KEY"),
+        ({"DJANGO_SECRET_KEY": "k" * 60, "DJANGO_ALLOWED_HOSTS": "blog.example.com"}, "Set DJANGO_SECRET_KEY"),
+        ({"DJANGO_SECRET_KEY": "django-insecure-" + GOOD_KEY, "DJANGO_ALLOWED_HOSTS": "x"}, "Set DJANGO_SECRET_KEY"),
+        ({"DJANGO_SECRET_KEY": GOOD_KEY}, "Set DJANGO_ALLOWED_HOSTS"),
+        (
+            {"DJANGO_SECRET_KEY": GOOD_KEY, "DJANGO_ALLOWED_HOSTS": "x", "DJANGO_DEBUG": "true"},
+            "DJANGO_DEBUG must be off",
+        ),
+    ],
+)
+def test_production_refuses_unsafe_configuration(environment, message):
+    result = load_production_settings(**environment)
+
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_development_generates_its_own_secret_key():
+    from clinic.settings import dev
+
+    assert len(dev.SECRET_KEY) >= 50
+    assert (django_settings.BASE_DIR / ".dev-secret-key").read_text().strip() == dev.SECRET_KEY
+
+
+def test_production_passes_djangos_deployment_checks():
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "DATABASE_URL"))}
+    env.update(DJANGO_SETTINGS_MODULE="clinic.settings.prod", DJANGO_SECRET_KEY=GOOD_KEY, DJANGO_ALLOWED_HOSTS="x")
+
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=django_settings.BASE_DIR,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
