@@ -1,3 +1,4 @@
+import datetime
 import math
 
 from django.conf import settings
@@ -137,6 +138,14 @@ class Article(models.Model):
         if self.featured_image and not self.featured_image_alt.strip():
             raise ValidationError({"featured_image_alt": "Describe the featured image for readers who cannot see it."})
 
+    def comments_open(self, discussion):
+        """Whether readers may comment now, by the article's switch and the site's discussion settings."""
+        if not self.allow_comments:
+            return False
+        if discussion.close_after_days and self.published_at:
+            return timezone.now() - self.published_at <= datetime.timedelta(days=discussion.close_after_days)
+        return True
+
     @property
     def is_published(self):
         return (
@@ -160,3 +169,213 @@ class Article(models.Model):
     def reading_time_minutes(self):
         words = len(self.body_text.split())
         return max(1, math.ceil(words / WORDS_PER_MINUTE))
+
+
+class AuthorProfile(models.Model):
+    """How a staff member appears on the site: bylines and clinic replies to comments."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
+    display_name = models.CharField(max_length=120, help_text='As readers should see it, e.g. "Dr. Jane Doe".')
+    credentials = models.CharField(max_length=60, blank=True, help_text='Degrees after the name, e.g. "MD" or "DO".')
+    job_title = models.CharField("role at the clinic", max_length=120, blank=True)
+    bio = models.TextField(blank=True, help_text="A few sentences about the person.")
+
+    class Meta:
+        ordering = ["display_name"]
+
+    def __str__(self):
+        return self.name_with_credentials
+
+    @property
+    def name_with_credentials(self):
+        return f"{self.display_name}, {self.credentials}" if self.credentials else self.display_name
+
+
+class DiscussionSettings(models.Model):
+    """The site's comment rules, one row edited in the admin like WordPress's Settings → Discussion."""
+
+    require_moderation = models.BooleanField(
+        "comments must be approved", default=True, help_text="Hold every new comment until a moderator approves it."
+    )
+    auto_approve_known_commenters = models.BooleanField(
+        default=True,
+        help_text="Publish at once a comment whose author (same name and email) already has an approved comment.",
+    )
+    hold_link_count = models.PositiveSmallIntegerField(
+        "hold comments with this many links",
+        default=2,
+        help_text="A comment with this many links or more waits for moderation. 0 turns the rule off.",
+    )
+    moderation_words = models.TextField(
+        blank=True,
+        help_text="One word or phrase per line. A comment containing one (in any field) waits for moderation.",
+    )
+    disallowed_words = models.TextField(
+        blank=True,
+        help_text="One word or phrase per line. A comment containing one (in any field) goes straight to spam.",
+    )
+    close_after_days = models.PositiveIntegerField(
+        "close comments on articles older than (days)",
+        null=True,
+        blank=True,
+        help_text="Leave empty to keep comments open on every article.",
+    )
+    thread_depth = models.PositiveSmallIntegerField(
+        "reply levels",
+        default=5,
+        help_text="How deep replies nest; a reply at the last level attaches beside its parent. 1 turns replies off.",
+    )
+    comments_per_page = models.PositiveSmallIntegerField(
+        default=50, help_text="Top-level comments shown on one page of an article's discussion."
+    )
+    notify_moderators = models.BooleanField(
+        default=True, help_text="Email the comment moderators when a comment waits for moderation."
+    )
+    notify_authors = models.BooleanField(
+        default=True, help_text="Email an article's author when a comment on it is approved."
+    )
+    ip_retention_days = models.PositiveSmallIntegerField(
+        "keep IP addresses for (days)",
+        default=60,
+        help_text="IP addresses and browser details of commenters are erased after this many days.",
+    )
+
+    class Meta:
+        verbose_name = "discussion settings"
+        verbose_name_plural = "discussion settings"
+
+    def __str__(self):
+        return "Discussion settings"
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def load(cls):
+        return cls.objects.get_or_create(pk=1)[0]
+
+    @property
+    def moderation_word_list(self):
+        return _word_list(self.moderation_words)
+
+    @property
+    def disallowed_word_list(self):
+        return _word_list(self.disallowed_words)
+
+
+def _word_list(text):
+    return [line.strip().lower() for line in text.splitlines() if line.strip()]
+
+
+class CommentQuerySet(models.QuerySet):
+    def approved(self):
+        return self.filter(status=Comment.Status.APPROVED)
+
+    def pending(self):
+        return self.filter(status=Comment.Status.PENDING)
+
+    def by_email(self, email):
+        return self.filter(email__iexact=email.strip())
+
+    def for_display(self):
+        return self.select_related("user__profile").order_by("created_at", "pk")
+
+
+class Comment(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        APPROVED = "approved", "Approved"
+        SPAM = "spam", "Spam"
+        TRASH = "trash", "Trash"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="comments")
+    parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies")
+    thread = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        help_text="The top-level comment of this comment's thread (itself for a top-level comment).",
+    )
+    depth = models.PositiveSmallIntegerField(default=1, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="comments",
+        help_text="Set when a staff member wrote it: shown with the clinic team badge.",
+    )
+    name = models.CharField(max_length=245)
+    email = models.EmailField(max_length=100, blank=True, help_text="Never shown publicly.")
+    url = models.URLField("website", max_length=200, blank=True)
+    body = models.TextField("comment", max_length=65525)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
+    held_reason = models.CharField(
+        max_length=200, blank=True, help_text="Why the comment was held or sent to spam by the rules."
+    )
+    ip_address = models.GenericIPAddressField("IP address", null=True, blank=True)
+    user_agent = models.CharField(max_length=500, blank=True)
+    consent_at = models.DateTimeField(
+        "consent given", null=True, blank=True, help_text="When the commenter agreed to the storing of their data."
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["article", "status", "thread", "created_at"], name="comment_thread_idx")]
+        permissions = [("moderate_comment", "Can approve, spam, trash and restore comments")]
+
+    def __str__(self):
+        return f"{self.name} on {self.article}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        if self.thread_id is None:
+            self.thread_id = self.parent.thread_id if self.parent_id else self.pk
+            Comment.objects.filter(pk=self.pk).update(thread_id=self.thread_id)
+
+    def get_absolute_url(self):
+        page = self.discussion_page_number(DiscussionSettings.load().comments_per_page)
+        query = f"?cpage={page}" if page > 1 else ""
+        return f"{self.article.get_absolute_url()}{query}#comment-{self.pk}"
+
+    def discussion_page_number(self, per_page):
+        """The page of the article's discussion that shows this comment's thread."""
+        root = self.thread if self.thread_id and self.thread_id != self.pk else self
+        earlier_roots = (
+            Comment.objects.approved()
+            .filter(article_id=self.article_id, parent=None)
+            .filter(models.Q(created_at__lt=root.created_at) | models.Q(created_at=root.created_at, pk__lt=root.pk))
+        )
+        return earlier_roots.count() // per_page + 1
+
+    @property
+    def is_approved(self):
+        return self.status == self.Status.APPROVED
+
+    @property
+    def is_clinic_reply(self):
+        return self.user_id is not None and self.user.is_staff
+
+    @property
+    def display_name(self):
+        if self.is_clinic_reply and hasattr(self.user, "profile"):
+            return self.user.profile.name_with_credentials
+        return self.name
+
+    @property
+    def initials(self):
+        words = [word for word in self.name.replace(".", " ").split() if word[:1].isalpha()]
+        return "".join(word[0] for word in words[:2]).upper() or "?"
+
+    @property
+    def avatar_colour(self):
+        """One of eight colours, picked from the name so it stays the same between visits."""
+        return sum(self.name.encode()) % 8

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
-from blog.models import Article, Category, Tag
+from blog.models import Article, Category, Comment, Tag
 
 
 def image_bytes(image_format="PNG", size=(64, 48), colour=(11, 97, 99)):
@@ -75,3 +75,57 @@ class ArticleFactory(factory.django.DjangoModelFactory):
     def tags(self, create, extracted, **kwargs):
         if create and extracted:
             self.tags.set(extracted)
+
+
+class CommentFactory(factory.django.DjangoModelFactory):
+    """An approved comment by default."""
+
+    class Meta:
+        model = Comment
+
+    article = factory.SubFactory(ArticleFactory)
+    parent = None
+    name = factory.Sequence(lambda n: f"Reader {n}")
+    email = factory.Sequence(lambda n: f"reader{n}@example.com")
+    body = factory.Sequence(lambda n: f"Comment number {n}: thank you for this article.")
+    status = Comment.Status.APPROVED
+    ip_address = "203.0.113.7"
+    user_agent = "Mozilla/5.0 (test)"
+
+    @factory.lazy_attribute
+    def depth(self):
+        return self.parent.depth + 1 if self.parent else 1
+
+    @factory.lazy_attribute
+    def created_at(self):
+        return timezone.now()
+
+
+_addresses = iter(f"198.51.{n // 250}.{n % 250 + 1}" for n in range(60000))
+
+
+def comment_form_data(**overrides):
+    """What a person's browser sends from the "Leave a reply" form, shown a minute ago."""
+    import time
+
+    from django.core import signing
+
+    from blog.forms import FORM_TIMESTAMP_SALT
+
+    return {
+        "name": "Maria Lopez",
+        "email": "maria@example.com",
+        "url": "",
+        "body": "Thank you, this helped me understand my options.",
+        "consent": "on",
+        "started": signing.dumps(time.time() - 60, salt=FORM_TIMESTAMP_SALT),
+        "phone": "",
+        **overrides,
+    }
+
+
+def post_comment(client, article, remote_addr=None, **overrides):
+    """Post the comment form for `article` from a fresh IP address (so the rate limit stays out of the way)."""
+    return client.post(
+        article.get_absolute_url(), comment_form_data(**overrides), REMOTE_ADDR=remote_addr or next(_addresses)
+    )

@@ -4,7 +4,14 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import ArticleFactory, CategoryFactory, TagFactory, UserFactory, uploaded_image
+from tests.factories import (
+    ArticleFactory,
+    CategoryFactory,
+    CommentFactory,
+    TagFactory,
+    UserFactory,
+    uploaded_image,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -111,11 +118,17 @@ def test_article_page_shows_its_fields(client):
     assert "3 min read" in html
 
 
-def test_article_page_query_count(client, django_assert_max_num_queries):
+@pytest.mark.parametrize("comment_count", [0, 200])
+def test_article_page_query_count_does_not_grow_with_comments(client, django_assert_max_num_queries, comment_count):
     article = ArticleFactory(tags=TagFactory.create_batch(5))
+    roots = CommentFactory.create_batch(comment_count // 2, article=article)
+    for root in roots:
+        CommentFactory(article=article, parent=root)
 
-    with django_assert_max_num_queries(4):
-        client.get(article.get_absolute_url())
+    with django_assert_max_num_queries(8):
+        response = client.get(article.get_absolute_url())
+
+    assert response.context["discussion"].count == comment_count
 
 
 @pytest.mark.parametrize("state", [{"draft": True}, {"scheduled": True}])

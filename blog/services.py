@@ -1,0 +1,205 @@
+"""Writes with side effects: validate, save in a transaction, send email once the transaction commits."""
+
+import datetime
+from functools import partial
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from .moderation import Submission, moderate
+from .models import Comment, DiscussionSettings
+
+ERASED_NAME = "Anonymous"
+ERASED_BODY = "This comment was removed at its author's request."
+
+
+def comment_submit(
+    *,
+    article,
+    name,
+    email,
+    url="",
+    body,
+    parent=None,
+    user=None,
+    ip_address=None,
+    user_agent="",
+    honeypot="",
+    seconds_to_submit=None,
+    consent=False,
+):
+    """Judge a comment by the rules in moderation.py and store it; return (comment, verdict).
+
+    Raises moderation.CommentRefused, with nothing stored, when a rule refuses the comment.
+    """
+    discussion = DiscussionSettings.load()
+    staff = user if user is not None and user.is_authenticated and user.is_staff else None
+    if staff is not None:
+        name = name or staff.get_full_name() or staff.get_username()
+        email = email or staff.email
+    verdict = moderate(
+        Submission(
+            article=article,
+            discussion=discussion,
+            name=name,
+            email=email,
+            url=url,
+            body=body,
+            user=staff,
+            ip_address=ip_address,
+            user_agent=user_agent,
+            honeypot=honeypot,
+            seconds_to_submit=seconds_to_submit,
+        )
+    )
+    parent = _reply_level_parent(parent, discussion.thread_depth)
+    with transaction.atomic():
+        comment = Comment.objects.create(
+            article=article,
+            parent=parent,
+            depth=parent.depth + 1 if parent else 1,
+            user=staff,
+            name=name,
+            email=email,
+            url=url,
+            body=body,
+            status=verdict.status,
+            held_reason=verdict.reason,
+            ip_address=ip_address,
+            user_agent=user_agent[:500],
+            consent_at=timezone.now() if consent or staff else None,
+        )
+        if comment.status == Comment.Status.PENDING and discussion.notify_moderators:
+            transaction.on_commit(partial(_email_moderators, comment))
+        if comment.is_approved and discussion.notify_authors:
+            transaction.on_commit(partial(_email_article_author, comment))
+    return comment, verdict
+
+
+def _reply_level_parent(parent, thread_depth):
+    """Climb from `parent` until a reply under it stays within `thread_depth` levels."""
+    while parent is not None and parent.depth >= thread_depth:
+        parent = parent.parent
+    return parent
+
+
+def comment_set_status(*, comments, status):
+    """Move `comments` to `status` (approve, spam, trash, restore to pending); return how many changed."""
+    discussion = DiscussionSettings.load()
+    changed = 0
+    with transaction.atomic():
+        for comment in comments.select_related("article__author").exclude(status=status):
+            comment.status = status
+            comment.save(update_fields=["status", "updated_at"])
+            changed += 1
+            if status == Comment.Status.APPROVED and discussion.notify_authors:
+                transaction.on_commit(partial(_email_article_author, comment))
+    return changed
+
+
+def commenter_export(*, email):
+    """Everything stored about the commenter with this email address, for a data access request."""
+    comments = Comment.objects.by_email(email).select_related("article").order_by("created_at")
+    return {
+        "email": email,
+        "exported_at": timezone.now().isoformat(),
+        "comments": [
+            {
+                "article": comment.article.title,
+                "article_url": settings.SITE_URL + comment.article.get_absolute_url(),
+                "name": comment.name,
+                "email": comment.email,
+                "website": comment.url,
+                "comment": comment.body,
+                "status": comment.status,
+                "ip_address": comment.ip_address,
+                "user_agent": comment.user_agent,
+                "consent_given_at": comment.consent_at.isoformat() if comment.consent_at else None,
+                "created_at": comment.created_at.isoformat(),
+            }
+            for comment in comments
+        ],
+    }
+
+
+def commenter_erase(*, email):
+    """Erase the commenter's personal data from every comment they wrote; return how many comments.
+
+    The comments stay in place, anonymised and emptied, so that replies from others keep their thread.
+    """
+    return Comment.objects.by_email(email).update(
+        name=ERASED_NAME,
+        email="",
+        url="",
+        body=ERASED_BODY,
+        ip_address=None,
+        user_agent="",
+        consent_at=None,
+        updated_at=timezone.now(),
+    )
+
+
+def comment_tracking_data_purge(*, older_than_days):
+    """Erase IP addresses and user agents of comments older than the retention period; return how many."""
+    cutoff = timezone.now() - datetime.timedelta(days=older_than_days)
+    stale = Comment.objects.filter(created_at__lt=cutoff).filter(~Q(user_agent="") | Q(ip_address__isnull=False))
+    return stale.update(ip_address=None, user_agent="")
+
+
+def comment_moderators():
+    """Active users allowed to moderate comments who have an email address."""
+    permission = Permission.objects.get(content_type__app_label="blog", codename="moderate_comment")
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .exclude(email="")
+        .filter(Q(is_superuser=True) | Q(user_permissions=permission) | Q(groups__permissions=permission))
+        .distinct()
+    )
+
+
+def _admin_url(name, *args):
+    return settings.SITE_URL + reverse(name, args=args)
+
+
+def _email_moderators(comment):
+    recipients = list(comment_moderators().values_list("email", flat=True))
+    if not recipients:
+        return
+    context = {
+        "comment": comment,
+        "site_name": settings.SITE_NAME,
+        "change_url": _admin_url("admin:blog_comment_change", comment.pk),
+        "pending_url": _admin_url("admin:blog_comment_changelist") + "?status__exact=pending",
+        "article_url": settings.SITE_URL + comment.article.get_absolute_url(),
+    }
+    send_mail(
+        subject=f"[{settings.SITE_NAME}] Comment waiting for moderation on “{comment.article.title}”",
+        message=render_to_string("blog/email/comment_pending.txt", context),
+        from_email=None,
+        recipient_list=recipients,
+    )
+
+
+def _email_article_author(comment):
+    author = comment.article.author
+    if not author.email or comment.user_id == author.pk:
+        return
+    context = {
+        "comment": comment,
+        "site_name": settings.SITE_NAME,
+        "comment_url": settings.SITE_URL + comment.get_absolute_url(),
+    }
+    send_mail(
+        subject=f"[{settings.SITE_NAME}] New comment on “{comment.article.title}”",
+        message=render_to_string("blog/email/comment_approved.txt", context),
+        from_email=None,
+        recipient_list=[author.email],
+    )
