@@ -13,8 +13,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from .moderation import Submission, moderate
 from .models import Comment, DiscussionSettings
+from .moderation import Submission, moderate
 
 ERASED_NAME = "Anonymous"
 ERASED_BODY = "This comment was removed at its author's request."

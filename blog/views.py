@@ -12,8 +12,8 @@ from django.views.generic import DetailView, ListView
 
 from .forms import CommentForm, seconds_since
 from .images import generated_image_name, validate_raster_image
-from .moderation import CommentRefused
 from .models import Article, Category, Comment, DiscussionSettings, Tag
+from .moderation import CommentRefused
 from .services import comment_submit
 from .threads import discussion_page
 
