@@ -1,6 +1,7 @@
 import json
 
 from django.contrib import admin, messages
+from django.db import models
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -106,6 +107,7 @@ class CommentAdmin(admin.ModelAdmin):
         ("Author", {"fields": ["name", "email", "url", "user"]}),
         ("Moderation details", {"fields": ["held_reason", "ip_address", "user_agent", "consent_at", "created_at"]}),
     ]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     actions = ["approve", "mark_spam", "move_to_trash", "restore", "export_commenter_data", "erase_commenter_data"]
 
     def has_moderate_permission(self, request):
@@ -160,6 +162,13 @@ class CommentAdmin(admin.ModelAdmin):
             obj.status = Comment.Status.APPROVED
             obj.consent_at = timezone.now()
         super().save_model(request, obj, form, change)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if obj is None:
+            form.base_fields["name"].required = False
+            form.base_fields["name"].help_text = "Left empty, your name as a staff member is used."
+        return form
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
