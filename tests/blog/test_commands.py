@@ -2,7 +2,7 @@ import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
 
-from blog.models import Article, Category, Tag
+from blog.models import Article, Category, Comment, Tag
 
 pytestmark = pytest.mark.django_db
 
@@ -14,6 +14,7 @@ def snapshot():
         "tags": list(Tag.objects.order_by("slug").values()),
         "article_tags": list(Article.tags.through.objects.order_by("pk").values()),
         "users": list(get_user_model().objects.order_by("pk").values("username", "password")),
+        "comments": list(Comment.objects.order_by("pk").values()),
     }
 
 
@@ -25,6 +26,7 @@ def test_seed_demo_twice_gives_the_same_rows():
 
     assert snapshot() == first
     assert len(first["articles"]) == 4
+    assert len(first["comments"]) == 2
 
 
 def test_seed_demo_publishes_the_clinics_articles_led_by_prolotherapy(client):

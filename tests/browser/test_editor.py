@@ -14,13 +14,17 @@ pytestmark = pytest.mark.django_db(transaction=True)
 PASSWORD = "correct horse battery staple"
 
 
-@pytest.fixture
-def logged_in_page(page, live_server, editor):
+def log_in(page, live_server, user):
     page.goto(live_server.url + reverse("admin:login"))
-    page.get_by_label("Username").fill(editor.username)
+    page.get_by_label("Username").fill(user.username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("heading", name="Content")).to_be_visible()
+
+
+@pytest.fixture
+def logged_in_page(page, live_server, editor):
+    log_in(page, live_server, editor)
     return page
 
 

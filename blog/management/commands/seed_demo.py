@@ -9,7 +9,7 @@ from django.utils.text import slugify
 from PIL import Image, ImageDraw
 
 from blog.demo.articles import ARTICLES
-from blog.models import Article, Category, Tag
+from blog.models import Article, AuthorProfile, Category, Comment, Tag
 
 AUTHOR_USERNAME = "demo-author"
 
@@ -36,13 +36,23 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
-        author, _ = get_user_model().objects.get_or_create(
+        author, created = get_user_model().objects.get_or_create(
             username=AUTHOR_USERNAME,
-            defaults={"first_name": "Emily", "last_name": "Harper", "email": "emily.harper@example.com"},
+            defaults={
+                "first_name": "Emily",
+                "last_name": "Harper",
+                "email": "emily.harper@example.com",
+                "is_staff": True,
+            },
         )
-        if author.has_usable_password():
+        if created:
+            # A byline and the clinic's voice in comments, but not an account anyone can log in to.
             author.set_unusable_password()
             author.save(update_fields=["password"])
+        AuthorProfile.objects.get_or_create(
+            user=author,
+            defaults={"display_name": "Dr. Emily Harper", "credentials": "MD", "job_title": "Medical director"},
+        )
         category, _ = Category.objects.get_or_create(
             slug="regenerative-medicine",
             defaults={
@@ -72,5 +82,29 @@ class Command(BaseCommand):
                 Tag.objects.get_or_create(slug=slugify(name), defaults={"name": name})[0] for name in data["tags"]
             )
             created += 1
+            if data["slug"] == "what-is-prolotherapy":
+                self.add_demo_discussion(article, author)
         total = Article.objects.published().count()
         self.stdout.write(f"Demo content: {created} article(s) created, {total} published in all.")
+
+    def add_demo_discussion(self, article, author):
+        question = Comment.objects.create(
+            article=article,
+            name="Daniel Brooks",
+            email="daniel.brooks@example.com",
+            body="I sprained my ankle two years ago and it still aches when I run. Is it too late for prolotherapy?",
+            status=Comment.Status.APPROVED,
+            created_at=article.published_at + datetime.timedelta(days=2),
+        )
+        Comment.objects.create(
+            article=article,
+            parent=question,
+            depth=2,
+            user=author,
+            name="Emily Harper",
+            email=author.email,
+            body="Not at all: prolotherapy is meant for pain that has not resolved after 8-9 weeks, even years "
+            "later. A consultation will tell whether the ligament is the cause.",
+            status=Comment.Status.APPROVED,
+            created_at=article.published_at + datetime.timedelta(days=3),
+        )

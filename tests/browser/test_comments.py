@@ -1,0 +1,71 @@
+"""Commenting in a real browser: post, moderate in the admin, read, reply."""
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from blog.models import Comment, DiscussionSettings
+from tests.browser.test_editor import PASSWORD, log_in
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def fast_forms(settings):
+    # A person takes longer than this; the browser test types instantly.
+    settings.COMMENT_MIN_SECONDS_TO_SUBMIT = 0
+    settings.COMMENT_RATE_LIMIT_SECONDS = 0
+
+
+def fill_comment(page, body):
+    page.get_by_role("textbox", name="Comment").fill(body)
+    page.get_by_role("textbox", name="Name").fill("Maria Lopez")
+    page.get_by_role("textbox", name="Email").fill("maria@example.com")
+    page.get_by_label("I agree that the clinic stores").check()
+
+
+def test_comment_moderation_from_post_to_threaded_reply(browser, live_server, article, editor, fast_forms):
+    # Otherwise her reply would be published at once: she already has an approved comment by then.
+    DiscussionSettings.objects.update_or_create(pk=1, defaults={"auto_approve_known_commenters": False})
+    article_url = live_server.url + article.get_absolute_url()
+    commenter = browser.new_context().new_page()
+    reader = browser.new_context().new_page()
+    moderator = browser.new_context().new_page()
+
+    commenter.goto(article_url)
+    fill_comment(commenter, "Does prolotherapy help an old ankle sprain?")
+    commenter.get_by_label("Save my name, email, and website").check()
+    commenter.get_by_role("button", name="Post comment").click()
+    own = commenter.locator(".comment", has_text="old ankle sprain")
+    expect(own).to_contain_text("Your comment is awaiting moderation.")
+
+    reader.goto(article_url)
+    expect(reader.get_by_text("old ankle sprain")).to_have_count(0)
+
+    log_in(moderator, live_server, editor)
+    moderator.goto(live_server.url + reverse("admin:index"))
+    moderator.get_by_role("link", name="1 comment awaiting moderation").click()
+    moderator.locator("tr", has_text="old ankle sprain").locator("input[type=checkbox]").check()
+    moderator.get_by_label("Action:").select_option("approve")
+    moderator.get_by_role("button", name="Go").click()
+    expect(moderator.locator(".messagelist")).to_contain_text("1 comment(s) approved")
+
+    reader.reload()
+    expect(reader.get_by_text("old ankle sprain")).to_be_visible()
+    expect(reader.get_by_role("heading", name="One thought on “What Is Prolotherapy?”")).to_be_visible()
+
+    commenter.reload()
+    commenter.locator(".comment", has_text="old ankle sprain").get_by_role("link", name="Reply").click()
+    expect(commenter.get_by_role("heading", name="Reply to Maria Lopez")).to_be_visible()
+    expect(commenter.get_by_role("textbox", name="Name")).to_have_value("Maria Lopez")
+    commenter.get_by_role("textbox", name="Comment").fill("Update: it was an old injury from 2019.")
+    commenter.get_by_label("I agree that the clinic stores").check()
+    commenter.get_by_role("button", name="Post reply").click()
+    expect(commenter.locator(".comment .comment", has_text="old injury")).to_contain_text("awaiting moderation")
+
+    Comment.objects.filter(body__contains="old injury").update(status=Comment.Status.APPROVED)
+    reader.reload()
+    parent = reader.locator(".comment", has_text="old ankle sprain").first
+    expect(parent.locator(".comment-list--children .comment")).to_contain_text("old injury from 2019")
+    expect(reader.get_by_text("maria@example.com")).to_have_count(0)
+    assert PASSWORD not in reader.content()
