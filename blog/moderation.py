@@ -139,9 +139,10 @@ def looks_like_personal_details(text):
 
 def personal_details(submission):
     if looks_like_personal_details(submission.body):
-        return Verdict(
-            Comment.Status.PENDING, "May share personal health or contact details", notice=PERSONAL_DETAILS_NOTICE
-        )
+        notice = PERSONAL_DETAILS_NOTICE
+        if settings.CLINIC_BOOKING_URL:
+            notice += f" You can book one at {settings.CLINIC_BOOKING_URL}"
+        return Verdict(Comment.Status.PENDING, "May share personal health or contact details", notice=notice)
 
 
 def too_many_links(submission):

@@ -73,7 +73,8 @@ def comment_submit(
             status=verdict.status,
             held_reason=verdict.reason,
             ip_address=ip_address,
-            user_agent=user_agent[:500],
+            # PostgreSQL refuses NUL characters in text; a header may carry one.
+            user_agent=user_agent.replace("\x00", "")[:500],
             consent_at=timezone.now() if consent or staff else None,
         )
         if comment.status == Comment.Status.PENDING and discussion.notify_moderators:

@@ -18,13 +18,14 @@ def page_of(client, article, **params):
 
 
 def test_happy_path_pending_then_approved_then_public(client, article):
-    response = post_comment(client, article, remote_addr="192.0.2.10", HTTP_USER_AGENT="Firefox")
+    response = post_comment(client, article, remote_addr="192.0.2.10", user_agent="Firefox/140")
 
     comment = Comment.objects.get()
     assert response.status_code == 302
     assert response["Location"] == f"{article.get_absolute_url()}#comment-{comment.pk}"
     assert comment.status == Comment.Status.PENDING
     assert comment.ip_address == "192.0.2.10"
+    assert comment.user_agent == "Firefox/140"
     assert comment.consent_at is not None
     own_page = page_of(client, article)
     assert f'id="comment-{comment.pk}"' in own_page
@@ -390,3 +391,22 @@ def test_clinic_reply_from_the_site_is_approved_with_badge_and_credentials(clien
     assert "Dr. Jane Doe, MD" in reply_block
     assert '<span class="badge">Clinic team</span>' in reply_block
     assert "Medical director" in reply_block
+
+
+@pytest.mark.parametrize("value", ["99999999999999999999999", "-99999999999999999999", "1" * 400])
+def test_out_of_range_ids_are_handled_like_unknown_ones(client, article, value):
+    assert client.get(article.get_absolute_url(), {"replytocom": value}).status_code == 200
+
+    response = post_comment(client, article, parent=value)
+
+    assert response.status_code == 400
+    assert not Comment.objects.exists()
+
+
+def test_a_user_agent_with_odd_bytes_is_stored_safely(client, article):
+    response = post_comment(client, article, user_agent="Bot\x00/1.0 " + "x" * 1000)
+
+    assert response.status_code == 302
+    user_agent = Comment.objects.get().user_agent
+    assert user_agent.startswith("Bot/1.0")
+    assert len(user_agent) == 500

@@ -153,6 +153,14 @@ def test_ordinary_numbers_are_not_personal_details(article, discussion, body):
     assert verdict_of(article, discussion, body=body).status == Comment.Status.APPROVED
 
 
+def test_patient_safety_notice_links_to_booking_when_configured(article, discussion, settings):
+    settings.CLINIC_BOOKING_URL = "https://clinic.example/book"
+
+    verdict = verdict_of(article, discussion, body="I take 20 mg of it daily.")
+
+    assert verdict.notice.endswith("You can book one at https://clinic.example/book")
+
+
 def test_two_links_are_held_and_one_is_not(article, discussion):
     discussion.require_moderation = False
 
