@@ -24,13 +24,12 @@ def fill_comment(page, body):
     page.get_by_label("I agree that the clinic stores").check()
 
 
-def test_comment_moderation_from_post_to_threaded_reply(browser, live_server, article, editor, fast_forms):
+def test_comment_moderation_from_post_to_threaded_reply(new_context, live_server, article, editor, fast_forms):
     # Otherwise her reply would be published at once: she already has an approved comment by then.
     DiscussionSettings.objects.update_or_create(pk=1, defaults={"auto_approve_known_commenters": False})
     article_url = live_server.url + article.get_absolute_url()
-    commenter = browser.new_context().new_page()
-    reader = browser.new_context().new_page()
-    moderator = browser.new_context().new_page()
+    # Three people, three separate browsers (cookies and all); pytest-playwright closes them afterwards.
+    commenter, reader, moderator = (new_context().new_page() for _ in range(3))
 
     commenter.goto(article_url)
     fill_comment(commenter, "Does prolotherapy help an old ankle sprain?")
