@@ -36,12 +36,13 @@ class ArticleAdmin(admin.ModelAdmin):
     search_fields = ["title", "excerpt", "body"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["category", "tags"]
+    autocomplete_fields = ["category", "tags", "related_articles"]
     readonly_fields = ["created_at", "updated_at"]
     fieldsets = [
         ("Content", {"fields": ["title", "slug", "excerpt", "body"]}),
         ("Featured image", {"fields": ["featured_image", "featured_image_alt"]}),
-        ("Organisation", {"fields": ["category", "tags"]}),
+        ("Organisation", {"fields": ["category", "tags", "related_articles"]}),
+        ("SEO", {"fields": ["seo_title", "seo_description"], "classes": ["collapse"]}),
         ("Publishing", {"fields": ["status", "published_at", "author", "allow_comments", "created_at", "updated_at"]}),
     ]
 
@@ -68,6 +69,7 @@ class AuthorProfileAdmin(admin.ModelAdmin):
     list_display = ["display_name", "credentials", "job_title", "user"]
     search_fields = ["display_name", "user__username", "user__email"]
     autocomplete_fields = ["user"]
+    prepopulated_fields = {"slug": ["display_name"]}
 
 
 @admin.register(DiscussionSettings)

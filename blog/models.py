@@ -2,8 +2,9 @@ import datetime
 import math
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connections, models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -13,13 +14,28 @@ from django_ckeditor_5.fields import CKEditor5Field
 from .images import generated_image_name, validate_raster_image
 from .sanitize import sanitize_html
 
+SEARCH_CONFIG = "english"
 WORDS_PER_MINUTE = 200
 EXCERPT_WORDS = 40
+SHORT_EXCERPT_WORDS = 20
 
 
-class CategoryQuerySet(models.QuerySet):
+class ArchiveQuerySet(models.QuerySet):
+    """Categories or tags; `article_lookup` is how an article refers to one."""
+
+    article_lookup = None
+
     def with_published_articles(self):
-        return self.filter(models.Exists(Article.objects.published().filter(category=models.OuterRef("pk"))))
+        published = Article.objects.published().filter(**{self.article_lookup: models.OuterRef("pk")})
+        return self.filter(models.Exists(published))
+
+
+class CategoryQuerySet(ArchiveQuerySet):
+    article_lookup = "category"
+
+
+class TagQuerySet(ArchiveQuerySet):
+    article_lookup = "tags"
 
 
 class Category(models.Model):
@@ -44,6 +60,8 @@ class Tag(models.Model):
     name = models.CharField(max_length=60, unique=True)
     slug = models.SlugField(max_length=60, unique=True, help_text="Used in the tag's address.")
 
+    objects = TagQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
 
@@ -61,7 +79,45 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_listing(self):
         """Fetch what article cards show in one query."""
-        return self.select_related("category", "author")
+        return self.select_related("category", "author__profile")
+
+    def refresh_search_vectors(self):
+        """Recompute the stored full-text search vectors (PostgreSQL only; other databases search without them).
+
+        Title weighs most, then the excerpt, then the body; PostgreSQL's parser skips the body's HTML tags.
+        """
+        if connections[self.db].vendor != "postgresql":
+            return 0
+        return self.update(
+            search_vector=SearchVector("title", weight="A", config=SEARCH_CONFIG)
+            + SearchVector("excerpt", weight="B", config=SEARCH_CONFIG)
+            + SearchVector("body", weight="C", config=SEARCH_CONFIG)
+        )
+
+    def related_to(self, article, limit):
+        """Up to `limit` published articles to read next, in one query.
+
+        Pinned articles come first, then the most shared tags, then the same category, then the newest.
+        """
+        pinned = Article.related_articles.through.objects.filter(
+            from_article=article.pk, to_article=models.OuterRef("pk")
+        )
+        article_tags = Article.tags.through.objects.filter(article=article.pk).values("tag")
+        return (
+            self.published()
+            .exclude(pk=article.pk)
+            .annotate(
+                is_pinned=models.Exists(pinned),
+                shared_tags=models.Count("tags", filter=models.Q(tags__in=models.Subquery(article_tags)), distinct=True),
+                same_category=models.Case(
+                    models.When(category_id=article.category_id, then=1),
+                    default=0,
+                    output_field=models.IntegerField(),
+                ),
+            )
+            .order_by("-is_pinned", "-shared_tags", "-same_category", "-published_at", "-pk")
+            .select_related("category")[:limit]
+        )
 
 
 def featured_image_path(article, filename):
@@ -113,8 +169,30 @@ class Article(models.Model):
         help_text="Filled in with the current time when you publish; a future time schedules the article.",
     )
     allow_comments = models.BooleanField(default=True)
+    related_articles = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        verbose_name="pinned related articles",
+        help_text="Shown first under “Related Posts”; the rest are chosen by shared tags and category.",
+    )
+    seo_title = models.CharField(
+        "SEO title",
+        max_length=70,
+        blank=True,
+        help_text="The title search engines show (about 60 characters). Left empty, the article's title is used.",
+    )
+    seo_description = models.CharField(
+        "meta description",
+        max_length=160,
+        blank=True,
+        help_text="The summary search engines and social networks show (up to 160 characters). "
+        "Left empty, the excerpt is used.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Kept up to date by save(); indexed with GIN on PostgreSQL (migration 0006), unused elsewhere.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -130,6 +208,7 @@ class Article(models.Model):
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
         super().save(*args, **kwargs)
+        Article.objects.filter(pk=self.pk).refresh_search_vectors()
 
     def get_absolute_url(self):
         return reverse("blog:article-detail", kwargs={"slug": self.slug})
@@ -155,8 +234,36 @@ class Article(models.Model):
         )
 
     @property
+    def author_profile(self):
+        return getattr(self.author, "profile", None)
+
+    @property
+    def author_name(self):
+        if self.author_profile is not None:
+            return self.author_profile.name_with_credentials
+        return self.author.get_full_name() or self.author.get_username()
+
+    @property
+    def author_url(self):
+        return self.author_profile.get_absolute_url() if self.author_profile is not None else ""
+
+    @property
     def body_text(self):
         return strip_tags(self.body)
+
+    @property
+    def short_excerpt(self):
+        """About twenty words of the summary, always ending in "…", for related-post cards."""
+        words = self.summary.rstrip("…").split()[:SHORT_EXCERPT_WORDS]
+        return " ".join(words).rstrip(".,;:!?") + "…"
+
+    @property
+    def meta_title(self):
+        return self.seo_title or self.title
+
+    @property
+    def meta_description(self):
+        return self.seo_description or Truncator(self.summary).chars(160)
 
     @property
     def summary(self):
@@ -176,6 +283,9 @@ class AuthorProfile(models.Model):
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
     display_name = models.CharField(max_length=120, help_text='As readers should see it, e.g. "Dr. Jane Doe".')
+    slug = models.SlugField(
+        max_length=120, unique=True, help_text="The author page's address: /author/this-part/. Not the login name."
+    )
     credentials = models.CharField(max_length=60, blank=True, help_text='Degrees after the name, e.g. "MD" or "DO".')
     job_title = models.CharField("role at the clinic", max_length=120, blank=True)
     bio = models.TextField(blank=True, help_text="A few sentences about the person.")
@@ -185,6 +295,9 @@ class AuthorProfile(models.Model):
 
     def __str__(self):
         return self.name_with_credentials
+
+    def get_absolute_url(self):
+        return reverse("blog:author-detail", kwargs={"slug": self.slug})
 
     @property
     def name_with_credentials(self):

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from .models import Comment, DiscussionSettings
+from .links import absolute_url
 from .moderation import Submission, moderate
 
 ERASED_NAME = "Anonymous"
@@ -114,7 +115,7 @@ def commenter_export(*, email):
         "comments": [
             {
                 "article": comment.article.title,
-                "article_url": settings.SITE_URL + comment.article.get_absolute_url(),
+                "article_url": absolute_url(comment.article.get_absolute_url()),
                 "name": comment.name,
                 "email": comment.email,
                 "website": comment.url,
@@ -167,7 +168,7 @@ def comment_moderators():
 
 
 def _admin_url(name, *args):
-    return settings.SITE_URL + reverse(name, args=args)
+    return absolute_url(reverse(name, args=args))
 
 
 def _email_moderators(comment):
@@ -179,7 +180,7 @@ def _email_moderators(comment):
         "site_name": settings.SITE_NAME,
         "change_url": _admin_url("admin:blog_comment_change", comment.pk),
         "pending_url": _admin_url("admin:blog_comment_changelist") + "?status__exact=pending",
-        "article_url": settings.SITE_URL + comment.article.get_absolute_url(),
+        "article_url": absolute_url(comment.article.get_absolute_url()),
     }
     send_mail(
         subject=f"[{settings.SITE_NAME}] Comment waiting for moderation on “{comment.article.title}”",
@@ -196,7 +197,7 @@ def _email_article_author(comment):
     context = {
         "comment": comment,
         "site_name": settings.SITE_NAME,
-        "comment_url": settings.SITE_URL + comment.get_absolute_url(),
+        "comment_url": absolute_url(comment.get_absolute_url()),
     }
     send_mail(
         subject=f"[{settings.SITE_NAME}] New comment on “{comment.article.title}”",

@@ -1,6 +1,28 @@
-from django.urls import path
+from django.contrib.sitemaps.views import sitemap
+from django.urls import path, register_converter
 
-from . import views
+from . import feeds, views
+from .sitemaps import SITEMAPS
+
+
+class FourDigitYear:
+    regex = "[0-9]{4}"
+    to_python = int
+
+    def to_url(self, value):
+        return f"{int(value):04d}"
+
+
+class TwoDigitMonth:
+    regex = "0[1-9]|1[0-2]"
+    to_python = int
+
+    def to_url(self, value):
+        return f"{int(value):02d}"
+
+
+register_converter(FourDigitYear, "yyyy")
+register_converter(TwoDigitMonth, "mm")
 
 app_name = "blog"
 
@@ -8,7 +30,17 @@ urlpatterns = [
     path("", views.ArticleListView.as_view(), name="article-list"),
     path("blog/<slug:slug>/", views.ArticleDetailView.as_view(), name="article-detail"),
     path("category/<slug:slug>/", views.CategoryArticleListView.as_view(), name="category-detail"),
+    path("category/<slug:slug>/feed/", feeds.LatestArticlesFeed(), name="category-feed-rss"),
+    path("category/<slug:slug>/feed/atom/", feeds.LatestArticlesAtomFeed(), name="category-feed-atom"),
     path("tag/<slug:slug>/", views.TagArticleListView.as_view(), name="tag-detail"),
+    path("author/<slug:slug>/", views.AuthorArticleListView.as_view(), name="author-detail"),
+    path("search/", views.SearchView.as_view(), name="search"),
+    path("feed/", feeds.LatestArticlesFeed(), name="feed-rss"),
+    path("feed/atom/", feeds.LatestArticlesAtomFeed(), name="feed-atom"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", views.robots_txt, name="robots-txt"),
+    path("<yyyy:year>/", views.YearArchiveView.as_view(), name="archive-year"),
+    path("<yyyy:year>/<mm:month>/", views.MonthArchiveView.as_view(), name="archive-month"),
     path("editor/image-upload/", views.editor_image_upload, name="editor-image-upload"),
     # WordPress-style address of the old site; a catch-all, so it stays last here and this module is
     # included last in clinic/urls.py.

@@ -5,14 +5,17 @@ from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
-from django.views.generic import DetailView, ListView
+from django.urls import reverse
+from django.views.generic import DetailView, ListView, dates
 
+from . import metadata, search
 from .forms import CommentForm, seconds_since
 from .images import generated_image_name, validate_raster_image
-from .models import Article, Category, Comment, DiscussionSettings, Tag
+from .links import absolute_url
+from .models import Article, AuthorProfile, Category, Comment, DiscussionSettings, Tag
 from .moderation import CommentRefused
 from .services import comment_submit
 from .threads import discussion_page
@@ -33,18 +36,38 @@ class PublishedArticleMixin:
         return Article.objects.published().for_listing()
 
 
-class ArticleListView(PublishedArticleMixin, ListView):
+class PageMetaMixin:
+    """Put the page's metadata (`metadata.PageMeta`) in the context as `meta`."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["meta"] = self.get_page_meta(context)
+        return context
+
+
+class ArticleListView(PageMetaMixin, PublishedArticleMixin, ListView):
     template_name = "blog/article_list.html"
     context_object_name = "articles"
 
     def get_paginate_by(self, queryset):
         return settings.BLOG_ARTICLES_PER_PAGE
 
+    def get_page_meta(self, context):
+        return metadata.listing_meta(
+            self.request,
+            title=settings.SITE_NAME,
+            description=settings.SITE_TAGLINE,
+            path=reverse("blog:article-list"),
+            page_obj=context["page_obj"],
+        )
+
 
 class ArticleArchiveView(ArticleListView):
-    """Published articles filed under one category or tag."""
+    """Published articles filed under one category, tag or author."""
 
     archive_model = None
+    archive_lookup = None
+    archive_kind = None
     template_name = "blog/article_archive.html"
 
     def get_queryset(self):
@@ -54,11 +77,28 @@ class ArticleArchiveView(ArticleListView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(archive=self.archive, archive_kind=self.archive_kind, **kwargs)
 
+    def get_page_meta(self, context):
+        name = str(self.archive)
+        description = getattr(self.archive, "description", "") or f"Articles filed under {name}."
+        return metadata.listing_meta(
+            self.request,
+            title=f"{self.archive_kind}: {name}",
+            description=description,
+            path=self.archive.get_absolute_url(),
+            page_obj=context["page_obj"],
+            trail=[(name, self.archive.get_absolute_url())],
+        )
+
 
 class CategoryArticleListView(ArticleArchiveView):
     archive_model = Category
     archive_lookup = "category"
     archive_kind = "Category"
+
+    def get_page_meta(self, context):
+        meta = super().get_page_meta(context)
+        meta.feeds = metadata.category_feeds(self.request, self.archive) + meta.feeds
+        return meta
 
 
 class TagArticleListView(ArticleArchiveView):
@@ -67,7 +107,101 @@ class TagArticleListView(ArticleArchiveView):
     archive_kind = "Tag"
 
 
-class ArticleDetailView(PublishedArticleMixin, DetailView):
+class AuthorArticleListView(ArticleArchiveView):
+    archive_model = AuthorProfile
+    archive_lookup = "author__profile"
+    archive_kind = "Author"
+    template_name = "blog/author_detail.html"
+
+    def get_page_meta(self, context):
+        meta = super().get_page_meta(context)
+        meta.description = self.archive.bio or f"Articles by {self.archive.name_with_credentials}."
+        return meta
+
+
+class DateArchiveMixin(PageMetaMixin):
+    """Year and month archives of published articles, newest first."""
+
+    date_field = "published_at"
+    make_object_list = True
+    allow_empty = False
+    context_object_name = "articles"
+    template_name = "blog/article_archive_date.html"
+
+    def get_queryset(self):
+        return Article.objects.published().for_listing()
+
+    def get_paginate_by(self, queryset):
+        return settings.BLOG_ARTICLES_PER_PAGE
+
+
+class YearArchiveView(DateArchiveMixin, dates.YearArchiveView):
+    def get_page_meta(self, context):
+        year = context["year"].year
+        path = reverse("blog:archive-year", kwargs={"year": year})
+        return metadata.listing_meta(
+            self.request,
+            title=f"Articles from {year}",
+            description=f"Articles published in {year}.",
+            path=path,
+            page_obj=context["page_obj"],
+            trail=[(str(year), path)],
+        )
+
+
+class MonthArchiveView(DateArchiveMixin, dates.MonthArchiveView):
+    month_format = "%m"
+
+    def get_page_meta(self, context):
+        month = context["month"]
+        year_path = reverse("blog:archive-year", kwargs={"year": month.year})
+        path = reverse("blog:archive-month", kwargs={"year": month.year, "month": month.month})
+        return metadata.listing_meta(
+            self.request,
+            title=f"Articles from {month:%B %Y}",
+            description=f"Articles published in {month:%B %Y}.",
+            path=path,
+            page_obj=context["page_obj"],
+            trail=[(str(month.year), year_path), (f"{month:%B}", path)],
+        )
+
+
+class SearchView(PageMetaMixin, PublishedArticleMixin, ListView):
+    """`/search/?q=`: never an error, whatever is typed; see blog/search.py."""
+
+    template_name = "blog/search.html"
+    context_object_name = "articles"
+
+    def get_paginate_by(self, queryset):
+        return settings.BLOG_ARTICLES_PER_PAGE
+
+    def get_queryset(self):
+        self.query, self.problem = "", ""
+        try:
+            self.query = search.clean_query(self.request.GET.get("q", ""))
+        except search.QueryTooLong:
+            self.problem = f"That search is too long. Please use at most {search.MAX_QUERY_LENGTH} characters."
+        if not self.query:
+            return Article.objects.none()
+        return search.search_articles(super().get_queryset(), self.query)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(query=self.query, problem=self.problem, **kwargs)
+        search.with_snippets(context["articles"], self.query)
+        return context
+
+    def get_page_meta(self, context):
+        title = f"Search results for “{self.query}”" if self.query else "Search"
+        return metadata.listing_meta(
+            self.request,
+            title=title,
+            description=f"Search the articles of {settings.SITE_NAME}.",
+            path=reverse("blog:search"),
+            robots="noindex, follow",
+        )
+
+
+class ArticleDetailView(PageMetaMixin, PublishedArticleMixin, DetailView):
     """The article with its discussion; a POST here is a comment ("Leave a reply")."""
 
     context_object_name = "article"
@@ -95,8 +229,12 @@ class ArticleDetailView(PublishedArticleMixin, DetailView):
             comments_open=comments_open,
             comment_form=comment_form,
             discussion_settings=discussion,
+            related_articles=Article.objects.related_to(self.object, settings.BLOG_RELATED_POSTS),
             **kwargs,
         )
+
+    def get_page_meta(self, context):
+        return metadata.article_meta(self.request, self.object)
 
     def own_pending_comment_ids(self):
         ids = _read_cookie(self.request, PENDING_COMMENTS_COOKIE, default=[])
@@ -182,6 +320,12 @@ def _write_cookie(response, name, value, *, max_age, secure):
     response.set_signed_cookie(
         name, json.dumps(value), salt=COOKIE_SALT, max_age=max_age, httponly=True, samesite="Lax", secure=secure
     )
+
+
+def robots_txt(request):
+    sitemap = absolute_url(reverse("blog:sitemap"), request)
+    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /search/", f"Sitemap: {sitemap}", ""]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
 
 
 def legacy_article_redirect(request, slug):

@@ -1,8 +1,12 @@
+import json
+
 from django import template
-from django.utils.html import linebreaks, urlize
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.html import format_html, linebreaks, urlize
 from django.utils.safestring import mark_safe
 
 from ..models import Category, Comment
+from ..sharing import share_links
 
 register = template.Library()
 
@@ -30,3 +34,20 @@ def thoughts_heading(count):
 @register.simple_tag
 def pending_comment_count():
     return Comment.objects.pending().count()
+
+
+_JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+@register.filter
+def json_ld(data):
+    """A JSON-LD <script> block; <, > and & are escaped so no text can close the script element."""
+    payload = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(_JSON_SCRIPT_ESCAPES)
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(payload))  # noqa: S308
+
+
+@register.inclusion_tag("blog/includes/share_links.html", takes_context=True)
+def share_box(context, article):
+    meta = context["meta"]
+    image = dict(meta.og).get("og:image", "")
+    return {"links": share_links(url=meta.canonical_url, title=article.title, image_url=image), "url": meta.canonical_url}

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "django_ckeditor_5",
     "blog",
 ]
@@ -186,8 +187,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
 }
 
-# The site's public address, for links in emails (no trailing slash).
-SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The site's public address (scheme and host, no trailing slash) for canonical links, feeds, sitemaps and emails.
+# Empty: taken from each request (and, in emails, from the first of ALLOWED_HOSTS).
+SITE_URL = os.environ.get("DJANGO_SITE_URL", "").rstrip("/")
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "clinic-blog@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
@@ -203,3 +205,6 @@ COMMENT_MIN_SECONDS_TO_SUBMIT = 3
 COMMENT_RATE_LIMIT_SECONDS = 15
 # Where the patient-safety notice sends people who want personal advice (empty: no link).
 CLINIC_BOOKING_URL = os.environ.get("DJANGO_CLINIC_BOOKING_URL", "")
+
+# How many articles "Related Posts" shows under an article.
+BLOG_RELATED_POSTS = int(os.environ.get("DJANGO_BLOG_RELATED_POSTS", "3"))

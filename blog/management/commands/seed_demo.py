@@ -51,7 +51,14 @@ class Command(BaseCommand):
             author.save(update_fields=["password"])
         AuthorProfile.objects.get_or_create(
             user=author,
-            defaults={"display_name": "Dr. Emily Harper", "credentials": "MD", "job_title": "Medical director"},
+            defaults={
+                "display_name": "Dr. Emily Harper",
+                "slug": "emily-harper",
+                "credentials": "MD",
+                "job_title": "Medical director",
+                "bio": "Dr. Harper leads the clinic's regenerative medicine team and has treated sports and joint "
+                "injuries for fifteen years.",
+            },
         )
         category, _ = Category.objects.get_or_create(
             slug="regenerative-medicine",

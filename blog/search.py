@@ -1,0 +1,105 @@
+"""Article search: PostgreSQL full-text search (weighted, ranked, highlighted), a plain fallback elsewhere."""
+
+import html
+import re
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.db import connection
+from django.db.models import Case, F, Func, IntegerField, Q, Value, When
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from .models import SEARCH_CONFIG
+
+MAX_QUERY_LENGTH = 200
+MAX_TERMS = 10
+SNIPPET_WORDS = 30
+# Markers PostgreSQL puts around matches; swapped for <mark> after the snippet is escaped.
+MATCH_START, MATCH_END = "\x02", "\x03"
+
+
+class QueryTooLong(ValueError):
+    pass
+
+
+def clean_query(raw):
+    """The query as a person meant it: control characters gone, spaces collapsed. Raises QueryTooLong."""
+    text = " ".join("".join(ch if ch.isprintable() else " " for ch in raw).split())
+    if len(text) > MAX_QUERY_LENGTH:
+        raise QueryTooLong(text)
+    return text
+
+
+def search_articles(articles, query):
+    """`articles` matching `query`, best first, each with a `snippet` of highlighted HTML once evaluated."""
+    if connection.vendor == "postgresql":
+        return _full_text_search(articles, query)
+    return _simple_search(articles, query)
+
+
+def with_snippets(articles, query):
+    """Give each article of a page of results its `snippet`."""
+    terms = query.split()[:MAX_TERMS]
+    for article in articles:
+        headline = getattr(article, "headline", None)
+        article.snippet = _marked(headline) if headline is not None else _highlight(article, terms)
+    return articles
+
+
+def _full_text_search(articles, query):
+    search_query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
+    body_text = Func(F("body"), Value("<[^>]*>"), Value(" "), Value("g"), function="regexp_replace")
+    return (
+        articles.filter(search_vector=search_query)
+        .annotate(
+            rank=SearchRank(F("search_vector"), search_query),
+            headline=SearchHeadline(
+                body_text,
+                search_query,
+                config=SEARCH_CONFIG,
+                start_sel=MATCH_START,
+                stop_sel=MATCH_END,
+                max_words=SNIPPET_WORDS,
+                min_words=15,
+            ),
+        )
+        .order_by("-rank", "-published_at")
+    )
+
+
+def _simple_search(articles, query):
+    terms = query.split()[:MAX_TERMS]
+    score = Value(0)
+    for term in terms:
+        articles = articles.filter(Q(title__icontains=term) | Q(excerpt__icontains=term) | Q(body__icontains=term))
+        score = score + Case(
+            When(title__icontains=term, then=Value(3)),
+            When(excerpt__icontains=term, then=Value(2)),
+            default=Value(1),
+            output_field=IntegerField(),
+        )
+    return articles.annotate(rank=score).order_by("-rank", "-published_at")
+
+
+def _marked(headline):
+    # The body is HTML: its entities become text first, then everything is escaped, then the markers are marks.
+    text = escape(html.unescape(headline))
+    return mark_safe(text.replace(MATCH_START, "<mark>").replace(MATCH_END, "</mark>"))  # noqa: S308
+
+
+def _highlight(article, terms):
+    text = " ".join(html.unescape(article.body_text).split())
+    lowered = text.lower()
+    positions = [lowered.find(term.lower()) for term in terms if term.lower() in lowered]
+    start = max(0, min(positions) - 80) if positions else 0
+    words = text[start:].split()[:SNIPPET_WORDS]
+    snippet = ("… " if start else "") + " ".join(words) + ("…" if len(words) == SNIPPET_WORDS else "")
+    if not terms:
+        return escape(snippet)
+    pattern = re.compile("|".join(re.escape(term) for term in terms), re.IGNORECASE)
+    pieces, last = [], 0
+    for match in pattern.finditer(snippet):
+        pieces += [escape(snippet[last : match.start()]), f"<mark>{escape(match.group())}</mark>"]
+        last = match.end()
+    pieces.append(escape(snippet[last:]))
+    return mark_safe("".join(pieces))  # noqa: S308
