@@ -9,8 +9,10 @@ def site_root(request=None):
         return settings.SITE_URL
     if request is not None:
         return f"{request.scheme}://{request.get_host()}"
+    if settings.DEBUG:
+        return "http://127.0.0.1:8000"
     host = next((host for host in settings.ALLOWED_HOSTS if host not in ("*", "") and not host.startswith(".")), None)
-    return f"https://{host}" if host else "http://127.0.0.1:8000"
+    return f"https://{host or 'localhost'}"
 
 
 def absolute_url(path, request=None):

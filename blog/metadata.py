@@ -31,7 +31,11 @@ class PageMeta:
 def site_feeds(request):
     return [
         {"title": f"{settings.SITE_NAME} (RSS)", "type": RSS, "url": absolute_url(reverse("blog:feed-rss"), request)},
-        {"title": f"{settings.SITE_NAME} (Atom)", "type": ATOM, "url": absolute_url(reverse("blog:feed-atom"), request)},
+        {
+            "title": f"{settings.SITE_NAME} (Atom)",
+            "type": ATOM,
+            "url": absolute_url(reverse("blog:feed-atom"), request),
+        },
     ]
 
 

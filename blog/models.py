@@ -18,6 +18,7 @@ SEARCH_CONFIG = "english"
 WORDS_PER_MINUTE = 200
 EXCERPT_WORDS = 40
 SHORT_EXCERPT_WORDS = 20
+META_DESCRIPTION_LENGTH = 160
 
 
 class ArchiveQuerySet(models.QuerySet):
@@ -108,7 +109,9 @@ class ArticleQuerySet(models.QuerySet):
             .exclude(pk=article.pk)
             .annotate(
                 is_pinned=models.Exists(pinned),
-                shared_tags=models.Count("tags", filter=models.Q(tags__in=models.Subquery(article_tags)), distinct=True),
+                shared_tags=models.Count(
+                    "tags", filter=models.Q(tags__in=models.Subquery(article_tags)), distinct=True
+                ),
                 same_category=models.Case(
                     models.When(category_id=article.category_id, then=1),
                     default=0,
@@ -263,7 +266,15 @@ class Article(models.Model):
 
     @property
     def meta_description(self):
-        return self.seo_description or Truncator(self.summary).chars(160)
+        if self.seo_description:
+            return self.seo_description
+        words, length = [], 0
+        for word in self.summary.rstrip("…").split():
+            length += len(word) + 1
+            if length > META_DESCRIPTION_LENGTH:
+                return " ".join(words).rstrip(".,;:!?") + "…"
+            words.append(word)
+        return " ".join(words)
 
     @property
     def summary(self):

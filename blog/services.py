@@ -13,8 +13,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from .models import Comment, DiscussionSettings
 from .links import absolute_url
+from .models import Comment, DiscussionSettings
 from .moderation import Submission, moderate
 
 ERASED_NAME = "Anonymous"

@@ -47,7 +47,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="authorprofile",
             name="slug",
-            field=models.SlugField(max_length=120, null=True),
+            field=models.SlugField(max_length=120, null=True, db_index=False),
         ),
         migrations.RunPython(fill_author_slugs, migrations.RunPython.noop),
         migrations.AlterField(

@@ -50,4 +50,7 @@ def json_ld(data):
 def share_box(context, article):
     meta = context["meta"]
     image = dict(meta.og).get("og:image", "")
-    return {"links": share_links(url=meta.canonical_url, title=article.title, image_url=image), "url": meta.canonical_url}
+    return {
+        "links": share_links(url=meta.canonical_url, title=article.title, image_url=image),
+        "url": meta.canonical_url,
+    }
