@@ -4,12 +4,16 @@ import math
 from django.conf import settings
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import connections, models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django_ckeditor_5.fields import CKEditor5Field
+from simple_history.models import HistoricalRecords
+
+from clinic.models import SingletonModel
 
 from .images import generated_image_name, validate_raster_image
 from .sanitize import sanitize_html
@@ -43,6 +47,16 @@ class Category(models.Model):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True, help_text="Used in the category's address.")
     description = models.TextField(blank=True, help_text="Shown at the top of the category page.")
+    is_medical = models.BooleanField(
+        "medical content",
+        default=False,
+        help_text="Articles here can only be published once medically reviewed, referenced and complete.",
+    )
+    show_disclaimer = models.BooleanField(
+        "show the medical disclaimer",
+        default=False,
+        help_text="Show the clinic's medical disclaimer (Clinic settings) on articles in this category.",
+    )
 
     objects = CategoryQuerySet.as_manager()
 
@@ -95,10 +109,15 @@ class ArticleQuerySet(models.QuerySet):
             + SearchVector("body", weight="C", config=SEARCH_CONFIG)
         )
 
+    def review_overdue(self):
+        """Articles whose next medical review date has passed."""
+        return self.filter(next_review_at__lt=timezone.localdate())
+
     def related_to(self, article, limit):
         """Up to `limit` published articles to read next, in one query.
 
         Pinned articles come first, then the most shared tags, then the same category, then the newest.
+        Articles overdue for medical review are left out until they are reviewed again.
         """
         pinned = Article.related_articles.through.objects.filter(
             from_article=article.pk, to_article=models.OuterRef("pk")
@@ -107,6 +126,7 @@ class ArticleQuerySet(models.QuerySet):
         return (
             self.published()
             .exclude(pk=article.pk)
+            .exclude(next_review_at__lt=timezone.localdate())
             .annotate(
                 is_pinned=models.Exists(pinned),
                 shared_tags=models.Count(
@@ -121,6 +141,13 @@ class ArticleQuerySet(models.QuerySet):
             .order_by("-is_pinned", "-shared_tags", "-same_category", "-published_at", "-pk")
             .select_related("category")[:limit]
         )
+
+
+def _one_year_after(day):
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + 1, day=28)
 
 
 def featured_image_path(article, filename):
@@ -192,16 +219,48 @@ class Article(models.Model):
         help_text="The summary search engines and social networks show (up to 160 characters). "
         "Left empty, the excerpt is used.",
     )
+    medical_reviewer = models.ForeignKey(
+        "AuthorProfile",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reviewed_articles",
+        help_text="The clinician who checked the article's medical content.",
+    )
+    last_reviewed_at = models.DateField("last medically reviewed", null=True, blank=True)
+    next_review_at = models.DateField(
+        "next review due",
+        null=True,
+        blank=True,
+        help_text="Left empty, twelve months after the last review. Overdue articles leave “Related Posts”.",
+    )
+    cta_text = models.CharField(
+        "call to action",
+        max_length=200,
+        blank=True,
+        help_text="Closes the article, e.g. “Is prolotherapy right for you? Book a consultation”. "
+        "Left empty, the default from Clinic settings is used.",
+    )
+    cta_url = models.URLField(
+        "call to action link", blank=True, help_text="Left empty, the appointment address from Clinic settings."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # Kept up to date by save(); indexed with GIN on PostgreSQL (migration 0006), unused elsewhere.
     search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
+    history = HistoricalRecords(
+        m2m_fields=[tags], excluded_fields=["search_vector", "updated_at"], user_related_name="+"
+    )
 
     class Meta:
         ordering = ["-published_at", "-created_at"]
         indexes = [models.Index(fields=["status", "-published_at"], name="article_status_published_idx")]
+        permissions = [
+            ("publish_article", "Can publish articles"),
+            ("edit_others_articles", "Can edit other authors' articles"),
+        ]
 
     def __str__(self):
         return self.title
@@ -210,7 +269,14 @@ class Article(models.Model):
         self.body = sanitize_html(self.body)
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
+        if self.last_reviewed_at and self.next_review_at is None:
+            self.next_review_at = _one_year_after(self.last_reviewed_at)
+        previous = Article.objects.filter(pk=self.pk).values("slug", "status").first() if self.pk else None
         super().save(*args, **kwargs)
+        if previous and previous["slug"] != self.slug and previous["status"] == self.Status.PUBLISHED:
+            ArticleRedirect.objects.update_or_create(old_slug=previous["slug"], defaults={"article": self})
+        # An article now living at an address that used to redirect takes it back.
+        ArticleRedirect.objects.filter(old_slug=self.slug).delete()
         Article.objects.filter(pk=self.pk).refresh_search_vectors()
 
     def get_absolute_url(self):
@@ -235,6 +301,10 @@ class Article(models.Model):
             and self.published_at is not None
             and self.published_at <= timezone.now()
         )
+
+    @property
+    def review_overdue(self):
+        return self.next_review_at is not None and self.next_review_at < timezone.localdate()
 
     @property
     def author_profile(self):
@@ -289,6 +359,10 @@ class Article(models.Model):
         return max(1, math.ceil(words / WORDS_PER_MINUTE))
 
 
+def author_photo_path(profile, filename):
+    return generated_image_name("authors", validate_raster_image(profile.photo))
+
+
 class AuthorProfile(models.Model):
     """How a staff member appears on the site: bylines and clinic replies to comments."""
 
@@ -300,6 +374,16 @@ class AuthorProfile(models.Model):
     credentials = models.CharField(max_length=60, blank=True, help_text='Degrees after the name, e.g. "MD" or "DO".')
     job_title = models.CharField("role at the clinic", max_length=120, blank=True)
     bio = models.TextField(blank=True, help_text="A few sentences about the person.")
+    photo = models.ImageField(
+        upload_to=author_photo_path,
+        blank=True,
+        width_field="photo_width",
+        height_field="photo_height",
+        validators=[validate_raster_image],
+        help_text="A portrait, square works best. JPEG, PNG, WebP or GIF.",
+    )
+    photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["display_name"]
@@ -315,7 +399,7 @@ class AuthorProfile(models.Model):
         return f"{self.display_name}, {self.credentials}" if self.credentials else self.display_name
 
 
-class DiscussionSettings(models.Model):
+class DiscussionSettings(SingletonModel):
     """The site's comment rules, one row edited in the admin like WordPress's Settings → Discussion."""
 
     require_moderation = models.BooleanField(
@@ -370,14 +454,6 @@ class DiscussionSettings(models.Model):
 
     def __str__(self):
         return "Discussion settings"
-
-    def save(self, *args, **kwargs):
-        self.pk = 1
-        super().save(*args, **kwargs)
-
-    @classmethod
-    def load(cls):
-        return cls.objects.get_or_create(pk=1)[0]
 
     @property
     def moderation_word_list(self):
@@ -503,3 +579,56 @@ class Comment(models.Model):
     def avatar_colour(self):
         """One of eight colours, picked from the name so it stays the same between visits."""
         return sum(self.name.encode()) % 8
+
+
+class ArticleRedirect(models.Model):
+    """An old address of an article whose slug changed; `/blog/<old_slug>/` redirects permanently to it."""
+
+    old_slug = models.SlugField(max_length=200, unique=True)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="redirects")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["old_slug"]
+
+    def __str__(self):
+        return f"/blog/{self.old_slug}/ → {self.article}"
+
+
+class Reference(models.Model):
+    """A source an article rests on, cited in its body as [1], [2]…"""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="references")
+    position = models.PositiveSmallIntegerField(default=0, help_text="Order in the list: [1] is the first.")
+    authors = models.CharField(max_length=300, help_text="e.g. “Rabago D, Patterson JJ, Mundt M, et al.”")
+    title = models.CharField(max_length=400)
+    journal = models.CharField(max_length=200, blank=True)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    doi = models.CharField("DOI", max_length=200, blank=True, help_text="e.g. 10.1370/afm.1504")
+    pmid = models.CharField(
+        "PubMed ID", max_length=20, blank=True, validators=[RegexValidator(r"^\d+$", "Digits only, e.g. 23690322.")]
+    )
+    url = models.URLField("other link", blank=True, help_text="When the source has neither DOI nor PubMed ID.")
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return f"{self.authors} {self.title}"
+
+    def clean(self):
+        self.doi = self.doi.strip().removeprefix("https://doi.org/").removeprefix("doi:").strip()
+        if not (self.doi or self.pmid or self.url):
+            raise ValidationError("Give a DOI, a PubMed ID or a link, so readers can find the source.")
+
+    @property
+    def doi_url(self):
+        return f"https://doi.org/{self.doi}" if self.doi else ""
+
+    @property
+    def pubmed_url(self):
+        return f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/" if self.pmid else ""
+
+    @property
+    def link(self):
+        return self.doi_url or self.pubmed_url or self.url

@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django_ckeditor_5",
+    "simple_history",
+    "clinic",
     "blog",
 ]
 
@@ -59,6 +61,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
 ROOT_URLCONF = "clinic.urls"
@@ -119,6 +122,7 @@ IMAGE_UPLOAD_MAX_BYTES = 10 * 1024 * 1024
 # Pillow refuses to decode more pixels than this (decompression bombs).
 IMAGE_MAX_PIXELS = 40_000_000
 
+# Initial clinic name and tagline; editors change them in the admin (Clinic settings).
 SITE_NAME = os.environ.get("DJANGO_SITE_NAME", "Regenerative Health Clinic")
 SITE_TAGLINE = "Articles on regenerative medicine, pain and recovery"
 

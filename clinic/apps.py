@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ClinicConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "clinic"
+    verbose_name = "Clinic"
