@@ -1,21 +1,28 @@
+import datetime
 import json
 
 from django.contrib import admin, messages
-from django.db import models
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponse
-from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.text import Truncator
+from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Article, AuthorProfile, Category, Comment, DiscussionSettings, Tag
+from clinic.admin import HTTPS_URL_FIELDS, SingletonModelAdmin
+
+from .models import Article, AuthorProfile, Category, Comment, DiscussionSettings, Reference, Tag
+from .publishing import publish_problems
 from .services import comment_set_status, commenter_erase, commenter_export
 
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug"]
+    list_display = ["name", "slug", "is_medical", "show_disclaimer"]
+    list_filter = ["is_medical", "show_disclaimer"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
@@ -27,55 +34,154 @@ class TagAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+class ReferenceInlineFormSet(BaseInlineFormSet):
+    """Runs the pre-publish checks, which need the article's new values and its references together."""
+
+    def clean(self):
+        super().clean()
+        references = [
+            form for form in self.forms if getattr(form, "cleaned_data", None) and not form.cleaned_data.get("DELETE")
+        ]
+        problems = publish_problems(self.instance, len(references))
+        if problems:
+            raise ValidationError(
+                [
+                    f"This article is in a medical category and cannot be published yet. {problem}"
+                    for problem in problems
+                ]
+            )
+
+
+class ReferenceInline(admin.StackedInline):
+    model = Reference
+    formset = ReferenceInlineFormSet
+    formfield_overrides = HTTPS_URL_FIELDS
+    extra = 0
+    fields = [("position", "year"), "authors", "title", "journal", ("doi", "pmid"), "url"]
+    verbose_name = "reference"
+    verbose_name_plural = "references (cite them in the body as [1], [2]…)"
+
+
+class MedicalReviewFilter(admin.SimpleListFilter):
+    title = "medical review"
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("overdue", "Overdue"),
+            ("soon", "Due within 30 days"),
+            ("current", "Up to date"),
+            ("never", "Never reviewed"),
+        ]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "overdue":
+            return queryset.review_overdue()
+        if self.value() == "soon":
+            return queryset.filter(next_review_at__gte=today, next_review_at__lte=today + datetime.timedelta(days=30))
+        if self.value() == "current":
+            return queryset.filter(next_review_at__gte=today)
+        if self.value() == "never":
+            return queryset.filter(last_reviewed_at__isnull=True)
+        return queryset
+
+
+def can_edit_others(user):
+    return user.has_perm("blog.edit_others_articles")
+
+
+def can_publish(user):
+    return user.has_perm("blog.publish_article")
+
+
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
-    list_display = ["title", "status_label", "published_at", "category", "author_name"]
+class ArticleAdmin(SimpleHistoryAdmin):
+    """Editors see and edit every article; authors and contributors only their own (see blog/roles.py)."""
+
+    list_display = ["title", "status_label", "published_at", "category", "author_name", "next_review_at"]
     list_display_links = ["title"]
-    list_filter = ["status", "category", "tags", "author"]
-    list_select_related = ["category", "author"]
+    list_filter = ["status", MedicalReviewFilter, "category", "tags", "author"]
+    list_select_related = ["category", "author__profile"]
     search_fields = ["title", "excerpt", "body"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["category", "tags", "related_articles"]
+    autocomplete_fields = ["category", "tags", "related_articles", "medical_reviewer"]
     readonly_fields = ["created_at", "updated_at"]
+    inlines = [ReferenceInline]
+    history_list_display = ["status"]
+    formfield_overrides = HTTPS_URL_FIELDS
     fieldsets = [
         ("Content", {"fields": ["title", "slug", "excerpt", "body"]}),
-        ("Featured image", {"fields": ["featured_image", "featured_image_alt"]}),
+        ("Media", {"fields": ["featured_image", "featured_image_alt"]}),
         ("Organisation", {"fields": ["category", "tags", "related_articles"]}),
+        ("Medical review", {"fields": ["medical_reviewer", "last_reviewed_at", "next_review_at"]}),
+        ("Call to action", {"fields": ["cta_text", "cta_url"], "classes": ["collapse"]}),
         ("SEO", {"fields": ["seo_title", "seo_description"], "classes": ["collapse"]}),
         ("Publishing", {"fields": ["status", "published_at", "author", "allow_comments", "created_at", "updated_at"]}),
     ]
 
     @admin.display(description="status", ordering="status")
     def status_label(self, article):
-        if (
-            article.status == Article.Status.PUBLISHED
-            and article.published_at
-            and article.published_at > timezone.now()
-        ):
-            return "Scheduled"
+        if article.status == Article.Status.PUBLISHED and article.published_at > timezone.now():
+            return f"Scheduled for {date_format(timezone.localtime(article.published_at), 'DATETIME_FORMAT')}"
         return article.get_status_display()
 
     @admin.display(description="author", ordering="author__last_name")
     def author_name(self, article):
-        return article.author.get_full_name() or article.author.get_username()
+        return article.author_name
+
+    def get_queryset(self, request):
+        articles = super().get_queryset(request)
+        return articles if can_edit_others(request.user) else articles.filter(author=request.user)
+
+    def _may_touch(self, request, article):
+        if article is None or can_edit_others(request.user):
+            return True
+        if article.author_id != request.user.pk:
+            return False
+        # Contributors cannot change what has been published, as in WordPress.
+        return article.status == Article.Status.DRAFT or can_publish(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._may_touch(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._may_touch(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not can_publish(request.user):
+            fields += ["status", "published_at"]
+        if not can_edit_others(request.user):
+            fields.append("author")
+        return fields
 
     def get_changeform_initial_data(self, request):
         return {"author": request.user.pk, **super().get_changeform_initial_data(request)}
+
+    def save_model(self, request, obj, form, change):
+        if not change and not can_edit_others(request.user):
+            obj.author = request.user
+        if not can_publish(request.user) and not change:
+            obj.status = Article.Status.DRAFT
+        super().save_model(request, obj, form, change)
+
+    def view_on_site(self, article):
+        return article.get_absolute_url() if article.is_published else article.get_preview_url()
 
 
 @admin.register(AuthorProfile)
 class AuthorProfileAdmin(admin.ModelAdmin):
     list_display = ["display_name", "credentials", "job_title", "user"]
-    search_fields = ["display_name", "user__username", "user__email"]
+    search_fields = ["display_name", "credentials", "user__username", "user__email"]
     autocomplete_fields = ["user"]
     prepopulated_fields = {"slug": ["display_name"]}
+    fields = ["user", "display_name", "slug", "credentials", "job_title", "bio", "photo"]
 
 
 @admin.register(DiscussionSettings)
-class DiscussionSettingsAdmin(admin.ModelAdmin):
-    """One settings page: the list goes straight to it, and it can be neither added nor deleted."""
-
+class DiscussionSettingsAdmin(SingletonModelAdmin):
     fieldsets = [
         ("Moderation", {"fields": ["require_moderation", "auto_approve_known_commenters", "hold_link_count"]}),
         ("Words", {"fields": ["moderation_words", "disallowed_words"]}),
@@ -83,16 +189,6 @@ class DiscussionSettingsAdmin(admin.ModelAdmin):
         ("Email", {"fields": ["notify_moderators", "notify_authors"]}),
         ("Privacy", {"fields": ["ip_retention_days"]}),
     ]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def changelist_view(self, request, extra_context=None):
-        settings_object = DiscussionSettings.load()
-        return redirect("admin:blog_discussionsettings_change", settings_object.pk)
 
 
 @admin.register(Comment)
@@ -109,7 +205,7 @@ class CommentAdmin(admin.ModelAdmin):
         ("Author", {"fields": ["name", "email", "url", "user"]}),
         ("Moderation details", {"fields": ["held_reason", "ip_address", "user_agent", "consent_at", "created_at"]}),
     ]
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    formfield_overrides = HTTPS_URL_FIELDS
     actions = ["approve", "mark_spam", "move_to_trash", "restore", "export_commenter_data", "erase_commenter_data"]
 
     def has_moderate_permission(self, request):

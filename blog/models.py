@@ -302,6 +302,12 @@ class Article(models.Model):
             and self.published_at <= timezone.now()
         )
 
+    def can_be_previewed_by(self, user):
+        """Staff who may edit this article may preview it: its author, or anyone editing others' articles."""
+        if not (user.is_active and user.is_staff and user.has_perm("blog.change_article")):
+            return False
+        return self.author_id == user.pk or user.has_perm("blog.edit_others_articles")
+
     @property
     def review_overdue(self):
         return self.next_review_at is not None and self.next_review_at < timezone.localdate()

@@ -29,6 +29,7 @@ app_name = "blog"
 urlpatterns = [
     path("", views.ArticleListView.as_view(), name="article-list"),
     path("blog/<slug:slug>/", views.ArticleDetailView.as_view(), name="article-detail"),
+    path("preview/<int:pk>/", views.ArticlePreviewView.as_view(), name="article-preview"),
     path("category/<slug:slug>/", views.CategoryArticleListView.as_view(), name="category-detail"),
     path("category/<slug:slug>/feed/", feeds.LatestArticlesFeed(), name="category-feed-rss"),
     path("category/<slug:slug>/feed/atom/", feeds.LatestArticlesAtomFeed(), name="category-feed-atom"),

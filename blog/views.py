@@ -5,9 +5,10 @@ from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView, dates
 
@@ -15,7 +16,7 @@ from . import metadata, search
 from .forms import CommentForm, seconds_since
 from .images import generated_image_name, validate_raster_image
 from .links import absolute_url
-from .models import Article, AuthorProfile, Category, Comment, DiscussionSettings, Tag
+from .models import Article, ArticleRedirect, AuthorProfile, Category, Comment, DiscussionSettings, Tag
 from .moderation import CommentRefused
 from .services import comment_submit
 from .threads import discussion_page
@@ -207,7 +208,7 @@ class ArticleDetailView(PageMetaMixin, PublishedArticleMixin, DetailView):
     context_object_name = "article"
 
     def get_queryset(self):
-        return super().get_queryset().prefetch_related("tags")
+        return super().get_queryset().select_related("medical_reviewer").prefetch_related("tags", "references")
 
     def get_context_data(self, comment_form=None, **kwargs):
         discussion = self.discussion
@@ -254,7 +255,13 @@ class ArticleDetailView(PageMetaMixin, PublishedArticleMixin, DetailView):
 
     def get(self, request, *args, **kwargs):
         self.discussion = DiscussionSettings.load()
-        return super().get(request, *args, **kwargs)
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            moved = ArticleRedirect.objects.filter(old_slug=kwargs.get("slug"), article__in=Article.objects.published())
+            if moved.exists():
+                return redirect(moved.get().article, permanent=True)
+            raise
 
     def post(self, request, *args, **kwargs):
         self.object = self.get_object()
@@ -322,6 +329,30 @@ def _write_cookie(response, name, value, *, max_age, secure):
     )
 
 
+class ArticlePreviewView(ArticleDetailView):
+    """A draft or scheduled article exactly as readers will see it, for the people who may edit it; 404 for others."""
+
+    http_method_names = ["get", "head"]
+
+    def get_queryset(self):
+        return Article.objects.for_listing().select_related("medical_reviewer").prefetch_related("tags", "references")
+
+    def get_object(self, queryset=None):
+        article = super().get_object(queryset)
+        if not article.can_be_previewed_by(self.request.user):
+            raise Http404("No article to preview here.")
+        return article
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(preview=True, **kwargs)
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        patch_cache_control(response, private=True, no_store=True)
+        return response
+
+
 def robots_txt(request):
     sitemap = absolute_url(reverse("blog:sitemap"), request)
     lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /search/", f"Sitemap: {sitemap}", ""]
@@ -329,8 +360,11 @@ def robots_txt(request):
 
 
 def legacy_article_redirect(request, slug):
-    """Send the old WordPress address `/<slug>/` permanently to the article's address."""
-    article = get_object_or_404(Article.objects.published(), slug=slug)
+    """Send the old WordPress address `/<slug>/` permanently to the article's address (its current one)."""
+    published = Article.objects.published()
+    article = published.filter(slug=slug).first()
+    if article is None:
+        article = get_object_or_404(published, redirects__old_slug=slug)
     return redirect(article, permanent=True)
 
 

@@ -1,6 +1,7 @@
-from django.conf import settings
+from .models import clinic_settings
 
 
 def site(request):
-    """Expose the clinic's name and tagline to every template."""
-    return {"site_name": settings.SITE_NAME, "site_tagline": settings.SITE_TAGLINE}
+    """The clinic's settings (name, contact details, links) for every template."""
+    clinic = clinic_settings(request)
+    return {"clinic": clinic, "site_name": clinic.name, "site_tagline": clinic.tagline}

@@ -91,3 +91,12 @@ class ClinicSettings(SingletonModel):
             ("YouTube", self.youtube_url),
         ]
         return [(name, url) for name, url in networks if url]
+
+
+def clinic_settings(request=None):
+    """The clinic settings, read from the database once per request."""
+    if request is None:
+        return ClinicSettings.load()
+    if not hasattr(request, "_clinic_settings"):
+        request._clinic_settings = ClinicSettings.load()
+    return request._clinic_settings

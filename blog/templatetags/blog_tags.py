@@ -1,4 +1,5 @@
 import json
+import re
 
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
@@ -54,3 +55,31 @@ def share_box(context, article):
         "links": share_links(url=meta.canonical_url, title=article.title, image_url=image),
         "url": meta.canonical_url,
     }
+
+
+_CITATION = re.compile(r"\[(\d{1,3})\]")
+_TAG = re.compile(r"(<[^>]+>)")
+
+
+@register.filter
+def cite_references(body, count):
+    """Turn "[1]" in the (sanitized) body into links to the numbered references, for numbers that exist.
+
+    Only text between tags is touched, never attributes, and never text already inside a link.
+    """
+    pieces, inside_link = [], False
+    for piece in _TAG.split(body):
+        if piece.startswith("<"):
+            name = piece[1:].split(None, 1)[0].rstrip(">").lower() if len(piece) > 2 else ""
+            inside_link = name == "a" or (inside_link and name != "/a")
+        elif not inside_link:
+            piece = _CITATION.sub(
+                lambda match: (
+                    f'<a class="citation" href="#ref-{match[1]}" id="cite-{match[1]}">[{match[1]}]</a>'
+                    if 1 <= int(match[1]) <= count
+                    else match[0]
+                ),
+                piece,
+            )
+        pieces.append(piece)
+    return mark_safe("".join(pieces))  # noqa: S308

@@ -25,7 +25,17 @@ def article_form(editor, **overrides):
         "published_at_1": "",
         "author": editor.pk,
         "allow_comments": "on",
+        **references_management_form(),
         **overrides,
+    }
+
+
+def references_management_form(total=0, initial=0):
+    return {
+        "references-TOTAL_FORMS": str(total),
+        "references-INITIAL_FORMS": str(initial),
+        "references-MIN_NUM_FORMS": "0",
+        "references-MAX_NUM_FORMS": "1000",
     }
 
 

@@ -125,7 +125,7 @@ def test_article_page_query_count_does_not_grow_with_comments(client, django_ass
     for root in roots:
         CommentFactory(article=article, parent=root)
 
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(11):
         response = client.get(article.get_absolute_url())
 
     assert response.context["discussion"].count == comment_count

@@ -36,7 +36,7 @@ def test_editor_publishes_an_article_with_bold_text_and_an_uploaded_image(
     picture.write_bytes(image_bytes("PNG", size=(320, 200), colour=(200, 90, 60)))
 
     page.goto(live_server.url + reverse("admin:blog_article_add"))
-    page.get_by_label("Title:", exact=True).press_sequentially("Knee Pain After Running")
+    page.locator("#id_title").press_sequentially("Knee Pain After Running")
     expect(page.locator("#id_slug")).to_have_value("knee-pain-after-running")
 
     editable = page.locator(".ck-editor__editable[contenteditable=true]")

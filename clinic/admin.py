@@ -1,0 +1,35 @@
+from django.contrib import admin
+from django.db import models
+from django.shortcuts import redirect
+
+from .models import ClinicSettings
+
+# Django 6 reads a typed address without a scheme as https; do so now, without the deprecation warning.
+HTTPS_URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
+
+
+class SingletonModelAdmin(admin.ModelAdmin):
+    """One settings page: the list goes straight to it, and it can be neither added nor deleted."""
+
+    formfield_overrides = HTTPS_URL_FIELDS
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        opts = self.model._meta
+        return redirect(f"admin:{opts.app_label}_{opts.model_name}_change", self.model.load().pk)
+
+
+@admin.register(ClinicSettings)
+class ClinicSettingsAdmin(SingletonModelAdmin):
+    fieldsets = [
+        ("The clinic", {"fields": ["name", "tagline", "logo"]}),
+        ("Contact", {"fields": ["phone", "email", "appointment_url", "opening_hours"]}),
+        ("Address", {"fields": ["street_address", "postal_code", "city", "region", "country"]}),
+        ("Social profiles", {"fields": ["facebook_url", "instagram_url", "linkedin_url", "x_url", "youtube_url"]}),
+        ("Articles", {"fields": ["default_disclaimer", "default_cta_text"]}),
+    ]
