@@ -1,8 +1,9 @@
-from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+
+from clinic.models import clinic_settings
 
 from .links import absolute_url
 from .models import Article, Category
@@ -24,10 +25,11 @@ class LatestArticlesFeed(Feed):
         return get_object_or_404(Category, slug=slug) if slug else None
 
     def title(self, category):
-        return f"{category.name} — {settings.SITE_NAME}" if category else settings.SITE_NAME
+        name = clinic_settings(self.request).name
+        return f"{category.name} — {name}" if category else name
 
     def description(self, category):
-        return category.description if category and category.description else settings.SITE_TAGLINE
+        return category.description if category and category.description else clinic_settings(self.request).tagline
 
     subtitle = description
 

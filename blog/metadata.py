@@ -6,9 +6,10 @@ it into tags (title, description, canonical, OpenGraph, Twitter/X card, feeds, J
 
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.templatetags.static import static
 from django.urls import reverse
+
+from clinic.models import clinic_settings
 
 from .links import absolute_url
 
@@ -29,33 +30,50 @@ class PageMeta:
 
 
 def site_feeds(request):
+    name = clinic_settings(request).name
     return [
-        {"title": f"{settings.SITE_NAME} (RSS)", "type": RSS, "url": absolute_url(reverse("blog:feed-rss"), request)},
-        {
-            "title": f"{settings.SITE_NAME} (Atom)",
-            "type": ATOM,
-            "url": absolute_url(reverse("blog:feed-atom"), request),
-        },
+        {"title": f"{name} (RSS)", "type": RSS, "url": absolute_url(reverse("blog:feed-rss"), request)},
+        {"title": f"{name} (Atom)", "type": ATOM, "url": absolute_url(reverse("blog:feed-atom"), request)},
     ]
 
 
-def publisher(request):
-    return {
-        "@type": "Organization",
-        "name": settings.SITE_NAME,
-        "url": absolute_url(reverse("blog:article-list"), request),
-        "logo": {
-            "@type": "ImageObject",
-            "url": absolute_url(static("img/logo.png"), request),
-            "width": 512,
-            "height": 512,
-        },
+def clinic_organization(request):
+    """The clinic as schema.org sees it: a MedicalClinic with its logo, contact details and profiles."""
+    clinic = clinic_settings(request)
+    home = absolute_url(reverse("blog:article-list"), request)
+    logo = clinic.logo.url if clinic.logo else static("img/logo.png")
+    organization = {
+        "@type": "MedicalClinic",
+        "@id": home + "#clinic",
+        "name": clinic.name,
+        "url": home,
+        "logo": {"@type": "ImageObject", "url": absolute_url(logo, request)},
     }
+    if clinic.phone:
+        organization["telephone"] = clinic.phone
+    if clinic.email:
+        organization["email"] = clinic.email
+    if clinic.street_address or clinic.city:
+        organization["address"] = {
+            "@type": "PostalAddress",
+            "streetAddress": clinic.street_address,
+            "postalCode": clinic.postal_code,
+            "addressLocality": clinic.city,
+            "addressRegion": clinic.region,
+            "addressCountry": clinic.country,
+        }
+    if clinic.opening_hours_lines:
+        organization["openingHours"] = clinic.opening_hours_lines
+    if clinic.social_links:
+        organization["sameAs"] = [url for _, url in clinic.social_links]
+    if clinic.appointment_url:
+        organization["potentialAction"] = {"@type": "ReserveAction", "target": clinic.appointment_url}
+    return organization
 
 
 def breadcrumbs(request, *trail):
     """A BreadcrumbList from (name, path) pairs, starting at the home page."""
-    items = [(settings.SITE_NAME, reverse("blog:article-list")), *trail]
+    items = [(clinic_settings(request).name, reverse("blog:article-list")), *trail]
     return {
         "@context": "https://schema.org",
         "@type": "BreadcrumbList",
@@ -66,9 +84,9 @@ def breadcrumbs(request, *trail):
     }
 
 
-def _basic_social_tags(*, title, description, url, og_type):
+def _basic_social_tags(request, *, title, description, url, og_type):
     og = [
-        ("og:site_name", settings.SITE_NAME),
+        ("og:site_name", clinic_settings(request).name),
         ("og:title", title),
         ("og:description", description),
         ("og:url", url),
@@ -86,18 +104,20 @@ def _page_suffix(page_obj):
 def listing_meta(request, *, title, description, path, page_obj=None, trail=(), feeds=None, robots=""):
     """Metadata of a list of articles: home, archives, author and search pages."""
     url = absolute_url(path, request) + _page_suffix(page_obj)
+    site_name = clinic_settings(request).name
     if page_obj is not None and page_obj.number > 1:
         title = f"{title}, page {page_obj.number}"
-    full_title = title if title == settings.SITE_NAME else f"{title} — {settings.SITE_NAME}"
-    og, twitter = _basic_social_tags(title=title, description=description, url=url, og_type="website")
+    full_title = title if title == site_name else f"{title} — {site_name}"
+    og, twitter = _basic_social_tags(request, title=title, description=description, url=url, og_type="website")
     twitter.insert(0, ("twitter:card", "summary"))
     json_ld = [breadcrumbs(request, *trail)] if trail else []
     if path == reverse("blog:article-list"):
+        json_ld.append({"@context": "https://schema.org", **clinic_organization(request)})
         json_ld.append(
             {
                 "@context": "https://schema.org",
                 "@type": "WebSite",
-                "name": settings.SITE_NAME,
+                "name": site_name,
                 "url": url,
                 "potentialAction": {
                     "@type": "SearchAction",
@@ -122,7 +142,7 @@ def article_meta(request, article):
     url = absolute_url(article.get_absolute_url(), request)
     title = article.meta_title
     description = article.meta_description
-    og, twitter = _basic_social_tags(title=title, description=description, url=url, og_type="article")
+    og, twitter = _basic_social_tags(request, title=title, description=description, url=url, og_type="article")
     twitter.insert(0, ("twitter:card", "summary_large_image" if article.featured_image else "summary"))
     image_url = absolute_url(article.featured_image.url, request) if article.featured_image else ""
     if image_url:
@@ -155,7 +175,7 @@ def article_meta(request, article):
         "datePublished": article.published_at.isoformat(),
         "dateModified": article.updated_at.isoformat(),
         "author": author,
-        "publisher": publisher(request),
+        "publisher": clinic_organization(request),
         "wordCount": len(article.body_text.split()),
         "inLanguage": "en",
     }
@@ -173,29 +193,81 @@ def article_meta(request, article):
     trail = [(article.category.name, article.category.get_absolute_url())] if article.category else []
     trail.append((article.title, article.get_absolute_url()))
 
+    json_ld = [posting, breadcrumbs(request, *trail)]
+    medical_page = medical_web_page(request, article, url)
+    if medical_page:
+        json_ld.insert(1, medical_page)
     feeds = []
     if article.category:
         feeds = category_feeds(request, article.category)
     return PageMeta(
-        title=article.seo_title or f"{article.title} — {settings.SITE_NAME}",
+        title=article.seo_title or f"{article.title} — {clinic_settings(request).name}",
         description=description,
         canonical_url=url,
         og=og,
         twitter=twitter,
-        json_ld=[posting, breadcrumbs(request, *trail)],
+        json_ld=json_ld,
         feeds=feeds + site_feeds(request),
     )
 
 
+def medical_web_page(request, article, url):
+    """A MedicalWebPage saying who reviewed the article, when, and which sources it cites; None if neither."""
+    references = list(article.references.all())
+    reviewer = article.medical_reviewer
+    if not (references or (reviewer and article.last_reviewed_at)):
+        return None
+    page = {
+        "@context": "https://schema.org",
+        "@type": "MedicalWebPage",
+        "@id": url + "#webpage",
+        "url": url,
+        "name": article.title,
+        "mainEntity": {"@id": url},
+        "publisher": {"@id": absolute_url(reverse("blog:article-list"), request) + "#clinic"},
+    }
+    if reviewer and article.last_reviewed_at:
+        page["reviewedBy"] = {
+            "@type": "Person",
+            "name": reviewer.name_with_credentials,
+            "url": absolute_url(reviewer.get_absolute_url(), request),
+        }
+        if reviewer.job_title:
+            page["reviewedBy"]["jobTitle"] = reviewer.job_title
+        page["lastReviewed"] = article.last_reviewed_at.isoformat()
+    if references:
+        page["citation"] = [_citation(reference) for reference in references]
+    return page
+
+
+def _citation(reference):
+    citation = {"@type": "ScholarlyArticle", "name": reference.title, "author": reference.authors}
+    if reference.journal:
+        citation["isPartOf"] = {"@type": "Periodical", "name": reference.journal}
+    if reference.year:
+        citation["datePublished"] = str(reference.year)
+    if reference.link:
+        citation["url"] = reference.link
+    identifiers = []
+    if reference.doi:
+        identifiers.append({"@type": "PropertyValue", "propertyID": "DOI", "value": reference.doi})
+    if reference.pmid:
+        identifiers.append({"@type": "PropertyValue", "propertyID": "PMID", "value": reference.pmid})
+    if identifiers:
+        citation["identifier"] = identifiers
+    return citation
+
+
 def category_feeds(request, category):
+    site_name = clinic_settings(request).name
     return [
         {
-            "title": f"{category.name} — {settings.SITE_NAME} (RSS)",
+            "title": f"{category.name} — {site_name} (RSS)",
             "type": RSS,
             "url": absolute_url(reverse("blog:category-feed-rss", kwargs={"slug": category.slug}), request),
         },
         {
-            "title": f"{category.name} — {settings.SITE_NAME} (Atom)",
+            "title": f"{category.name} — {site_name} (Atom)",
             "type": ATOM,
             "url": absolute_url(reverse("blog:category-feed-atom", kwargs={"slug": category.slug}), request),
         },

@@ -3,7 +3,6 @@
 import datetime
 from functools import partial
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.mail import send_mail
@@ -12,6 +11,8 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+
+from clinic.models import clinic_settings
 
 from .links import absolute_url
 from .models import Comment, DiscussionSettings
@@ -175,15 +176,16 @@ def _email_moderators(comment):
     recipients = list(comment_moderators().values_list("email", flat=True))
     if not recipients:
         return
+    site_name = clinic_settings().name
     context = {
         "comment": comment,
-        "site_name": settings.SITE_NAME,
+        "site_name": site_name,
         "change_url": _admin_url("admin:blog_comment_change", comment.pk),
         "pending_url": _admin_url("admin:blog_comment_changelist") + "?status__exact=pending",
         "article_url": absolute_url(comment.article.get_absolute_url()),
     }
     send_mail(
-        subject=f"[{settings.SITE_NAME}] Comment waiting for moderation on “{comment.article.title}”",
+        subject=f"[{site_name}] Comment waiting for moderation on “{comment.article.title}”",
         message=render_to_string("blog/email/comment_pending.txt", context),
         from_email=None,
         recipient_list=recipients,
@@ -194,13 +196,14 @@ def _email_article_author(comment):
     author = comment.article.author
     if not author.email or comment.user_id == author.pk:
         return
+    site_name = clinic_settings().name
     context = {
         "comment": comment,
-        "site_name": settings.SITE_NAME,
+        "site_name": site_name,
         "comment_url": absolute_url(comment.get_absolute_url()),
     }
     send_mail(
-        subject=f"[{settings.SITE_NAME}] New comment on “{comment.article.title}”",
+        subject=f"[{site_name}] New comment on “{comment.article.title}”",
         message=render_to_string("blog/email/comment_approved.txt", context),
         from_email=None,
         recipient_list=[author.email],

@@ -12,6 +12,8 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView, dates
 
+from clinic.models import clinic_settings
+
 from . import metadata, search
 from .forms import CommentForm, seconds_since
 from .images import generated_image_name, validate_raster_image
@@ -56,8 +58,8 @@ class ArticleListView(PageMetaMixin, PublishedArticleMixin, ListView):
     def get_page_meta(self, context):
         return metadata.listing_meta(
             self.request,
-            title=settings.SITE_NAME,
-            description=settings.SITE_TAGLINE,
+            title=clinic_settings(self.request).name,
+            description=clinic_settings(self.request).tagline,
             path=reverse("blog:article-list"),
             page_obj=context["page_obj"],
         )
@@ -196,7 +198,7 @@ class SearchView(PageMetaMixin, PublishedArticleMixin, ListView):
         return metadata.listing_meta(
             self.request,
             title=title,
-            description=f"Search the articles of {settings.SITE_NAME}.",
+            description=f"Search the articles of {clinic_settings(self.request).name}.",
             path=reverse("blog:search"),
             robots="noindex, follow",
         )

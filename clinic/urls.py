@@ -6,8 +6,11 @@ from django.utils.functional import lazy
 from django.views.generic import RedirectView
 from django.views.static import serve
 
-admin.site.site_header = f"{settings.SITE_NAME} — editing"
-admin.site.site_title = settings.SITE_NAME
+from clinic.models import clinic_settings
+
+# Read from Clinic settings whenever an admin page is drawn, so renaming the clinic needs no restart.
+admin.site.site_header = lazy(lambda: f"{clinic_settings().name} — editing", str)()
+admin.site.site_title = lazy(lambda: clinic_settings().name, str)()
 admin.site.index_title = "Content"
 
 # django_ckeditor_5's own URLs are deliberately not included: its upload view checks only `is_staff` and

@@ -129,7 +129,7 @@ def test_json_ld_blog_posting_and_breadcrumbs(client, article):
     assert posting["headline"] == "What Is Prolotherapy?"
     assert posting["image"]["url"] == f"{SITE}{article.featured_image.url}"
     assert posting["author"] == {"@type": "Person", "name": "Emily Harper"}
-    assert posting["publisher"]["@type"] == "Organization"
+    assert posting["publisher"]["@type"] == "MedicalClinic"
     assert posting["publisher"]["logo"]["url"] == f"{SITE}/static/img/logo.png"
     assert datetime.datetime.fromisoformat(posting["datePublished"]) == article.published_at
     assert datetime.datetime.fromisoformat(posting["dateModified"]) == article.updated_at
@@ -190,7 +190,7 @@ def test_archive_pages_have_their_own_metadata(client, article):
 
     assert category.title == "Category: Regenerative Medicine — Regenerative Health Clinic"
     assert category.json_ld[0]["@type"] == "BreadcrumbList"
-    assert second_home_page.json_ld[0]["@type"] == "WebSite"
+    assert [item["@type"] for item in second_home_page.json_ld] == ["MedicalClinic", "WebSite"]
 
 
 def test_search_pages_are_not_indexed(client, article):
