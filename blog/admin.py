@@ -14,6 +14,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from clinic.admin import HTTPS_URL_FIELDS, SingletonModelAdmin
 
+from .history import ArticleHistoryHelper
 from .models import Article, AuthorProfile, Category, Comment, DiscussionSettings, Reference, Tag
 from .publishing import publish_problems
 from .services import comment_set_status, commenter_erase, commenter_export
@@ -169,6 +170,9 @@ class ArticleAdmin(SimpleHistoryAdmin):
 
     def view_on_site(self, article):
         return article.get_absolute_url() if article.is_published else article.get_preview_url()
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return ArticleHistoryHelper(self.model, historical_record)
 
 
 @admin.register(AuthorProfile)

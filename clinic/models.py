@@ -74,8 +74,9 @@ class ClinicSettings(SingletonModel):
 
     @property
     def address_lines(self):
-        locality = " ".join(part for part in (self.postal_code, self.city) if part)
-        return [line for line in (self.street_address, locality, self.region, self.country) if line]
+        region_and_code = " ".join(part for part in (self.region, self.postal_code) if part)
+        locality = ", ".join(part for part in (self.city, region_and_code) if part)
+        return [line for line in (self.street_address, locality, self.country) if line]
 
     @property
     def opening_hours_lines(self):

@@ -21,10 +21,11 @@ prolotherapy is described as a regenerative treatment rather than a pain-relief 
 <p>Studies support prolotherapy for several conditions, including:</p>
 <ul>
   <li>plantar fasciosis (chronic heel pain);</li>
-  <li>Osgood-Schlatter disease;</li>
+  <li>Osgood-Schlatter disease [2];</li>
   <li>tendinitis;</li>
-  <li>low back pain;</li>
-  <li>knee osteoarthritis.</li>
+  <li>low back pain, especially alongside exercise and spinal manipulation [3];</li>
+  <li>knee osteoarthritis, where a randomized trial found greater improvement than saline injections or
+  exercise alone after one year [1].</li>
 </ul>
 
 <h2>Who is a candidate?</h2>
@@ -97,6 +98,44 @@ sample, to support healing in joints, tendons and skin.</p>
 <p>Results vary from person to person. Ask us whether PRP suits your condition.</p>
 """
 
+# Published studies the Prolotherapy article cites as [1], [2], [3].
+PROLOTHERAPY_REFERENCES = [
+    {
+        "authors": "Rabago D, Patterson JJ, Mundt M, et al.",
+        "title": "Dextrose prolotherapy for knee osteoarthritis: a randomized controlled trial.",
+        "journal": "Annals of Family Medicine",
+        "year": 2013,
+        "doi": "10.1370/afm.1504",
+        "pmid": "23690322",
+    },
+    {
+        "authors": "Topol GA, Podesta LA, Reeves KD, Raya MF, Fullerton BD, Yeh HW.",
+        "title": "Hyperosmolar dextrose injection for recalcitrant Osgood-Schlatter disease.",
+        "journal": "Pediatrics",
+        "year": 2011,
+        "doi": "10.1542/peds.2010-1931",
+    },
+    {
+        "authors": "Dagenais S, Yelland MJ, Del Mar C, Schoene ML.",
+        "title": "Prolotherapy injections for chronic low-back pain.",
+        "journal": "Cochrane Database of Systematic Reviews",
+        "year": 2007,
+        "doi": "10.1002/14651858.CD004059.pub3",
+    },
+]
+
+CLINIC = {
+    "phone": "+1 555 010 0100",
+    "email": "info@regenerative-clinic.example",
+    "street_address": "120 Harbor Street, Suite 4",
+    "postal_code": "97201",
+    "city": "Portland",
+    "region": "OR",
+    "country": "US",
+    "opening_hours": "Mon–Fri 8:00–18:00\nSat 9:00–13:00",
+    "appointment_url": "https://regenerative-clinic.example/book",
+}
+
 ARTICLES = [
     {
         "slug": "what-is-prolotherapy",
@@ -108,6 +147,8 @@ ARTICLES = [
         "tags": ["Prolotherapy", "Joint Pain", "Injections"],
         "image_alt": "Abstract teal illustration for the prolotherapy article",
         "colours": ((11, 97, 99), (123, 196, 190)),
+        "references": PROLOTHERAPY_REFERENCES,
+        "cta_text": "Is prolotherapy right for you? Book a consultation",
     },
     {
         "slug": "what-patients-are-saying-about-platelet-rich-plasma-treatments",

@@ -6,7 +6,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html, linebreaks, urlize
 from django.utils.safestring import mark_safe
 
-from ..models import Category, Comment
+from ..models import Article, Category, Comment
 from ..sharing import share_links
 
 register = template.Library()
@@ -83,3 +83,13 @@ def cite_references(body, count):
             )
         pieces.append(piece)
     return mark_safe("".join(pieces))  # noqa: S308
+
+
+@register.simple_tag(takes_context=True)
+def overdue_reviews(context, limit=10):
+    """Articles overdue for medical review that the current admin user may see, most overdue first."""
+    articles = Article.objects.review_overdue().order_by("next_review_at")
+    user = context["request"].user
+    if not user.has_perm("blog.edit_others_articles"):
+        articles = articles.filter(author=user)
+    return articles[:limit]

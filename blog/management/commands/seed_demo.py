@@ -8,8 +8,9 @@ from django.db import transaction
 from django.utils.text import slugify
 from PIL import Image, ImageDraw
 
-from blog.demo.articles import ARTICLES
+from blog.demo.articles import ARTICLES, CLINIC
 from blog.models import Article, AuthorProfile, Category, Comment, Tag
+from clinic.models import ClinicSettings
 
 AUTHOR_USERNAME = "demo-author"
 
@@ -36,35 +37,38 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
-        author, created = get_user_model().objects.get_or_create(
-            username=AUTHOR_USERNAME,
-            defaults={
-                "first_name": "Emily",
-                "last_name": "Harper",
-                "email": "emily.harper@example.com",
-                "is_staff": True,
-            },
+        author = self.demo_profile(
+            AUTHOR_USERNAME,
+            first_name="Emily",
+            last_name="Harper",
+            email="emily.harper@example.com",
+            display_name="Dr. Emily Harper",
+            slug="emily-harper",
+            credentials="MD",
+            job_title="Medical director",
+            bio="Dr. Harper leads the clinic's regenerative medicine team and has treated sports and joint "
+            "injuries for fifteen years.",
         )
-        if created:
-            # A byline and the clinic's voice in comments, but not an account anyone can log in to.
-            author.set_unusable_password()
-            author.save(update_fields=["password"])
-        AuthorProfile.objects.get_or_create(
-            user=author,
-            defaults={
-                "display_name": "Dr. Emily Harper",
-                "slug": "emily-harper",
-                "credentials": "MD",
-                "job_title": "Medical director",
-                "bio": "Dr. Harper leads the clinic's regenerative medicine team and has treated sports and joint "
-                "injuries for fifteen years.",
-            },
+        ClinicSettings.load()
+        # Fill the contact details once; what editors change later is theirs.
+        ClinicSettings.objects.filter(pk=1, phone="").update(**CLINIC)
+        reviewer = self.demo_profile(
+            "demo-reviewer",
+            first_name="Michael",
+            last_name="Chen",
+            display_name="Dr. Michael Chen",
+            slug="michael-chen",
+            credentials="DO",
+            job_title="Sports medicine physician",
+            bio="Dr. Chen reviews the clinic's articles on musculoskeletal treatments.",
         )
         category, _ = Category.objects.get_or_create(
             slug="regenerative-medicine",
             defaults={
                 "name": "Regenerative Medicine",
                 "description": "Treatments that help the body repair itself: prolotherapy, PRP and more.",
+                "is_medical": True,
+                "show_disclaimer": True,
             },
         )
         created = 0
@@ -82,17 +86,34 @@ class Command(BaseCommand):
                 published_at=datetime.datetime(*data["published_at"], tzinfo=datetime.timezone.utc),
                 featured_image=ContentFile(demo_image(data["colours"]), name=f"{data['slug']}.jpg"),
                 featured_image_alt=data["image_alt"],
+                medical_reviewer=reviewer.profile,
+                last_reviewed_at=datetime.date(*data["published_at"][:3]),
+                cta_text=data.get("cta_text", ""),
             )
             article.full_clean()
             article.save()
             article.tags.set(
                 Tag.objects.get_or_create(slug=slugify(name), defaults={"name": name})[0] for name in data["tags"]
             )
+            for position, reference in enumerate(data.get("references", []), start=1):
+                article.references.create(position=position, **reference)
             created += 1
             if data["slug"] == "what-is-prolotherapy":
                 self.add_demo_discussion(article, author)
         total = Article.objects.published().count()
         self.stdout.write(f"Demo content: {created} article(s) created, {total} published in all.")
+
+    def demo_profile(self, username, *, first_name, last_name, email="", **profile):
+        """A staff member who appears on the site (bylines, reviews) but has no password to log in with."""
+        user, created = get_user_model().objects.get_or_create(
+            username=username,
+            defaults={"first_name": first_name, "last_name": last_name, "email": email, "is_staff": True},
+        )
+        if created:
+            user.set_unusable_password()
+            user.save(update_fields=["password"])
+        AuthorProfile.objects.get_or_create(user=user, defaults=profile)
+        return user
 
     def add_demo_discussion(self, article, author):
         question = Comment.objects.create(
