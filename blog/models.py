@@ -282,6 +282,9 @@ class Article(models.Model):
     def get_absolute_url(self):
         return reverse("blog:article-detail", kwargs={"slug": self.slug})
 
+    def get_preview_url(self):
+        return reverse("blog:article-preview", kwargs={"pk": self.pk})
+
     def clean(self):
         if self.featured_image and not self.featured_image_alt.strip():
             raise ValidationError({"featured_image_alt": "Describe the featured image for readers who cannot see it."})

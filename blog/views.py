@@ -8,6 +8,7 @@ from django.core.files.storage import default_storage
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView, dates
@@ -343,6 +344,9 @@ class ArticlePreviewView(ArticleDetailView):
         article = super().get_object(queryset)
         if not article.can_be_previewed_by(self.request.user):
             raise Http404("No article to preview here.")
+        if article.published_at is None:
+            # A draft is shown as if it were published now (never saved).
+            article.published_at = timezone.now()
         return article
 
     def get_context_data(self, **kwargs):

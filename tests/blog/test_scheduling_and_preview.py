@@ -1,0 +1,124 @@
+import datetime
+
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+from django.utils import timezone
+
+from blog.models import Article, AuthorProfile
+from blog.roles import AUTHOR, CONTRIBUTOR
+from tests.factories import ArticleFactory, TagFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def scheduled(article):
+    tag = TagFactory(name="Joint Pain", slug="joint-pain")
+    article.tags.add(tag)
+    AuthorProfile.objects.create(user=article.author, display_name="Dr. A", slug="dr-a")
+    ArticleFactory(title="Neighbour", tags=[tag], category=article.category)
+    return ArticleFactory(
+        title="Scheduled knee article",
+        slug="scheduled-knee-article",
+        tags=[tag],
+        category=article.category,
+        author=article.author,
+        body="<p>knee</p>",
+        published_at=timezone.now() + datetime.timedelta(hours=2),
+    )
+
+
+def public_pages(article):
+    published_at = timezone.localtime(article.published_at)
+    return [
+        article.get_absolute_url(),
+        reverse("blog:article-list"),
+        article.category.get_absolute_url(),
+        reverse("blog:tag-detail", kwargs={"slug": "joint-pain"}),
+        reverse("blog:author-detail", kwargs={"slug": "dr-a"}),
+        reverse("blog:archive-month", kwargs={"year": published_at.year, "month": published_at.month}),
+        reverse("blog:feed-rss"),
+        reverse("blog:feed-atom"),
+        reverse("blog:sitemap"),
+        reverse("blog:search") + "?q=knee",
+        reverse("blog:article-detail", kwargs={"slug": "what-is-prolotherapy"}),  # related posts
+    ]
+
+
+def test_a_scheduled_article_is_invisible_everywhere_until_its_time(client, scheduled):
+    for url in public_pages(scheduled):
+        response = client.get(url)
+        assert "Scheduled knee article" not in response.content.decode(), url
+        assert "scheduled-knee-article" not in response.content.decode(), url
+
+
+def test_a_scheduled_article_appears_when_its_time_comes_with_no_job_to_run(client, scheduled, monkeypatch):
+    later = timezone.now() + datetime.timedelta(hours=3)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+
+    for url in public_pages(scheduled):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "scheduled-knee-article" in response.content.decode(), url
+
+
+def test_admin_list_shows_scheduled_with_its_time(editor_client):
+    ArticleFactory(published_at=datetime.datetime(2031, 5, 4, 9, 30, tzinfo=datetime.timezone.utc))
+
+    html = editor_client.get(reverse("admin:blog_article_changelist")).content.decode()
+
+    assert "Scheduled for May 4, 2031, 9:30 a.m." in html
+
+
+@pytest.mark.parametrize("state", [{"draft": True}, {"scheduled": True}])
+def test_editor_previews_an_unpublished_article_as_readers_will_see_it(editor_client, state):
+    article = ArticleFactory(title="Not yet public", body="<p>Preview <strong>body</strong></p>", **state)
+
+    response = editor_client.get(article.get_preview_url())
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Preview — not published." in html
+    assert '<h1 class="article__title">Not yet public</h1>' in html
+    assert "Preview <strong>body</strong>" in html
+    assert response["X-Robots-Tag"] == "noindex, nofollow"
+    assert "private" in response["Cache-Control"]
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_anyone_else_gets_404_for_the_preview_address(client, editor):
+    article = ArticleFactory(draft=True, title="Secret draft")
+    reader = UserFactory()
+    other_author = UserFactory(is_staff=True)
+    other_author.groups.add(Group.objects.get(name=AUTHOR))
+
+    assert client.get(article.get_preview_url()).status_code == 404
+    client.force_login(reader)
+    assert client.get(article.get_preview_url()).status_code == 404
+    client.force_login(other_author)
+    assert client.get(article.get_preview_url()).status_code == 404
+
+
+@pytest.mark.parametrize("role", [AUTHOR, CONTRIBUTOR])
+def test_authors_and_contributors_preview_their_own_drafts(client, role):
+    writer = UserFactory(is_staff=True)
+    writer.groups.add(Group.objects.get(name=role))
+    client.force_login(writer)
+
+    assert client.get(ArticleFactory(draft=True, author=writer).get_preview_url()).status_code == 200
+
+
+def test_preview_cannot_receive_comments(editor_client):
+    article = ArticleFactory(draft=True)
+
+    assert editor_client.post(article.get_preview_url(), {"body": "x"}).status_code == 405
+
+
+def test_change_form_offers_a_preview_and_view_on_site_goes_there_for_drafts(editor_client):
+    article = ArticleFactory(draft=True)
+
+    html = editor_client.get(reverse("admin:blog_article_change", args=[article.pk])).content.decode()
+
+    assert f'href="{article.get_preview_url()}" target="_blank" rel="noopener">Preview</a>' in html
+    assert Article.objects.get(pk=article.pk).status == "draft"
