@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clinic.models import clinic_settings
+from clinic.pagecache import invalidate
 
 from .links import absolute_url
 from .models import Comment, DiscussionSettings
@@ -137,6 +138,7 @@ def commenter_erase(*, email):
 
     The comments stay in place, anonymised and emptied, so that replies from others keep their thread.
     """
+    invalidate()
     return Comment.objects.by_email(email).update(
         name=ERASED_NAME,
         email="",

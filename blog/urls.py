@@ -1,6 +1,8 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path, register_converter
 
+from clinic.pagecache import cache_public_page as cached
+
 from . import feeds, views
 from .sitemaps import SITEMAPS
 
@@ -27,21 +29,23 @@ register_converter(TwoDigitMonth, "mm")
 app_name = "blog"
 
 urlpatterns = [
-    path("", views.ArticleListView.as_view(), name="article-list"),
-    path("blog/<slug:slug>/", views.ArticleDetailView.as_view(), name="article-detail"),
+    # Pages anonymous readers get from the page cache (clinic/pagecache.py).
+    path("", cached(views.ArticleListView.as_view()), name="article-list"),
+    path("blog/<slug:slug>/", cached(views.ArticleDetailView.as_view()), name="article-detail"),
+    path("category/<slug:slug>/", cached(views.CategoryArticleListView.as_view()), name="category-detail"),
+    path("category/<slug:slug>/feed/", cached(feeds.LatestArticlesFeed()), name="category-feed-rss"),
+    path("category/<slug:slug>/feed/atom/", cached(feeds.LatestArticlesAtomFeed()), name="category-feed-atom"),
+    path("tag/<slug:slug>/", cached(views.TagArticleListView.as_view()), name="tag-detail"),
+    path("author/<slug:slug>/", cached(views.AuthorArticleListView.as_view()), name="author-detail"),
+    path("search/", cached(views.SearchView.as_view()), name="search"),
+    path("feed/", cached(feeds.LatestArticlesFeed()), name="feed-rss"),
+    path("feed/atom/", cached(feeds.LatestArticlesAtomFeed()), name="feed-atom"),
+    path("sitemap.xml", cached(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", cached(views.robots_txt), name="robots-txt"),
+    path("<yyyy:year>/", cached(views.YearArchiveView.as_view()), name="archive-year"),
+    path("<yyyy:year>/<mm:month>/", cached(views.MonthArchiveView.as_view()), name="archive-month"),
+    # Never cached.
     path("preview/<int:pk>/", views.ArticlePreviewView.as_view(), name="article-preview"),
-    path("category/<slug:slug>/", views.CategoryArticleListView.as_view(), name="category-detail"),
-    path("category/<slug:slug>/feed/", feeds.LatestArticlesFeed(), name="category-feed-rss"),
-    path("category/<slug:slug>/feed/atom/", feeds.LatestArticlesAtomFeed(), name="category-feed-atom"),
-    path("tag/<slug:slug>/", views.TagArticleListView.as_view(), name="tag-detail"),
-    path("author/<slug:slug>/", views.AuthorArticleListView.as_view(), name="author-detail"),
-    path("search/", views.SearchView.as_view(), name="search"),
-    path("feed/", feeds.LatestArticlesFeed(), name="feed-rss"),
-    path("feed/atom/", feeds.LatestArticlesAtomFeed(), name="feed-atom"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
-    path("robots.txt", views.robots_txt, name="robots-txt"),
-    path("<yyyy:year>/", views.YearArchiveView.as_view(), name="archive-year"),
-    path("<yyyy:year>/<mm:month>/", views.MonthArchiveView.as_view(), name="archive-month"),
     path("editor/image-upload/", views.editor_image_upload, name="editor-image-upload"),
     # WordPress-style address of the old site; a catch-all, so it stays last here and this module is
     # included last in clinic/urls.py.

@@ -2,6 +2,8 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
+from clinic.pagecache import PageCacheMiddleware
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clinic.settings.prod")
 
-application = get_wsgi_application()
+application = PageCacheMiddleware(get_wsgi_application())

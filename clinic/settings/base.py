@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django_ckeditor_5",
     "simple_history",
+    "sorl.thumbnail",
     "clinic",
     "blog",
 ]
@@ -121,6 +122,28 @@ SERVE_MEDIA = env_bool("DJANGO_SERVE_MEDIA", DEBUG)
 IMAGE_UPLOAD_MAX_BYTES = 10 * 1024 * 1024
 # Pillow refuses to decode more pixels than this (decompression bombs).
 IMAGE_MAX_PIXELS = 40_000_000
+
+# The shared cache: Redis when REDIS_URL is set (several machines), else files that every worker process on
+# this machine shares. The page cache (clinic/pagecache.py) and image renditions use it.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("DJANGO_CACHE_PREFIX", "clinic"),
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ.get("DJANGO_CACHE_DIR", str(BASE_DIR / ".cache")),
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    }
+# Seconds an anonymous reader's page is kept at most (0 turns the page cache off).
+PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "600"))
 
 # Initial clinic name and tagline; editors change them in the admin (Clinic settings).
 SITE_NAME = os.environ.get("DJANGO_SITE_NAME", "Regenerative Health Clinic")

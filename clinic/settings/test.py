@@ -22,3 +22,9 @@ WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 # No connection outlives its request in tests, so none is left open when PostgreSQL drops the test database.
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+
+# Tests use the real shared cache: Redis when REDIS_URL is set (CI), else files in a temporary folder.
+if not REDIS_URL:  # noqa: F405
+    CACHES["default"]["LOCATION"] = tempfile.mkdtemp(prefix="clinic-test-cache-")  # noqa: F405
+else:
+    CACHES["default"]["KEY_PREFIX"] = "clinic-test"  # noqa: F405
