@@ -1,0 +1,261 @@
+"""The page cache through the real WSGI stack that gunicorn runs (clinic.wsgi.application)."""
+
+import datetime
+import io
+import time
+import uuid
+
+import pytest
+from django.core.cache import cache
+from django.utils import timezone
+
+from blog.forms import seconds_since
+from blog.models import Comment, DiscussionSettings
+from blog.services import comment_set_status, commenter_erase
+from clinic.models import ClinicSettings
+from clinic.pagecache import GENERATION_KEY, _seconds_to_live
+from clinic.wsgi import application
+from tests.factories import ArticleFactory, CommentFactory, TagFactory
+
+pytestmark = pytest.mark.django_db
+
+
+class Answer:
+    def __init__(self, status, headers, body):
+        self.status, self.headers, self.body = status, dict(headers), body
+        self.text = body.decode(errors="replace")
+
+    @property
+    def hit(self):
+        return self.headers.get("X-Page-Cache") == "hit"
+
+
+def wsgi(path, method="GET", cookies="", query="", **extra):
+    environ = {
+        "REQUEST_METHOD": method,
+        "PATH_INFO": path,
+        "QUERY_STRING": query,
+        "SERVER_NAME": "testserver",
+        "SERVER_PORT": "80",
+        "HTTP_HOST": "testserver",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(),
+        "wsgi.errors": io.StringIO(),
+        "wsgi.version": (1, 0),
+        "wsgi.multithread": False,
+        "wsgi.multiprocess": True,
+        "wsgi.run_once": False,
+        "REMOTE_ADDR": "198.51.100.1",
+        **({"HTTP_COOKIE": cookies} if cookies else {}),
+        **extra,
+    }
+    answer = {}
+
+    def start_response(status, headers, exc_info=None):
+        answer["status"], answer["headers"] = int(status.split()[0]), headers
+
+    chunks = application(environ, start_response)
+    body = b"".join(chunks)
+    if hasattr(chunks, "close"):
+        chunks.close()
+    return Answer(answer["status"], answer["headers"], body)
+
+
+@pytest.fixture(autouse=True)
+def fresh_page_cache(settings):
+    settings.PAGE_CACHE_SECONDS = 600
+    cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+def cached_twice(path, **kwargs):
+    first, second = wsgi(path, **kwargs), wsgi(path, **kwargs)
+    assert not first.hit
+    return second
+
+
+def test_the_second_anonymous_read_is_served_from_the_cache(article):
+    second = cached_twice(article.get_absolute_url())
+
+    assert second.hit
+    assert second.status == 200
+    assert "What Is Prolotherapy?" in second.text
+    assert second.headers["Content-Type"] == "text/html; charset=utf-8"
+    assert int(second.headers["Content-Length"]) == len(second.body)
+
+
+@pytest.mark.parametrize("path", ["/", "/feed/", "/sitemap.xml", "/robots.txt", "/search/"])
+def test_lists_feeds_and_sitemap_are_cached_too(article, path):
+    assert cached_twice(path).hit
+
+
+def test_each_cached_answer_carries_a_fresh_comment_form_timestamp(article):
+    first = wsgi(article.get_absolute_url())
+    time.sleep(1.1)
+    second = wsgi(article.get_absolute_url())
+
+    def token(answer):
+        return answer.text.split('name="started" value="')[1].split('"')[0]
+
+    assert second.hit
+    assert token(first) != token(second)
+    assert seconds_since(token(second)) < 1
+    assert "\x00" not in second.text
+
+
+def test_anonymous_pages_set_no_cookie_and_carry_no_csrf_token(article):
+    answer = wsgi(article.get_absolute_url())
+
+    assert "Set-Cookie" not in answer.headers
+    assert "csrfmiddlewaretoken" not in answer.text
+
+
+@pytest.mark.parametrize("cookie", ["sessionid=abc", "comment_pending=x", "comment_author=y", "messages=z"])
+def test_readers_with_personal_cookies_are_never_served_cached_pages(article, cookie):
+    wsgi(article.get_absolute_url())
+
+    assert not wsgi(article.get_absolute_url(), cookies=cookie).hit
+
+
+def test_posts_are_never_served_from_the_cache(article):
+    wsgi(article.get_absolute_url())
+
+    assert not wsgi(article.get_absolute_url(), method="POST").hit
+
+
+def test_logged_in_editors_get_fresh_pages_and_leave_nothing_in_the_cache(client, editor, article):
+    client.force_login(editor)
+    client.get(article.get_absolute_url())
+
+    assert not wsgi(article.get_absolute_url()).hit
+
+
+def test_unknown_pages_are_not_cached():
+    wsgi("/blog/nothing-here/")
+
+    answer = wsgi("/blog/nothing-here/")
+    assert answer.status == 404
+    assert not answer.hit
+
+
+def test_gzip_for_browsers_that_accept_it(article):
+    import gzip
+
+    wsgi(article.get_absolute_url())
+    answer = wsgi(article.get_absolute_url(), HTTP_ACCEPT_ENCODING="gzip, br")
+
+    assert answer.hit
+    assert answer.headers["Content-Encoding"] == "gzip"
+    assert "What Is Prolotherapy?" in gzip.decompress(answer.body).decode()
+
+
+# Never stale after an action: each of these is visible on the very next request.
+
+
+def assert_fresh_after(path, change, expected, committed):
+    wsgi(path)
+    assert wsgi(path).hit
+    with committed():
+        change()
+    answer = wsgi(path)
+    assert not answer.hit
+    assert expected in answer.text
+    assert wsgi(path).hit
+
+
+def test_fresh_after_an_article_is_saved(article, committed):
+    def rename():
+        article.title = "Prolotherapy, Explained"
+        article.save()
+
+    assert_fresh_after(article.get_absolute_url(), rename, "Prolotherapy, Explained", committed)
+    assert "Prolotherapy, Explained" in wsgi("/").text
+
+
+def test_fresh_after_a_scheduled_article_is_moved_into_the_past(committed):
+    scheduled = ArticleFactory(title="Now live", scheduled=True)
+
+    def publish_now():
+        scheduled.published_at = timezone.now() - datetime.timedelta(minutes=1)
+        scheduled.save()
+
+    assert_fresh_after("/", publish_now, "Now live", committed)
+
+
+def test_a_scheduled_article_appears_when_its_time_comes(article):
+    ArticleFactory(title="Just in time", published_at=timezone.now() + datetime.timedelta(seconds=2))
+    wsgi("/")
+
+    assert wsgi("/").hit
+    time.sleep(2.5)
+    answer = wsgi("/")
+    assert "Just in time" in answer.text
+
+
+def test_pages_expire_before_the_next_scheduled_publication():
+    ArticleFactory(published_at=timezone.now() + datetime.timedelta(seconds=90))
+
+    assert 85 <= _seconds_to_live(cache.get(GENERATION_KEY)) <= 90
+
+
+def test_fresh_after_a_comment_is_approved(article, committed):
+    comment = CommentFactory(article=article, status=Comment.Status.PENDING, body="Approved words")
+
+    assert_fresh_after(
+        article.get_absolute_url(),
+        lambda: comment_set_status(comments=Comment.objects.filter(pk=comment.pk), status="approved"),
+        "Approved words",
+        committed,
+    )
+
+
+def test_fresh_after_a_comment_is_edited_or_removed(article, committed):
+    comment = CommentFactory(article=article, body="Original words")
+
+    def edit():
+        comment.body = "Edited words"
+        comment.save()
+
+    assert_fresh_after(article.get_absolute_url(), edit, "Edited words", committed)
+    assert_fresh_after(
+        article.get_absolute_url(),
+        lambda: comment_set_status(comments=Comment.objects.filter(pk=comment.pk), status="trash"),
+        "No comments yet",
+        committed,
+    )
+
+
+def test_fresh_after_a_commenters_data_is_erased(article, committed):
+    CommentFactory(article=article, name="Maria Lopez", email="maria@example.com")
+
+    assert_fresh_after(
+        article.get_absolute_url(), lambda: commenter_erase(email="maria@example.com"), "Anonymous", committed
+    )
+
+
+def test_fresh_after_settings_change(article, committed):
+    def rename_clinic():
+        clinic = ClinicSettings.load()
+        clinic.name = "Harbor Clinic"
+        clinic.save()
+
+    def close_comments():
+        discussion = DiscussionSettings.load()
+        discussion.close_after_days = 1
+        discussion.save()
+
+    article.published_at = timezone.now() - datetime.timedelta(days=3)
+    article.save()
+    assert_fresh_after("/", rename_clinic, "Harbor Clinic", committed)
+    assert_fresh_after(article.get_absolute_url(), close_comments, "Comments are closed.", committed)
+
+
+def test_fresh_after_tags_change(article, committed):
+    assert_fresh_after(
+        article.get_absolute_url(), lambda: article.tags.add(TagFactory(name="Ligaments")), "Ligaments", committed
+    )
