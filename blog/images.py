@@ -56,3 +56,36 @@ def generated_image_name(folder, image_format):
     """Return a fresh storage path such as `editor/2026/11/<random>.png`; the client's file name is never used."""
     month = timezone.now().strftime("%Y/%m")
     return f"{folder}/{month}/{uuid.uuid4().hex}.{RASTER_FORMATS[image_format]}"
+
+
+# Responsive renditions, made by sorl-thumbnail once (on upload, else on first use) and reused.
+RENDITION_WIDTHS = (480, 960, 1600)
+FALLBACK_WIDTH = 960
+
+
+def _fallback_format(name):
+    return "PNG" if name.lower().endswith((".png", ".gif")) else "JPEG"
+
+
+def renditions(name, widths=RENDITION_WIDTHS):
+    """WebP and JPEG/PNG renditions of the stored image `name` at each of `widths` up to its own width.
+
+    Returns {"webp": [...], "fallback": [...]} lists of sorl ImageFiles (with .url, .width, .height), narrowest
+    first, or None when the image cannot be read.
+    """
+    from sorl.thumbnail import get_thumbnail
+
+    found = {"webp": [], "fallback": []}
+    for width in sorted(widths):
+        webp = get_thumbnail(name, str(width), format="WEBP", upscale=False)
+        if not webp.size:
+            return None  # sorl could not read the source (missing or damaged); it has logged why
+        if found["webp"] and webp.width == found["webp"][-1].width:
+            break  # the image is narrower than `width`: its own size is already there
+        found["webp"].append(webp)
+        found["fallback"].append(get_thumbnail(name, str(width), format=_fallback_format(name), upscale=False))
+    return found if found["webp"] else None
+
+
+def srcset(images):
+    return ", ".join(f"{image.url} {image.width}w" for image in images)

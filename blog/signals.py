@@ -1,10 +1,12 @@
-"""Cache upkeep: any saved or deleted content makes the stored pages stale (clinic/pagecache.py)."""
+"""Cache upkeep: saved or deleted content makes stored pages stale (clinic/pagecache.py); saved images get
+their renditions."""
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from clinic.models import ClinicSettings
 from clinic.pagecache import invalidate
 
+from .images import renditions
 from .models import (
     Article,
     ArticleRedirect,
@@ -33,7 +35,17 @@ def pages_changed(**kwargs):
     invalidate()
 
 
+def make_renditions(sender, instance, **kwargs):
+    """Renditions are a cache too: make them when an image is saved, not when the first reader asks."""
+    for field in ("featured_image", "photo"):
+        image = getattr(instance, field, None)
+        if image:
+            renditions(image.name)
+
+
 def connect():
+    post_save.connect(make_renditions, sender=Article, dispatch_uid="renditions-article")
+    post_save.connect(make_renditions, sender=AuthorProfile, dispatch_uid="renditions-author")
     for model in CONTENT_MODELS:
         post_save.connect(pages_changed, sender=model, dispatch_uid=f"page-cache-save-{model.__name__}")
         post_delete.connect(pages_changed, sender=model, dispatch_uid=f"page-cache-delete-{model.__name__}")

@@ -19,7 +19,7 @@ from clinic.models import clinic_settings
 
 from . import metadata, search
 from .forms import CommentForm, seconds_since
-from .images import generated_image_name, validate_raster_image
+from .images import generated_image_name, renditions, validate_raster_image
 from .links import absolute_url
 from .models import Article, ArticleRedirect, AuthorProfile, Category, Comment, DiscussionSettings, Tag
 from .moderation import CommentRefused
@@ -409,4 +409,5 @@ def editor_image_upload(request):
     except ValidationError as error:
         return _upload_error(error.messages[0], 400)
     name = default_storage.save(generated_image_name("editor", image_format), upload)
+    renditions(name)
     return JsonResponse({"url": default_storage.url(name)})

@@ -1,11 +1,15 @@
+import html
 import json
 import re
 
 from django import template
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
+from django.template.loader import render_to_string
 from django.utils.html import format_html, linebreaks, urlize
 from django.utils.safestring import mark_safe
 
+from ..images import FALLBACK_WIDTH, renditions, srcset
 from ..models import Article, Category, Comment
 from ..sharing import share_links
 
@@ -93,3 +97,45 @@ def overdue_reviews(context, limit=10):
     if not user.has_perm("blog.edit_others_articles"):
         articles = articles.filter(author=user)
     return articles[:limit]
+
+
+@register.inclusion_tag("includes/responsive_image.html")
+def responsive_image(name, alt="", sizes="100vw", loading="lazy", priority=False, css_class=""):
+    """A <picture> with WebP and JPEG/PNG renditions of the stored image `name`, sized for the layout."""
+    made = renditions(name) if name else None
+    if made is None:
+        return {"image": None}
+    fallback = made["fallback"]
+    main = next((image for image in fallback if image.width >= FALLBACK_WIDTH), fallback[-1])
+    return {
+        "image": main,
+        "webp_srcset": srcset(made["webp"]),
+        "fallback_srcset": srcset(fallback),
+        "alt": alt,
+        "sizes": sizes,
+        "loading": loading,
+        "priority": priority,
+        "css_class": css_class,
+    }
+
+
+_BODY_IMAGE = re.compile(r"<img\b[^>]*>")
+_ATTRIBUTE = re.compile(r'(\w+)="([^"]*)"')
+BODY_IMAGE_SIZES = "(min-width: 48rem) 42rem, 100vw"
+
+
+@register.filter
+def responsive_body_images(body):
+    """Serve the images editors put in the body (our uploads) through responsive renditions."""
+    media_url = settings.MEDIA_URL
+
+    def replace(match):
+        attributes = dict(_ATTRIBUTE.findall(match[0]))
+        src = html.unescape(attributes.get("src", ""))
+        if not src.startswith(media_url):
+            return match[0]
+        alt = html.unescape(attributes.get("alt", ""))
+        context = responsive_image(src.removeprefix(media_url), alt, BODY_IMAGE_SIZES)
+        return render_to_string("includes/responsive_image.html", context) if context["image"] else match[0]
+
+    return mark_safe(_BODY_IMAGE.sub(replace, str(body)))  # noqa: S308

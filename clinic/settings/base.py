@@ -118,6 +118,11 @@ STORAGES = {
 # server); at scale the front web server or object storage serves it instead.
 SERVE_MEDIA = env_bool("DJANGO_SERVE_MEDIA", DEBUG)
 
+# Image renditions (sorl-thumbnail): never larger than the original, stored under renditions/.
+THUMBNAIL_UPSCALE = False
+THUMBNAIL_QUALITY = 80
+THUMBNAIL_PREFIX = "renditions/"
+
 # Uploads bigger than this are refused before Pillow ever sees them.
 IMAGE_UPLOAD_MAX_BYTES = 10 * 1024 * 1024
 # Pillow refuses to decode more pixels than this (decompression bombs).

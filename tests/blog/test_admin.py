@@ -57,7 +57,7 @@ def test_editor_creates_and_publishes_an_article_through_the_admin(editor_client
     client.logout()
     page = client.get(article.get_absolute_url()).content.decode()
     assert "Prolotherapy is <strong>regenerative</strong>." in page
-    assert f'src="{article.featured_image.url}"' in page
+    assert '<source type="image/webp" srcset="/media/renditions/' in page
 
 
 def test_editor_saves_a_draft_that_readers_cannot_see(editor_client, editor, client):

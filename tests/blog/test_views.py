@@ -48,7 +48,7 @@ def test_home_card_shows_image_title_date_category_excerpt_and_read_more(client)
 
     response = client.get(reverse("blog:article-list"))
 
-    assert f'src="{article.featured_image.url}"' in response.content.decode()
+    assert '<source type="image/webp" srcset="/media/renditions/' in response.content.decode()
     for text in ("What Is Prolotherapy?", "March 18, 2026", "Regenerative Medicine", "An injection treatment."):
         assert text in response.content.decode()
     assert f'class="card__more" href="{article.get_absolute_url()}">Read more' in response.content.decode()

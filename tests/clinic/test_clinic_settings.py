@@ -120,4 +120,5 @@ def test_author_profile_photo_and_byline(client):
         f'By <a class="article__author" href="{profile.get_absolute_url()}" rel="author">Dr. Jane Doe, MD</a>' in page
     )
     assert profile.photo.name.startswith("authors/")
-    assert f'src="{profile.photo.url}"' in author_page
+    assert 'alt="Portrait of Dr. Jane Doe"' in author_page
+    assert 'src="/media/renditions/' in author_page
