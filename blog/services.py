@@ -1,6 +1,7 @@
 """Writes with side effects: validate, save in a transaction, send email once the transaction commits."""
 
 import datetime
+import logging
 from functools import partial
 
 from django.contrib.auth import get_user_model
@@ -18,6 +19,8 @@ from clinic.pagecache import invalidate
 from .links import absolute_url
 from .models import Comment, DiscussionSettings
 from .moderation import Submission, moderate
+
+logger = logging.getLogger(__name__)
 
 ERASED_NAME = "Anonymous"
 ERASED_BODY = "This comment was removed at its author's request."
@@ -170,6 +173,17 @@ def comment_moderators():
     )
 
 
+def _send(*, subject, message, recipients):
+    """Send a notification; a mail server that is down is logged, never turned into the reader's error.
+
+    It runs after the transaction committed: the comment or the approval is already safe.
+    """
+    try:
+        send_mail(subject=subject, message=message, from_email=None, recipient_list=recipients)
+    except Exception:
+        logger.exception("Could not send the notification “%s” to %s", subject, ", ".join(recipients))
+
+
 def _admin_url(name, *args):
     return absolute_url(reverse(name, args=args))
 
@@ -186,11 +200,10 @@ def _email_moderators(comment):
         "pending_url": _admin_url("admin:blog_comment_changelist") + "?status__exact=pending",
         "article_url": absolute_url(comment.article.get_absolute_url()),
     }
-    send_mail(
+    _send(
         subject=f"[{site_name}] Comment waiting for moderation on “{comment.article.title}”",
         message=render_to_string("blog/email/comment_pending.txt", context),
-        from_email=None,
-        recipient_list=recipients,
+        recipients=recipients,
     )
 
 
@@ -204,9 +217,8 @@ def _email_article_author(comment):
         "site_name": site_name,
         "comment_url": absolute_url(comment.get_absolute_url()),
     }
-    send_mail(
+    _send(
         subject=f"[{site_name}] New comment on “{comment.article.title}”",
         message=render_to_string("blog/email/comment_approved.txt", context),
-        from_email=None,
-        recipient_list=[author.email],
+        recipients=[author.email],
     )

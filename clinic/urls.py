@@ -4,9 +4,9 @@ from django.templatetags.static import static
 from django.urls import include, path, re_path
 from django.utils.functional import lazy
 from django.views.generic import RedirectView
-from django.views.static import serve
 
 from clinic.models import clinic_settings
+from clinic.views import serve_media
 
 # Read from Clinic settings whenever an admin page is drawn, so renaming the clinic needs no restart.
 admin.site.site_header = lazy(lambda: f"{clinic_settings().name} — editing", str)()
@@ -22,7 +22,6 @@ urlpatterns = [
 ]
 
 if settings.SERVE_MEDIA:
-    media_prefix = settings.MEDIA_URL.lstrip("/")
-    urlpatterns.append(re_path(rf"^{media_prefix}(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}))
+    urlpatterns.append(re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$", serve_media))
 
 urlpatterns.append(path("", include("blog.urls")))

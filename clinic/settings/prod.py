@@ -5,7 +5,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import env_bool, env_list
+from .base import STORAGES, env_bool, env_list
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
 if DEBUG:
@@ -33,6 +33,26 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+
+# Uploaded media on S3-compatible object storage (AWS S3, MinIO, Backblaze, Scaleway…) when a bucket is named;
+# credentials come from the usual AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY variables. See README, "Deployment".
+if os.environ.get("DJANGO_S3_BUCKET"):
+    STORAGES = {
+        **STORAGES,
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": os.environ["DJANGO_S3_BUCKET"],
+                "endpoint_url": os.environ.get("DJANGO_S3_ENDPOINT_URL") or None,
+                "region_name": os.environ.get("DJANGO_S3_REGION") or None,
+                "custom_domain": os.environ.get("DJANGO_S3_CUSTOM_DOMAIN") or None,
+                "querystring_auth": False,
+                "file_overwrite": False,
+                "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+            },
+        },
+    }
+    SERVE_MEDIA = False
 # Preloading commits the domain and every subdomain to HTTPS in browsers' built-in lists for months: an
 # operator's decision (DJANGO_SECURE_HSTS_PRELOAD), not a default; the check nagging about it is silenced.
 SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]

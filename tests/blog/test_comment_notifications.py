@@ -109,3 +109,19 @@ def test_approving_an_approved_comment_again_sends_nothing(article, committed):
     with committed():
         assert comment_set_status(comments=Comment.objects.all(), status=Comment.Status.APPROVED) == 0
     assert mail.outbox == []
+
+
+def test_a_mail_server_that_is_down_never_breaks_commenting_or_approving(
+    client, article, moderator, settings, committed
+):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 9  # nothing listens there
+
+    with committed():
+        response = post_comment(client, article)
+    with committed():
+        changed = comment_set_status(comments=Comment.objects.all(), status=Comment.Status.APPROVED)
+
+    assert response.status_code == 302
+    assert changed == 1
+    assert Comment.objects.get().status == Comment.Status.APPROVED
