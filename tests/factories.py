@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
-from blog.models import Article, Category, Comment, Tag
+from blog.models import Article, AuthorProfile, Category, Comment, Tag
 
 
 def image_bytes(image_format="PNG", size=(64, 48), colour=(11, 97, 99)):
@@ -132,3 +132,13 @@ def post_comment(client, article, remote_addr=None, user_agent="Mozilla/5.0 (tes
         REMOTE_ADDR=remote_addr or next(_addresses),
         HTTP_USER_AGENT=user_agent,
     )
+
+
+class AuthorProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AuthorProfile
+
+    user = factory.SubFactory(UserFactory, is_staff=True)
+    display_name = factory.Sequence(lambda n: f"Dr. Author {n}")
+    slug = factory.Sequence(lambda n: f"author-{n}")
+    credentials = "MD"

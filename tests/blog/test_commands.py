@@ -79,3 +79,15 @@ def test_ensure_editor_passwords_differ_between_installs():
         outputs.append(out.getvalue().split("password ")[1].split()[0])
 
     assert outputs[0] != outputs[1]
+
+
+def test_seed_bulk_builds_the_benchmark_data_set():
+    call_command("seed_bulk", articles=30, comments=200, busy_comments=50)
+
+    busy = Article.objects.get(slug="bulk-article-busy")
+    assert Article.objects.published().count() == 30
+    assert busy.comments.approved().count() == 50
+    assert Comment.objects.approved().count() == 200
+    assert not Comment.objects.filter(thread__isnull=True).exists()
+    assert all(article.tags.count() == 3 for article in Article.objects.all()[:5])
+    assert Article.objects.published().first() == busy
