@@ -6,7 +6,7 @@ CHROMIUM_PATH ?= /usr/bin/chromium
 ADDRESS ?= 127.0.0.1:8000
 export CHROMIUM_PATH
 
-.PHONY: run test lint format check chromium clean
+.PHONY: run test lint format check chromium clean serve bench
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10) and "Python 3.10 or newer is needed")'
@@ -63,3 +63,22 @@ chromium:
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles
+
+## serve: production mode: clinic.settings.prod under gunicorn on 127.0.0.1:$(PORT) (reads .env if present)
+PORT ?= 8000
+WEB_CONCURRENCY ?= $(shell echo $$((2 * $$(nproc) + 1)))
+serve: $(VENV)/.runtime
+	@set -a; [ -f .env ] && . ./.env; set +a; \
+	export DJANGO_SETTINGS_MODULE=clinic.settings.prod; \
+	$(BIN)/python manage.py check --deploy --fail-level WARNING && \
+	$(BIN)/python manage.py migrate --no-input && \
+	$(BIN)/python manage.py collectstatic --no-input -v0 && \
+	exec $(BIN)/gunicorn clinic.wsgi:application --bind 127.0.0.1:$(PORT) --workers $(WEB_CONCURRENCY) \
+		--access-logfile - --forwarded-allow-ips 127.0.0.1
+
+## bench: the benchmark of docs/benchmarks.md (SQLite, and PostgreSQL when it answers on 127.0.0.1:5432)
+bench: $(VENV)/.runtime
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; } || \
+		echo "wrk is not installed: using benchmarks/loadgen.py instead"
+	$(BIN)/python benchmarks/run.py

@@ -20,7 +20,8 @@ BATCH = 2000
 class Command(BaseCommand):
     help = (
         "Fill the database with a large data set for benchmarks: articles (default 10,000), approved comments "
-        "(default 100,000, of which 500 on the article `bulk-article-busy`), tags and categories. "
+        "(default 100,000, of which 500 on the article `bulk-article-busy` and none on `bulk-article-quiet`), "
+        "tags and categories. "
         "Meant for an empty database."
     )
 
@@ -49,7 +50,7 @@ class Command(BaseCommand):
         new_articles = [
             Article(
                 title=f"Bulk article {n}: knee and tendon recovery",
-                slug="bulk-article-busy" if n == 0 else f"bulk-article-{n}",
+                slug={0: "bulk-article-busy", 1: "bulk-article-quiet"}.get(n, f"bulk-article-{n}"),
                 author=user,
                 excerpt=f"Article {n} about recovery from chronic tendon and joint pain.",
                 body=body,
@@ -71,7 +72,7 @@ class Command(BaseCommand):
             batch_size=BATCH * 5,
         )
         busy = next(article for article in created if article.slug == "bulk-article-busy")
-        others = [article for article in created if article.pk != busy.pk] or [busy]
+        others = [article for article in created if not article.slug.endswith(("-busy", "-quiet"))] or [busy]
         targets = [busy] * min(busy_comments, comments) + [
             rng.choice(others) for _ in range(max(0, comments - busy_comments))
         ]

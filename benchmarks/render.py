@@ -1,0 +1,45 @@
+"""Uncached render time and SQL queries of the benchmark pages, in-process, printed as JSON.
+
+Run with clinic.settings.prod and DJANGO_PAGE_CACHE_SECONDS=0 against a database filled by seed_bulk.
+"""
+
+import json
+import os
+import statistics
+import sys
+import time
+
+import django
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+PAGES = {
+    "home": "/",
+    "article, 500 comments": "/blog/bulk-article-busy/",
+    "article, 0 comments": "/blog/bulk-article-quiet/",
+    "search": "/search/?q=tendon+recovery",
+}
+RUNS = int(os.environ.get("BENCH_RENDER_RUNS", "25"))
+
+
+def measure(client, url):
+    for _ in range(3):
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+    with CaptureQueriesContext(connection) as captured:
+        client.get(url)
+    times = []
+    for _ in range(RUNS):
+        start = time.perf_counter()
+        client.get(url)
+        times.append(time.perf_counter() - start)
+    return {"ms": statistics.median(times) * 1000, "queries": len(captured), "bytes": len(response.content)}
+
+
+client = Client(SERVER_NAME="127.0.0.1")
+print(json.dumps({name: measure(client, url) for name, url in PAGES.items()}))

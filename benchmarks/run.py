@@ -1,0 +1,222 @@
+"""`make bench`: the site in production mode against its floor, uncached render costs, and scale.
+
+For each database (SQLite, then PostgreSQL when one answers at 127.0.0.1:5432) it builds two data sets with
+`seed_bulk` (100 and 10,000 articles), then:
+- serves the 10,000-article set with gunicorn (clinic.settings.prod, page cache on) and measures requests per
+  second and p50/p99 latency with wrk (Debian's, else benchmarks/loadgen.py) for the home page, the article
+  with 500 comments and a search, each beside the floor: benchmarks/floor.py serving the same bytes under the
+  same gunicorn settings;
+- renders the pages uncached in-process (benchmarks/render.py) on both sets: time and SQL queries;
+and prints the figures with the ratios the targets are stated in. Nothing here is a test: see
+docs/benchmarks.md for the latest figures, written by hand.
+"""
+
+import json
+import os
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
+DURATION = os.environ.get("BENCH_DURATION", "5s")
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
+SIZES = (100, 10_000)
+PAGES = {"home": "/", "article, 500 comments": "/blog/bulk-article-busy/", "search": "/search/?q=tendon+recovery"}
+
+
+def log(message):
+    print(message, file=sys.stderr, flush=True)
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def base_env(work):
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "DATABASE_URL"))}
+    env.update(
+        DJANGO_SETTINGS_MODULE="clinic.settings.prod",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+        DJANGO_SECURE_SSL_REDIRECT="false",
+        DJANGO_STATIC_ROOT=str(work / "static"),
+        DJANGO_MEDIA_ROOT=str(work / "media"),
+        DJANGO_CACHE_DIR=str(work / "cache"),
+        DJANGO_EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
+        DJANGO_LOG_LEVEL="WARNING",
+    )
+    return env
+
+
+def manage(env, *arguments):
+    subprocess.run([PYTHON, "manage.py", *arguments], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+
+
+def postgres_available():
+    try:
+        socket.create_connection(("127.0.0.1", 5432), timeout=1).close()
+        return shutil.which("psql") is not None
+    except OSError:
+        return False
+
+
+def database_url(backend, size, work):
+    if backend == "sqlite":
+        return f"sqlite:///{work / f'bench-{size}.sqlite3'}"
+    name = f"clinic_bench_{size}"
+    for statement in (f"DROP DATABASE IF EXISTS {name}", f"CREATE DATABASE {name}"):
+        subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", statement], check=True)
+    return f"postgres://postgres@127.0.0.1:5432/{name}"
+
+
+def build(env, size):
+    started = time.perf_counter()
+    manage(env, "migrate", "--no-input")
+    manage(env, "seed_bulk", "--articles", str(size), "--comments", str(max(size * 10, 1000)))
+    log(f"  {size:>6} articles seeded in {time.perf_counter() - started:.0f} s")
+
+
+def serve(env, app, port, extra_env=None):
+    process = subprocess.Popen(
+        [PYTHON, "-m", "gunicorn", app, "--bind", f"127.0.0.1:{port}", "--workers", str(WORKERS),
+         "--log-level", "warning"],
+        cwd=ROOT, env={**env, **(extra_env or {})}, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    for _ in range(300):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return process
+        except OSError:
+            time.sleep(0.1)
+    process.kill()
+    raise RuntimeError(f"{app} did not start")
+
+
+def stop(process):
+    process.terminate()
+    process.wait(timeout=20)
+
+
+def load(url):
+    """Requests per second, p50 and p99 latency in ms."""
+    if shutil.which("wrk"):
+        output = subprocess.run(
+            ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}", "--latency", url],
+            check=True, capture_output=True, text=True,
+        ).stdout  # fmt: skip
+        rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1])
+        errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+        if errors:
+            raise RuntimeError(f"{url}: {errors[1]} error responses")
+
+        def percentile(label):
+            value, unit = re.search(rf"\s{label}%\s+([\d.]+)(us|ms|s)", output).groups()
+            return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+
+        return rate, percentile("50"), percentile("99")
+    result = subprocess.run(
+        [PYTHON, str(ROOT / "benchmarks" / "loadgen.py"), url, str(CONNECTIONS), DURATION.rstrip("s")],
+        check=True, capture_output=True, text=True,
+    )  # fmt: skip
+    return tuple(json.loads(result.stdout))
+
+
+def fetch(url):
+    with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310 (loopback only)
+        return response.read(), response.headers.get("X-Page-Cache")
+
+
+def http_figures(env, work):
+    """Cached pages through gunicorn beside the floor serving the same bytes."""
+    port, floor_port = free_port(), free_port()
+    server = serve(env, "clinic.wsgi:application", port)
+    rows = {}
+    try:
+        for name, path in PAGES.items():
+            url = f"http://127.0.0.1:{port}{path}"
+            body, _ = fetch(url)
+            _, cache_state = fetch(url)
+            page_file = work / f"floor-{abs(hash(name))}.html"
+            page_file.write_bytes(body)
+            floor = serve(env, "benchmarks.floor:application", floor_port, {"BENCH_FLOOR_FILE": str(page_file)})
+            try:
+                floor_figures = load(f"http://127.0.0.1:{floor_port}{path}")
+            finally:
+                stop(floor)
+            rows[name] = {"app": load(url), "floor": floor_figures, "bytes": len(body), "cache": cache_state}
+            log(f"  measured {name}")
+    finally:
+        stop(server)
+    return rows
+
+
+def render_figures(env):
+    result = subprocess.run(
+        [PYTHON, str(ROOT / "benchmarks" / "render.py")],
+        cwd=ROOT, env={**env, "DJANGO_PAGE_CACHE_SECONDS": "0"}, check=True, capture_output=True, text=True,
+    )  # fmt: skip
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def report(backend, http, renders):
+    small, large = renders[SIZES[0]], renders[SIZES[1]]
+    print(f"\n=== {backend}: {os.cpu_count()} cores, gunicorn -w {WORKERS}, load -t2 -c{CONNECTIONS} -d{DURATION}")
+    print(f"{'cached page':26} {'bytes':>7} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} | {'floor req/s':>11} "
+          f"{'p50 ms':>7} {'p99 ms':>7} | {'ratio':>5}")  # fmt: skip
+    for name, row in http.items():
+        (rate, p50, p99), (floor_rate, floor_p50, floor_p99) = row["app"], row["floor"]
+        print(f"{name:26} {row['bytes']:>7} {rate:>8.0f} {p50:>7.2f} {p99:>7.2f} | {floor_rate:>11.0f} "
+              f"{floor_p50:>7.2f} {floor_p99:>7.2f} | {rate / floor_rate:>5.2f}")  # fmt: skip
+    print(f"\n{'uncached render':26} {'100 articles':>16} {'10,000 articles':>18} {'ratio':>6}   queries")
+    for name in large:
+        before, after = small[name], large[name]
+        print(f"{name:26} {before['ms']:>13.1f} ms {after['ms']:>15.1f} ms "
+              f"{after['ms'] / before['ms']:>6.2f}   {before['queries']} / {after['queries']}")  # fmt: skip
+    article_rate, floor_rate = http["article, 500 comments"]["app"][0], http["article, 500 comments"]["floor"][0]
+    busy, quiet = large["article, 500 comments"]["ms"], large["article, 0 comments"]["ms"]
+    scale = max(large[name]["ms"] / small[name]["ms"] for name in ("home", "article, 500 comments", "search"))
+    constant = all(small[name]["queries"] == large[name]["queries"] for name in large)
+    print("\ntargets")
+    print(f"  cached article throughput / floor          {article_rate / floor_rate:5.2f}  (target >= 0.80)")
+    print(f"  uncached article 500 comments / 0 comments {busy / quiet:5.2f}  (target <= 1.50)")
+    print(f"  worst uncached page 10,000 / 100 articles  {scale:5.2f}  (target <= 1.30)")
+    print(f"  SQL queries per page constant              {'yes' if constant else 'NO'}")
+
+
+def main():
+    backends = ["sqlite"] + (["postgresql"] if postgres_available() else [])
+    if len(sys.argv) > 1:
+        backends = [backend for backend in backends if backend in sys.argv[1:]]
+    with tempfile.TemporaryDirectory(prefix="clinic-bench-") as folder:
+        work = Path(folder)
+        env = base_env(work)
+        manage(env, "collectstatic", "--no-input")
+        for backend in backends:
+            log(f"{backend}: building the data sets")
+            renders, http = {}, None
+            for size in SIZES:
+                sized = {
+                    **env,
+                    "DATABASE_URL": database_url(backend, size, work),
+                    "DJANGO_CACHE_DIR": str(work / f"cache-{backend}-{size}"),
+                }
+                build(sized, size)
+                renders[size] = render_figures(sized)
+                if size == SIZES[-1]:
+                    http = http_figures(sized, work)
+            report(backend, http, renders)
+
+
+if __name__ == "__main__":
+    main()
