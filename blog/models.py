@@ -114,33 +114,46 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(next_review_at__lt=timezone.localdate())
 
     def related_to(self, article, limit):
-        """Up to `limit` published articles to read next, in one query.
+        """Up to `limit` published articles to read next, in at most two queries.
 
         Pinned articles come first, then the most shared tags, then the same category, then the newest.
-        Articles overdue for medical review are left out until they are reviewed again.
+        Articles overdue for medical review are left out until they are reviewed again. The first query ranks
+        only the articles that are pinned or share a tag (found through indexes, so it does not grow with the
+        size of the site); when they are too few, the second fills up from the same category, then the newest.
         """
+        candidates = self.published().exclude(pk=article.pk).exclude(next_review_at__lt=timezone.localdate())
         pinned = Article.related_articles.through.objects.filter(
             from_article=article.pk, to_article=models.OuterRef("pk")
         )
         article_tags = Article.tags.through.objects.filter(article=article.pk).values("tag")
-        return (
-            self.published()
-            .exclude(pk=article.pk)
-            .exclude(next_review_at__lt=timezone.localdate())
+        same_category = models.Case(
+            models.When(category_id=article.category_id, then=1), default=0, output_field=models.IntegerField()
+        )
+        linked = (
+            candidates.filter(
+                models.Q(tags__in=models.Subquery(article_tags))
+                | models.Q(
+                    pk__in=Article.related_articles.through.objects.filter(from_article=article.pk).values("to_article")
+                )
+            )
             .annotate(
                 is_pinned=models.Exists(pinned),
-                shared_tags=models.Count(
-                    "tags", filter=models.Q(tags__in=models.Subquery(article_tags)), distinct=True
-                ),
-                same_category=models.Case(
-                    models.When(category_id=article.category_id, then=1),
-                    default=0,
-                    output_field=models.IntegerField(),
-                ),
+                shared_tags=models.Count("tags", filter=models.Q(tags__in=models.Subquery(article_tags))),
+                same_category=same_category,
             )
             .order_by("-is_pinned", "-shared_tags", "-same_category", "-published_at", "-pk")
-            .select_related("category")[:limit]
+            .select_related("category")
         )
+        related = list(linked[:limit])
+        if len(related) < limit:
+            rest = (
+                candidates.exclude(pk__in=[chosen.pk for chosen in related])
+                .annotate(same_category=same_category)
+                .order_by("-same_category", "-published_at", "-pk")
+                .select_related("category")
+            )
+            related += rest[: limit - len(related)]
+        return related
 
 
 def _one_year_after(day):

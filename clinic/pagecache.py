@@ -9,8 +9,10 @@ How it works:
   no database.
 - Every stored page carries the *generation* it was made in. Any change that can alter a page (an article,
   comment, category, tag, profile, reference or settings saved or deleted) replaces the generation with a new
-  random value once its transaction commits (`invalidate()`); pages of older generations are never served
-  again, in any process. A page also expires before the next scheduled article's publication time and
+  value once its transaction commits (`invalidate()`); pages of older generations are never served again, in
+  any process. The generation is a Redis key, or without Redis a file beside the file cache that is
+  replaced, so reading it costs a stat. Each worker also keeps recent pages in memory, valid only while the
+  generation they were made in is current. A page also expires before the next scheduled article's publication time and
   before midnight (review dates), so time-based changes need no job either.
 - The comment form needs no CSRF token for anonymous visitors (the comment view checks CSRF only for
   logged-in users, who never get cached pages), and its signed "form shown at" timestamp is replaced with a
@@ -21,8 +23,11 @@ import datetime
 import functools
 import gzip
 import hashlib
+import os
 import time
 import uuid
+from collections import OrderedDict
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
@@ -34,6 +39,54 @@ NEXT_PUBLICATION_KEY = "page-cache:next-publication:{generation}"
 FORM_TOKEN_PLACEHOLDER = b"\x00page-cache:comment-form-started\x00"
 # Headers Django adds per request that a stored page must not repeat.
 UNSTORED_HEADERS = {"set-cookie", "x-page-cache", "content-length"}
+# Pages each worker process also keeps in its own memory (validated against the shared generation).
+LOCAL_PAGES = 256
+
+
+class RedisGeneration:
+    """The generation as a Redis key: one small GET per request on a kept-open connection."""
+
+    def __init__(self, url):
+        import redis
+
+        self.client = redis.Redis.from_url(url, socket_keepalive=True)
+        self.key = cache.make_key(GENERATION_KEY)
+
+    def current(self):
+        return self.client.get(self.key)
+
+    def renew(self):
+        self.client.set(self.key, uuid.uuid4().hex)
+
+
+class FileGeneration:
+    """The generation as a file beside the file cache, replaced (never edited) on each change.
+
+    Reading it is a stat: the new file's inode and modification time are the generation.
+    """
+
+    def __init__(self, folder):
+        self.path = Path(folder) / "page-cache-generation"
+
+    def current(self):
+        try:
+            found = os.stat(self.path)
+        except FileNotFoundError:
+            return None
+        return f"{found.st_ino}-{found.st_mtime_ns}"
+
+    def renew(self):
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fresh = self.path.with_name(f"{self.path.name}.{uuid.uuid4().hex}")
+        fresh.write_text(uuid.uuid4().hex)
+        os.replace(fresh, self.path)
+
+
+@functools.cache
+def generation():
+    if settings.REDIS_URL:
+        return RedisGeneration(settings.REDIS_URL)
+    return FileGeneration(settings.CACHES["default"]["LOCATION"])
 
 
 def enabled():
@@ -68,7 +121,7 @@ def page_key(environ):
 
 def invalidate():
     """Make every stored page stale, in every process, once the current transaction commits."""
-    transaction.on_commit(lambda: cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None))
+    transaction.on_commit(lambda: generation().renew())
 
 
 def _seconds_to_live(generation):
@@ -92,15 +145,16 @@ def _seconds_to_live(generation):
     return int(min(limits))
 
 
-def store(request, response):
-    """Keep `response` for the next anonymous readers of the same address, if it may be shared."""
-    if not (enabled() and request.method == "GET" and is_anonymous_read(request.META)):
-        return
+def store(request, response, made_in):
+    """Keep `response` for the next anonymous readers of the same address, if it may be shared.
+
+    `made_in` is the generation read *before* the page was rendered: if content changed meanwhile, the page
+    is filed under the old generation and never served.
+    """
     # "Vary: Cookie" needs no special care: only readers without cookies that matter ever get a stored page.
     if response.status_code != 200 or response.streaming or response.cookies:
         return
-    generation = cache.get(GENERATION_KEY)
-    seconds = _seconds_to_live(generation)
+    seconds = _seconds_to_live(made_in)
     if seconds <= 0:
         return
     body = response.content
@@ -108,7 +162,7 @@ def store(request, response):
     if token:
         body = body.replace(token.encode(), FORM_TOKEN_PLACEHOLDER)
     headers = [(name, value) for name, value in response.items() if name.lower() not in UNSTORED_HEADERS]
-    entry = (generation, response.status_code, response.reason_phrase, headers, body)
+    entry = (made_in, time.time() + seconds, response.status_code, response.reason_phrase, headers, body)
     cache.set(page_key(request.META), entry, timeout=seconds)
 
 
@@ -117,10 +171,13 @@ def cache_public_page(view):
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
+        if not (enabled() and request.method == "GET" and is_anonymous_read(request.META)):
+            return view(request, *args, **kwargs)
+        made_in = generation().current()
         response = view(request, *args, **kwargs)
         if hasattr(response, "render") and callable(response.render) and not response.is_rendered:
             response.render()
-        store(request, response)
+        store(request, response, made_in)
         return response
 
     return wrapper
@@ -147,18 +204,29 @@ class PageCacheMiddleware:
     def __init__(self, application):
         self.application = application
         self.form_token = _FreshFormToken()
+        self.local = OrderedDict()
 
     def __call__(self, environ, start_response):
         if enabled() and is_anonymous_read(environ):
-            key = page_key(environ)
-            found = cache.get_many([GENERATION_KEY, key])
-            entry = found.get(key)
-            if entry is not None and entry[0] == found.get(GENERATION_KEY):
+            entry = self.lookup(page_key(environ), generation().current())
+            if entry is not None:
                 return self.serve(entry, environ, start_response)
         return self.application(environ, start_response)
 
+    def lookup(self, key, current):
+        """The stored page for `key` made in the `current` generation: from this process's memory, else shared."""
+        entry = self.local.get(key)
+        if entry is None or entry[0] != current or entry[1] <= time.time():
+            entry = cache.get(key)
+            if entry is None or entry[0] != current or entry[1] <= time.time():
+                return None
+            self.local[key] = entry
+            if len(self.local) > LOCAL_PAGES:
+                self.local.popitem(last=False)
+        return entry
+
     def serve(self, entry, environ, start_response):
-        _, status, reason, headers, body = entry
+        _, _, status, reason, headers, body = entry
         if FORM_TOKEN_PLACEHOLDER in body:
             body = body.replace(FORM_TOKEN_PLACEHOLDER, self.form_token.get())
         headers = [*headers, ("X-Page-Cache", "hit")]

@@ -3,17 +3,15 @@
 import datetime
 import io
 import time
-import uuid
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 
 from blog.forms import seconds_since
 from blog.models import Comment, DiscussionSettings
 from blog.services import comment_set_status, commenter_erase
 from clinic.models import ClinicSettings
-from clinic.pagecache import GENERATION_KEY, _seconds_to_live
+from clinic.pagecache import _seconds_to_live, generation
 from clinic.wsgi import application
 from tests.factories import ArticleFactory, CommentFactory, TagFactory
 
@@ -65,7 +63,7 @@ def wsgi(path, method="GET", cookies="", query="", **extra):
 @pytest.fixture(autouse=True)
 def fresh_page_cache(settings):
     settings.PAGE_CACHE_SECONDS = 600
-    cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+    generation().renew()
 
 
 @pytest.fixture
@@ -200,7 +198,7 @@ def test_a_scheduled_article_appears_when_its_time_comes(article):
 def test_pages_expire_before_the_next_scheduled_publication():
     ArticleFactory(published_at=timezone.now() + datetime.timedelta(seconds=90))
 
-    assert 85 <= _seconds_to_live(cache.get(GENERATION_KEY)) <= 90
+    assert 85 <= _seconds_to_live(generation().current()) <= 90
 
 
 def test_fresh_after_a_comment_is_approved(article, committed):
