@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView, dates
 
 from clinic.models import clinic_settings
+from clinic.pagecache import remember
 
 from . import metadata, search
 from .forms import CommentForm, seconds_since
@@ -243,7 +244,10 @@ class ArticleDetailView(PageMetaMixin, PublishedArticleMixin, DetailView):
             comments_open=comments_open,
             comment_form=comment_form,
             discussion_settings=discussion,
-            related_articles=Article.objects.related_to(self.object, settings.BLOG_RELATED_POSTS),
+            related_articles=remember(
+                f"related-posts:{self.object.pk}",
+                lambda: Article.objects.related_to(self.object, settings.BLOG_RELATED_POSTS),
+            ),
             **kwargs,
         )
 

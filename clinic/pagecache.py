@@ -139,10 +139,29 @@ def _seconds_to_live(generation):
             .first()
         )
         next_publication = upcoming.timestamp() if upcoming else float("inf")
-        cache.set(key, next_publication, timeout=settings.PAGE_CACHE_SECONDS)
+        cache.set(key, next_publication, timeout=settings.CACHED_PARTS_SECONDS)
     midnight = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0) + datetime.timedelta(days=1)
-    limits = [settings.PAGE_CACHE_SECONDS, next_publication - now.timestamp(), (midnight - now).total_seconds()]
+    limits = [settings.CACHED_PARTS_SECONDS, next_publication - now.timestamp(), (midnight - now).total_seconds()]
+    if enabled():
+        limits.append(settings.PAGE_CACHE_SECONDS)
     return int(min(limits))
+
+
+def remember(key, compute):
+    """`compute()`, kept in the shared cache until content changes or time-based visibility does.
+
+    For parts of pages that are costly and depend on the whole site, like related posts; it works whether or
+    not the page cache is on.
+    """
+    made_in = generation().current()
+    versioned = f"{key}:{made_in}"
+    value = cache.get(versioned)
+    if value is None:
+        value = compute()
+        seconds = _seconds_to_live(made_in)
+        if seconds > 0:
+            cache.set(versioned, value, timeout=seconds)
+    return value
 
 
 def store(request, response, made_in):
@@ -198,6 +217,18 @@ class _FreshFormToken:
         return self.value
 
 
+class _ReadyPage:
+    """A stored page prepared once for serving many times: status line, headers, body split at the form token."""
+
+    __slots__ = ("generation", "expires_at", "status", "headers", "parts")
+
+    def __init__(self, generation, expires_at, status, reason, headers, body):
+        self.generation, self.expires_at = generation, expires_at
+        self.status = f"{status} {reason}"
+        self.headers = [*headers, ("X-Page-Cache", "hit")]
+        self.parts = body.split(FORM_TOKEN_PLACEHOLDER)
+
+
 class PageCacheMiddleware:
     """WSGI middleware answering anonymous reads from the page cache (see the module docstring)."""
 
@@ -215,26 +246,24 @@ class PageCacheMiddleware:
 
     def lookup(self, key, current):
         """The stored page for `key` made in the `current` generation: from this process's memory, else shared."""
-        entry = self.local.get(key)
-        if entry is None or entry[0] != current or entry[1] <= time.time():
+        page = self.local.get(key)
+        if page is None or page.generation != current or page.expires_at <= time.time():
             entry = cache.get(key)
             if entry is None or entry[0] != current or entry[1] <= time.time():
                 return None
-            self.local[key] = entry
+            page = self.local[key] = _ReadyPage(*entry)
             if len(self.local) > LOCAL_PAGES:
                 self.local.popitem(last=False)
-        return entry
+        return page
 
-    def serve(self, entry, environ, start_response):
-        _, _, status, reason, headers, body = entry
-        if FORM_TOKEN_PLACEHOLDER in body:
-            body = body.replace(FORM_TOKEN_PLACEHOLDER, self.form_token.get())
-        headers = [*headers, ("X-Page-Cache", "hit")]
+    def serve(self, page, environ, start_response):
+        body = page.parts[0] if len(page.parts) == 1 else self.form_token.get().join(page.parts)
+        headers = page.headers.copy()
         if "gzip" in environ.get("HTTP_ACCEPT_ENCODING", "") and len(body) > 200:
             body = gzip.compress(body, compresslevel=5, mtime=0)
             headers.append(("Content-Encoding", "gzip"))
             if not any(name.lower() == "vary" for name, _ in headers):
                 headers.append(("Vary", "Accept-Encoding"))
         headers.append(("Content-Length", str(len(body))))
-        start_response(f"{status} {reason}", headers)
+        start_response(page.status, headers)
         return [b""] if environ.get("REQUEST_METHOD") == "HEAD" else [body]

@@ -43,6 +43,14 @@ def browser_type_launch_args(browser_type_launch_args):
     }
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache_generation():
+    """Nothing cached by an earlier test (whose transaction never committed) may show in this one."""
+    from clinic.pagecache import generation
+
+    generation().renew()
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _clean_media_root():
     yield

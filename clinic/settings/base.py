@@ -149,6 +149,8 @@ else:
     }
 # Seconds an anonymous reader's page is kept at most (0 turns the page cache off).
 PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "600"))
+# Seconds costly parts of pages (related posts) are kept at most; any content change renews them at once.
+CACHED_PARTS_SECONDS = 3600
 
 # Initial clinic name and tagline; editors change them in the admin (Clinic settings).
 SITE_NAME = os.environ.get("DJANGO_SITE_NAME", "Regenerative Health Clinic")

@@ -49,5 +49,5 @@ def test_queries_per_page_do_not_grow_with_content(client, settings, page_name):
     large = build(articles=25, comments=500)
     large_count = queries(client, PAGES[page_name](large))
 
-    assert large_count == small_count
+    assert large_count <= small_count
     assert large_count <= LIMITS.get(page_name, 8)
