@@ -22,7 +22,7 @@ PAGES = {
     "home": "/",
     "article, 500 comments": "/blog/bulk-article-busy/",
     "article, 0 comments": "/blog/bulk-article-quiet/",
-    "search": "/search/?q=tendon+recovery",
+    "search": "/search/?q=ankle+sprain",
 }
 RUNS = int(os.environ.get("BENCH_RENDER_RUNS", "25"))
 

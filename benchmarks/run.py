@@ -30,7 +30,7 @@ WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
 DURATION = os.environ.get("BENCH_DURATION", "5s")
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
 SIZES = (100, 10_000)
-PAGES = {"home": "/", "article, 500 comments": "/blog/bulk-article-busy/", "search": "/search/?q=tendon+recovery"}
+PAGES = {"home": "/", "article, 500 comments": "/blog/bulk-article-busy/", "search": "/search/?q=ankle+sprain"}
 
 
 def log(message):

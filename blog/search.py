@@ -1,11 +1,12 @@
-"""Article search: PostgreSQL full-text search (weighted, ranked, highlighted), a plain fallback elsewhere."""
+"""Article search: PostgreSQL full-text search (weighted, ranked, highlighted), else SQLite's FTS5 index."""
 
 import html
 import re
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import Case, F, Func, IntegerField, Q, Value, When
+from django.db.models import F, Func, Value
+from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -34,7 +35,7 @@ def search_articles(articles, query):
     """`articles` matching `query`, best first, each with a `snippet` of highlighted HTML once evaluated."""
     if connection.vendor == "postgresql":
         return _full_text_search(articles, query)
-    return _simple_search(articles, query)
+    return _sqlite_search(articles, query)
 
 
 def with_snippets(articles, query):
@@ -67,18 +68,19 @@ def _full_text_search(articles, query):
     )
 
 
-def _simple_search(articles, query):
-    terms = query.split()[:MAX_TERMS]
-    score = Value(0)
-    for term in terms:
-        articles = articles.filter(Q(title__icontains=term) | Q(excerpt__icontains=term) | Q(body__icontains=term))
-        score = score + Case(
-            When(title__icontains=term, then=Value(3)),
-            When(excerpt__icontains=term, then=Value(2)),
-            default=Value(1),
-            output_field=IntegerField(),
-        )
-    return articles.annotate(rank=score).order_by("-rank", "-published_at")
+def _sqlite_search(articles, query):
+    """SQLite's FTS5 index (migration 0009): every word must appear; bm25 ranks title, then excerpt, then body."""
+    terms = [term for term in query.split()[:MAX_TERMS] if any(ch.isalnum() for ch in term)]
+    if not terms:
+        return articles.none()
+    match = " ".join('"' + term.replace('"', '""') + '"' for term in terms)
+    matching = RawSQL("SELECT rowid FROM blog_article_fts WHERE blog_article_fts MATCH %s", (match,))
+    rank = RawSQL(
+        "SELECT bm25(blog_article_fts, 10.0, 4.0, 1.0) FROM blog_article_fts "
+        "WHERE blog_article_fts MATCH %s AND rowid = blog_article.id",
+        (match,),
+    )
+    return articles.filter(pk__in=matching).annotate(rank=rank).order_by("rank", "-published_at")
 
 
 def _marked(headline):

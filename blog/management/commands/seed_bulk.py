@@ -49,7 +49,9 @@ class Command(BaseCommand):
         body = "<h2>Overview</h2>" + "".join(f"<p>{PARAGRAPH}</p>" for _ in range(6))
         new_articles = [
             Article(
-                title=f"Bulk article {n}: knee and tendon recovery",
+                # Three articles, whatever the size, are about ankle sprains: the benchmark searches for them.
+                title=f"Bulk article {n}: "
+                + ("ankle sprain recovery" if n in (7, 8, 9) else "knee and tendon recovery"),
                 slug={0: "bulk-article-busy", 1: "bulk-article-quiet"}.get(n, f"bulk-article-{n}"),
                 author=user,
                 excerpt=f"Article {n} about recovery from chronic tendon and joint pain.",
