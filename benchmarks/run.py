@@ -11,6 +11,7 @@ and prints the figures with the ratios the targets are stated in. Nothing here i
 docs/benchmarks.md for the latest figures, written by hand.
 """
 
+import functools
 import json
 import os
 import re
@@ -110,12 +111,17 @@ def stop(process):
     process.wait(timeout=20)
 
 
+def load_pair(url, floor_url):
+    """Figures of `url` and of the floor, measured in alternation ROUNDS times; the best run of each is kept.
+
+    Alternating keeps the two comparable when the machine's speed drifts during the benchmark.
+    """
+    runs = [(load(url), load(floor_url)) for _ in range(ROUNDS)]
+    best = functools.partial(max, key=lambda figures: figures[0])
+    return best(app for app, _ in runs), best(floor for _, floor in runs)
+
+
 def load(url):
-    """Requests per second, p50 and p99 latency in ms: the best of ROUNDS runs."""
-    return max((load_once(url) for _ in range(ROUNDS)), key=lambda figures: figures[0])
-
-
-def load_once(url):
     if shutil.which("wrk"):
         output = subprocess.run(
             ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}", "--latency", url],
@@ -157,10 +163,10 @@ def http_figures(env, work):
             page_file.write_bytes(body)
             floor = serve(env, "benchmarks.floor:application", floor_port, {"BENCH_FLOOR_FILE": str(page_file)})
             try:
-                floor_figures = load(f"http://127.0.0.1:{floor_port}{path}")
+                app_figures, floor_figures = load_pair(url, f"http://127.0.0.1:{floor_port}{path}")
             finally:
                 stop(floor)
-            rows[name] = {"app": load(url), "floor": floor_figures, "bytes": len(body), "cache": cache_state}
+            rows[name] = {"app": app_figures, "floor": floor_figures, "bytes": len(body), "cache": cache_state}
             log(f"  measured {name}")
     finally:
         stop(server)
