@@ -5,12 +5,14 @@ from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.decorators import method_decorator
+from django.utils.functional import cached_property
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView, dates
@@ -52,12 +54,36 @@ class PageMetaMixin:
         return context
 
 
-class ArticleListView(PageMetaMixin, PublishedArticleMixin, ListView):
-    template_name = "blog/article_list.html"
-    context_object_name = "articles"
+class RememberedCountPaginator(Paginator):
+    """A paginator that counts the articles of a list once per content change (clinic.pagecache.remember):
+    counting every published article is the one part of a list page that grows with the site."""
 
+    def __init__(self, *args, count_key, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.count_key = count_key
+
+    @cached_property
+    def count(self):
+        return remember(self.count_key, lambda: Paginator.count.func(self))
+
+
+class RememberedCountMixin:
     def get_paginate_by(self, queryset):
         return settings.BLOG_ARTICLES_PER_PAGE
+
+    def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
+        return RememberedCountPaginator(
+            queryset, per_page, orphans, allow_empty_first_page, count_key=self.count_key(), **kwargs
+        )
+
+    def count_key(self):
+        arguments = "/".join(f"{name}={value}" for name, value in sorted(self.kwargs.items()))
+        return f"article-count:{self.request.resolver_match.view_name}:{arguments}"
+
+
+class ArticleListView(RememberedCountMixin, PageMetaMixin, PublishedArticleMixin, ListView):
+    template_name = "blog/article_list.html"
+    context_object_name = "articles"
 
     def get_page_meta(self, context):
         return metadata.listing_meta(
@@ -126,7 +152,7 @@ class AuthorArticleListView(ArticleArchiveView):
         return meta
 
 
-class DateArchiveMixin(PageMetaMixin):
+class DateArchiveMixin(RememberedCountMixin, PageMetaMixin):
     """Year and month archives of published articles, newest first."""
 
     date_field = "published_at"
@@ -137,9 +163,6 @@ class DateArchiveMixin(PageMetaMixin):
 
     def get_queryset(self):
         return Article.objects.published().for_listing()
-
-    def get_paginate_by(self, queryset):
-        return settings.BLOG_ARTICLES_PER_PAGE
 
 
 class YearArchiveView(DateArchiveMixin, dates.YearArchiveView):
@@ -174,6 +197,7 @@ class MonthArchiveView(DateArchiveMixin, dates.MonthArchiveView):
 
 
 class SearchView(PageMetaMixin, PublishedArticleMixin, ListView):
+    # Results are counted afresh: a search finds few articles through the index, and queries are endless.
     """`/search/?q=`: never an error, whatever is typed; see blog/search.py."""
 
     template_name = "blog/search.html"
