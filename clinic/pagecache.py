@@ -220,13 +220,20 @@ class _FreshFormToken:
 class _ReadyPage:
     """A stored page prepared once for serving many times: status line, headers, body split at the form token."""
 
-    __slots__ = ("generation", "expires_at", "status", "headers", "parts")
+    __slots__ = ("generation", "expires_at", "status", "headers", "parts", "token", "body")
 
     def __init__(self, generation, expires_at, status, reason, headers, body):
         self.generation, self.expires_at = generation, expires_at
         self.status = f"{status} {reason}"
         self.headers = [*headers, ("X-Page-Cache", "hit")]
         self.parts = body.split(FORM_TOKEN_PLACEHOLDER)
+        self.token, self.body = None, self.parts[0]
+
+    def body_with(self, token):
+        """The body with `token` in the comment form, joined once per token rather than per request."""
+        if len(self.parts) > 1 and token is not self.token:
+            self.token, self.body = token, token.join(self.parts)
+        return self.body
 
 
 class PageCacheMiddleware:
@@ -257,7 +264,7 @@ class PageCacheMiddleware:
         return page
 
     def serve(self, page, environ, start_response):
-        body = page.parts[0] if len(page.parts) == 1 else self.form_token.get().join(page.parts)
+        body = page.body_with(self.form_token.get()) if len(page.parts) > 1 else page.body
         headers = page.headers.copy()
         if "gzip" in environ.get("HTTP_ACCEPT_ENCODING", "") and len(body) > 200:
             body = gzip.compress(body, compresslevel=5, mtime=0)
