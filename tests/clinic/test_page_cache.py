@@ -5,6 +5,8 @@ import io
 import time
 
 import pytest
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.utils import timezone
 
 from blog.forms import seconds_since
@@ -53,10 +55,17 @@ def wsgi(path, method="GET", cookies="", query="", **extra):
     def start_response(status, headers, exc_info=None):
         answer["status"], answer["headers"] = int(status.split()[0]), headers
 
-    chunks = application(environ, start_response)
-    body = b"".join(chunks)
-    if hasattr(chunks, "close"):
-        chunks.close()
+    # As Django's test client does: a request must not close the connection the test's transaction runs in.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        chunks = application(environ, start_response)
+        body = b"".join(chunks)
+        if hasattr(chunks, "close"):
+            chunks.close()
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
     return Answer(answer["status"], answer["headers"], body)
 
 
