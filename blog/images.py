@@ -1,9 +1,11 @@
 """Checks and names for uploaded images (featured images and images inserted in the editor)."""
 
+import io
 import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils import timezone
 from PIL import Image
 
@@ -89,3 +91,41 @@ def renditions(name, widths=RENDITION_WIDTHS):
 
 def srcset(images):
     return ", ".join(f"{image.url} {image.width}w" for image in images)
+
+
+def without_metadata(file, image_format):
+    """The image re-encoded with no EXIF (camera, GPS position, time) or other metadata, upright.
+
+    Patients' photos must not tell where or when they were taken. Colour profiles are kept; animated GIFs keep
+    their frames.
+    """
+    from django.core.files.base import ContentFile
+    from PIL import ImageOps
+
+    file.seek(0)
+    with Image.open(file) as image:
+        options = {"format": image_format}
+        if image.info.get("icc_profile"):
+            options["icc_profile"] = image.info["icc_profile"]
+        if image_format == "GIF" and getattr(image, "n_frames", 1) > 1:
+            options.update(save_all=True, loop=image.info.get("loop", 0), duration=image.info.get("duration", 100))
+            cleaned = image
+        else:
+            cleaned = ImageOps.exif_transpose(image)
+            if image_format == "JPEG":
+                cleaned = cleaned.convert("RGB")
+                options.update(quality=90, optimize=True)
+        buffer = io.BytesIO()
+        cleaned.save(buffer, **options)
+    return ContentFile(buffer.getvalue(), name=getattr(file, "name", None) or "image")
+
+
+class CleanImageField(models.ImageField):
+    """An ImageField that re-encodes each new upload without metadata before storing it."""
+
+    def pre_save(self, model_instance, add):
+        file = getattr(model_instance, self.attname)
+        if file and not file._committed:
+            image_format = validate_raster_image(file)
+            file.file = without_metadata(file, image_format)
+        return super().pre_save(model_instance, add)

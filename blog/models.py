@@ -15,7 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from clinic.models import SingletonModel
 
-from .images import generated_image_name, validate_raster_image
+from .images import CleanImageField, generated_image_name, validate_raster_image
 from .sanitize import sanitize_html
 
 SEARCH_CONFIG = "english"
@@ -185,7 +185,7 @@ class Article(models.Model):
         "Left empty, the start of the body is used.",
     )
     body = CKEditor5Field(config_name="article")
-    featured_image = models.ImageField(
+    featured_image = CleanImageField(
         upload_to=featured_image_path,
         blank=True,
         width_field="featured_image_width",
@@ -397,7 +397,7 @@ class AuthorProfile(models.Model):
     credentials = models.CharField(max_length=60, blank=True, help_text='Degrees after the name, e.g. "MD" or "DO".')
     job_title = models.CharField("role at the clinic", max_length=120, blank=True)
     bio = models.TextField(blank=True, help_text="A few sentences about the person.")
-    photo = models.ImageField(
+    photo = CleanImageField(
         upload_to=author_photo_path,
         blank=True,
         width_field="photo_width",

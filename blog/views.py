@@ -22,7 +22,7 @@ from clinic.pagecache import remember
 
 from . import metadata, search
 from .forms import CommentForm, seconds_since
-from .images import generated_image_name, renditions, validate_raster_image
+from .images import generated_image_name, renditions, validate_raster_image, without_metadata
 from .links import absolute_url
 from .models import Article, ArticleRedirect, AuthorProfile, Category, Comment, DiscussionSettings, Tag
 from .moderation import CommentRefused
@@ -436,6 +436,6 @@ def editor_image_upload(request):
         image_format = validate_raster_image(upload)
     except ValidationError as error:
         return _upload_error(error.messages[0], 400)
-    name = default_storage.save(generated_image_name("editor", image_format), upload)
+    name = default_storage.save(generated_image_name("editor", image_format), without_metadata(upload, image_format))
     renditions(name)
     return JsonResponse({"url": default_storage.url(name)})

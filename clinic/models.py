@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.db import models
 
-from blog.images import generated_image_name, validate_raster_image
+from blog.images import CleanImageField, generated_image_name, validate_raster_image
 
 
 class SingletonModel(models.Model):
@@ -28,7 +28,7 @@ class ClinicSettings(SingletonModel):
 
     name = models.CharField(max_length=120, default=settings.SITE_NAME)
     tagline = models.CharField(max_length=200, blank=True, default=settings.SITE_TAGLINE)
-    logo = models.ImageField(
+    logo = CleanImageField(
         upload_to=logo_path,
         blank=True,
         validators=[validate_raster_image],

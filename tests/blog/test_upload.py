@@ -154,3 +154,61 @@ def test_libraries_own_upload_endpoint_is_not_exposed(editor_client):
     response = editor_client.post("/ckeditor5/image_upload/", {"upload": uploaded_image()})
 
     assert response.status_code == 404
+
+
+def photo_with_gps(image_format="JPEG"):
+    """A photo carrying EXIF: the camera, and GPS coordinates of where it was taken."""
+    image = Image.new("RGB", (80, 60), (200, 120, 90))
+    exif = Image.Exif()
+    exif[0x010F] = "PatientPhone Camera"  # Make
+    exif[0x8825] = {1: "N", 2: (45.0, 31.0, 12.0), 3: "W", 4: (122.0, 40.0, 30.0)}  # GPSInfo
+    buffer = io.BytesIO()
+    image.save(buffer, format=image_format, exif=exif)
+    return buffer.getvalue()
+
+
+def stored_exif(name):
+    with default_storage.open(name) as stored, Image.open(stored) as image:
+        return dict(image.getexif()), image.info.get("exif")
+
+
+@pytest.mark.parametrize("image_format", ["JPEG", "PNG", "WEBP"])
+def test_exif_and_gps_are_stripped_from_editor_uploads(editor_client, image_format):
+    raw = photo_with_gps(image_format)
+    with Image.open(io.BytesIO(raw)) as original:
+        assert 0x8825 in original.getexif()
+
+    _, data = upload(editor_client, SimpleUploadedFile(f"clinic-visit.{image_format.lower()}", raw))
+
+    exif, raw_exif = stored_exif(data["url"].removeprefix("/media/"))
+    assert exif == {}
+    assert not raw_exif
+
+
+def test_exif_and_gps_are_stripped_from_featured_images():
+    from tests.factories import ArticleFactory
+
+    article = ArticleFactory(
+        featured_image=SimpleUploadedFile("hero.jpg", photo_with_gps(), content_type="image/jpeg"),
+        featured_image_alt="A knee",
+    )
+
+    exif, raw_exif = stored_exif(article.featured_image.name)
+    assert exif == {}
+    assert not raw_exif
+    assert (article.featured_image_width, article.featured_image_height) == (80, 60)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"<!doctype html><html><script>alert(1)</script></html>",
+        b"GIF89a/*\x00\x00\x00\x00*/=alert(document.domain);//",
+        b"\x89PNG\r\n\x1a\n<script>alert(1)</script>",
+    ],
+)
+def test_html_and_polyglots_are_refused(editor_client, content):
+    response, data = upload(editor_client, SimpleUploadedFile("innocent.png", content, content_type="image/png"))
+
+    assert response.status_code == 400
+    assert "not a valid image" in data["error"]["message"]
