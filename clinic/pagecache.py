@@ -1,12 +1,13 @@
 """A page cache for anonymous readers, answered before Django's request handling runs.
 
 How it works:
-- `cache_public_page` wraps the public views. After the view has rendered a page for an anonymous GET (no
-  session, no comment cookies, no Set-Cookie in the answer, status 200), it stores the response in the
-  default cache (Redis when REDIS_URL is set, else files shared by all worker processes on the machine).
-- `PageCacheMiddleware` wraps the WSGI application (clinic/wsgi.py). For an anonymous GET or HEAD it fetches
-  the stored response in one cache round trip and answers with it directly: no URL resolving, no middleware,
-  no database.
+- `cache_public_page` wraps the public views and marks what they answer an anonymous GET (no session, no
+  comment cookies); `StorePageMiddleware`, first in MIDDLEWARE, then stores the complete response (status
+  200, no Set-Cookie, all headers added) in the default cache (Redis when REDIS_URL is set, else files
+  shared by all worker processes on the machine).
+- `PageCacheMiddleware` wraps the WSGI application (clinic/wsgi.py). For an anonymous GET or HEAD it finds
+  the stored response (in the worker's memory, else the shared cache) and answers with it directly: no URL
+  resolving, no middleware, no database.
 - Every stored page carries the *generation* it was made in. Any change that can alter a page (an article,
   comment, category, tag, profile, reference or settings saved or deleted) replaces the generation with a new
   value once its transaction commits (`invalidate()`); pages of older generations are never served again, in
@@ -194,12 +195,24 @@ def cache_public_page(view):
             return view(request, *args, **kwargs)
         made_in = generation().current()
         response = view(request, *args, **kwargs)
-        if hasattr(response, "render") and callable(response.render) and not response.is_rendered:
-            response.render()
-        store(request, response, made_in)
+        # StorePageMiddleware stores it once every middleware has added its headers (security headers included).
+        response.page_cache_made_in = made_in
         return response
 
     return wrapper
+
+
+class StorePageMiddleware:
+    """The first middleware: stores the pages `cache_public_page` marked, as they leave Django complete."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if hasattr(response, "page_cache_made_in"):
+            store(request, response, response.page_cache_made_in)
+        return response
 
 
 class _FreshFormToken:

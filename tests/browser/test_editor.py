@@ -35,6 +35,8 @@ def test_editor_publishes_an_article_with_bold_text_and_an_uploaded_image(
     picture = tmp_path / "knee.png"
     picture.write_bytes(image_bytes("PNG", size=(320, 200), colour=(200, 90, 60)))
 
+    console = []
+    page.on("console", lambda message: console.append(message.text))
     page.goto(live_server.url + reverse("admin:blog_article_add"))
     page.locator("#id_title").press_sequentially("Knee Pain After Running")
     expect(page.locator("#id_slug")).to_have_value("knee-pain-after-running")
@@ -49,6 +51,7 @@ def test_editor_publishes_an_article_with_bold_text_and_an_uploaded_image(
     page.keyboard.press("Enter")
     page.locator(".ck-editor .ck-file-dialog-button input[type=file]").first.set_input_files(str(picture))
     expect(editable.locator("img[src*='/media/editor/']")).to_have_count(1)
+    assert [text for text in console if "Content Security Policy" in text] == []
 
     page.get_by_label("Status:").select_option("published")
     page.get_by_role("button", name="Save", exact=True).click()

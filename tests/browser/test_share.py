@@ -49,8 +49,9 @@ def test_share_links_open_in_a_new_tab_and_are_named(new_context, live_server, s
 
 def test_the_article_page_requests_nothing_from_other_hosts(new_context, live_server, shared_article):
     page = new_context().new_page()
-    requested = []
+    requested, console = [], []
     page.on("request", lambda request: requested.append(request.url))
+    page.on("console", lambda message: console.append(message.text))
 
     page.goto(live_server.url + shared_article.get_absolute_url(), wait_until="networkidle")
 
@@ -59,3 +60,4 @@ def test_the_article_page_requests_nothing_from_other_hosts(new_context, live_se
     assert [url for url in requested if urlsplit(url).netloc != site and not url.startswith("data:")] == []
     assert any(url.endswith(".css") for url in requested)
     assert any("/media/" in url for url in requested)
+    assert [text for text in console if "Content Security Policy" in text] == []

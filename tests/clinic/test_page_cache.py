@@ -266,3 +266,13 @@ def test_fresh_after_tags_change(article, committed):
     assert_fresh_after(
         article.get_absolute_url(), lambda: article.tags.add(TagFactory(name="Ligaments")), "Ligaments", committed
     )
+
+
+def test_cached_answers_carry_the_security_headers(article):
+    first = wsgi(article.get_absolute_url())
+    second = wsgi(article.get_absolute_url())
+
+    assert second.hit
+    for header in ("Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options", "Referrer-Policy",
+                   "Cross-Origin-Opener-Policy", "Permissions-Policy"):  # fmt: skip
+        assert second.headers[header] == first.headers[header], header

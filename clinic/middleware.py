@@ -1,0 +1,49 @@
+from urllib.parse import urlsplit
+
+from django.conf import settings
+
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+
+
+def _policy(**directives):
+    return "; ".join(f"{name.replace('_', '-')} {value}" for name, value in directives.items())
+
+
+def _media_origin():
+    """Where uploaded images come from when they are not on this site (object storage, a CDN)."""
+    parts = urlsplit(settings.MEDIA_URL)
+    return f" {parts.scheme}://{parts.netloc}" if parts.netloc else ""
+
+
+class SecurityHeadersMiddleware:
+    """Content-Security-Policy and Permissions-Policy on every answer.
+
+    Public pages run no inline script or style at all. The admin gets the same policy with inline styles and
+    blob:/data: images allowed, which CKEditor 5 needs; its scripts need no relaxation. Two policies chosen by
+    path are why this is a few lines here rather than django-csp, whose per-view overrides cannot reach the
+    admin's views.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        common = {
+            "default_src": "'self'",
+            "script_src": "'self'",
+            "connect_src": "'self'",
+            "font_src": "'self'",
+            "object_src": "'none'",
+            "base_uri": "'self'",
+            "form_action": "'self'",
+            "frame_ancestors": "'none'",
+        }
+        media = _media_origin()
+        self.public = _policy(**common, style_src="'self'", img_src=f"'self' data:{media}")
+        self.admin = _policy(**common, style_src="'self' 'unsafe-inline'", img_src=f"'self' data: blob:{media}")
+        self.admin_prefix = "/admin/"
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        admin = request.path.startswith(self.admin_prefix)
+        response.headers.setdefault("Content-Security-Policy", self.admin if admin else self.public)
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        return response

@@ -1,0 +1,45 @@
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def directives(response):
+    policy = response["Content-Security-Policy"]
+    return {part.split()[0]: part.split()[1:] for part in policy.split("; ")}
+
+
+@pytest.mark.parametrize("name", ["blog:article-list", "blog:search", "blog:feed-rss", "blog:robots-txt"])
+def test_public_pages_send_a_strict_policy_and_the_other_security_headers(client, article, name):
+    response = client.get(reverse(name))
+
+    policy = directives(response)
+    assert policy["default-src"] == ["'self'"]
+    assert policy["script-src"] == ["'self'"]
+    assert policy["frame-ancestors"] == ["'none'"]
+    assert "'unsafe-inline'" not in response["Content-Security-Policy"]
+    assert "'unsafe-eval'" not in response["Content-Security-Policy"]
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert "geolocation=()" in response["Permissions-Policy"]
+    assert response["X-Frame-Options"] == "DENY"
+
+
+def test_article_pages_have_no_inline_script_or_style(client, article):
+    html = client.get(article.get_absolute_url()).content.decode()
+
+    assert " style=" not in html
+    assert " onclick=" not in html
+    for opening in html.split("<script")[1:]:
+        tag = opening.split(">")[0]
+        assert " src=" in tag or 'type="application/ld+json"' in tag
+
+
+def test_the_admin_allows_what_ckeditor_needs_and_no_more(editor_client):
+    response = editor_client.get(reverse("admin:blog_article_add"))
+
+    policy = directives(response)
+    assert policy["script-src"] == ["'self'"]
+    assert "'unsafe-inline'" in policy["style-src"]
+    assert "blob:" in policy["img-src"]
