@@ -1,0 +1,44 @@
+import logging
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_bad_host_gets_the_branded_400_page(client):
+    response = client.get(reverse("blog:article-list"), HTTP_HOST="evil.example")
+
+    assert response.status_code == 400
+    assert "Bad request" in response.content.decode()
+
+
+def test_a_forged_form_gets_the_branded_403_page():
+    client = Client(enforce_csrf_checks=True)
+
+    response = client.post(reverse("admin:login"), {"username": "x", "password": "y"})
+
+    assert response.status_code == 403
+    assert "This form had expired or came from another site" in response.content.decode()
+
+
+def test_the_admin_without_permission_gets_the_branded_403(client):
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(is_staff=True))
+
+    response = client.get(reverse("admin:clinic_clinicsettings_change", args=[1]))
+
+    assert response.status_code == 403
+    assert "Access denied" in response.content.decode()
+
+
+def test_every_answer_has_a_request_id_and_errors_are_logged_with_it(client, caplog):
+    with caplog.at_level(logging.WARNING, logger="django.request"):
+        response = client.get("/blog/no-such-article/")
+
+    request_id = response["X-Request-ID"]
+    assert len(request_id) == 16
+    record = next(record for record in caplog.records if "Not Found" in record.getMessage())
+    assert record.request.id == request_id
