@@ -105,3 +105,35 @@ def _highlight(article, terms):
         last = match.end()
     pieces.append(escape(snippet[last:]))
     return mark_safe("".join(pieces))  # noqa: S308
+
+
+# SQLite: an FTS5 index kept in step with blog_article by triggers. SQLite migrations that alter blog_article
+# rebuild the table and lose its triggers, so they are checked after every migrate (blog/apps.py).
+SQLITE_INDEX = [
+    "CREATE VIRTUAL TABLE IF NOT EXISTS blog_article_fts USING fts5("
+    "title, excerpt, body, content='blog_article', content_rowid='id', tokenize='porter unicode61')",
+    "CREATE TRIGGER IF NOT EXISTS blog_article_fts_insert AFTER INSERT ON blog_article BEGIN "
+    "INSERT INTO blog_article_fts(rowid, title, excerpt, body) VALUES (new.id, new.title, new.excerpt, new.body); END",
+    "CREATE TRIGGER IF NOT EXISTS blog_article_fts_delete AFTER DELETE ON blog_article BEGIN "
+    "INSERT INTO blog_article_fts(blog_article_fts, rowid, title, excerpt, body) "
+    "VALUES ('delete', old.id, old.title, old.excerpt, old.body); END",
+    "CREATE TRIGGER IF NOT EXISTS blog_article_fts_update AFTER UPDATE ON blog_article BEGIN "
+    "INSERT INTO blog_article_fts(blog_article_fts, rowid, title, excerpt, body) "
+    "VALUES ('delete', old.id, old.title, old.excerpt, old.body); "
+    "INSERT INTO blog_article_fts(rowid, title, excerpt, body) VALUES (new.id, new.title, new.excerpt, new.body); END",
+]
+SQLITE_TRIGGERS = {"blog_article_fts_insert", "blog_article_fts_delete", "blog_article_fts_update"}
+
+
+def ensure_sqlite_index(connection):
+    """Create the SQLite search index and its triggers where missing, and refill the index if any was."""
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'blog_article_fts_%'")
+        present = {name for (name,) in cursor.fetchall()}
+        if present == SQLITE_TRIGGERS:
+            return
+        for statement in SQLITE_INDEX:
+            cursor.execute(statement)
+        cursor.execute("INSERT INTO blog_article_fts(blog_article_fts) VALUES ('rebuild')")
