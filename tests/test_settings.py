@@ -52,6 +52,21 @@ def load_production_settings(**environment):
     return run_python("-c", "import clinic.settings.prod as s; print(s.DEBUG, s.ALLOWED_HOSTS)", **environment)
 
 
+def test_production_cookies_are_secure_httponly_and_same_site():
+    result = run_python(
+        "-c",
+        "import clinic.settings.prod as s; print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, "
+        "s.SESSION_COOKIE_HTTPONLY, s.CSRF_COOKIE_HTTPONLY, s.SESSION_COOKIE_SAMESITE, s.CSRF_COOKIE_SAMESITE, "
+        "s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS, s.SECURE_PROXY_SSL_HEADER)",
+        DJANGO_SECRET_KEY=GOOD_KEY,
+        DJANGO_ALLOWED_HOSTS="blog.example.com",
+    )
+
+    assert result.stdout.split() == [
+        "True", "True", "True", "True", "Lax", "Lax", "True", "31536000", "('HTTP_X_FORWARDED_PROTO',", "'https')"
+    ]  # fmt: skip
+
+
 def test_production_starts_with_a_secret_and_hosts():
     result = load_production_settings(DJANGO_SECRET_KEY=GOOD_KEY, DJANGO_ALLOWED_HOSTS="blog.example.com")
 

@@ -1,0 +1,75 @@
+"""A corpus of hostile input (tests/data/xss_payloads.txt) sent through every comment field, the search box and
+the article body: in a real browser, nothing runs, nothing is injected, nothing is loaded from elsewhere."""
+
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from blog.models import Article, Comment, DiscussionSettings
+from tests.blog.test_admin import article_form
+from tests.factories import ArticleFactory, post_comment
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PAYLOADS = (Path(__file__).parent.parent / "data" / "xss_payloads.txt").read_text().splitlines()
+
+
+class Watch:
+    """What a page did that it must not: dialogs, injected elements, requests to other hosts."""
+
+    def __init__(self, page, live_server):
+        self.page, self.site = page, urlsplit(live_server.url).netloc
+        self.dialogs, self.foreign = [], []
+        page.on("dialog", lambda dialog: (self.dialogs.append(dialog.message), dialog.dismiss()))
+        page.on("request", self.request)
+
+    def request(self, request):
+        if urlsplit(request.url).netloc not in (self.site, "") and not request.url.startswith(("data:", "blob:")):
+            self.foreign.append(request.url)
+
+    def visit(self, url):
+        response = self.page.goto(url, wait_until="load")
+        assert response.status < 500, url
+        self.page.wait_for_timeout(50)
+        return self.page.locator("[data-xss]").count()
+
+
+def test_the_corpus_is_large_enough():
+    assert len(PAYLOADS) >= 100
+    assert len(set(PAYLOADS)) == len(PAYLOADS)
+
+
+def test_hostile_comments_search_and_article_body_never_run(new_context, live_server, editor):
+    DiscussionSettings.objects.update_or_create(pk=1, defaults={"comments_per_page": 500})
+    article = ArticleFactory(title="Target article", slug="target-article")
+    visitor = Client()
+    for number, payload in enumerate(PAYLOADS):
+        post_comment(visitor, article, name=payload[:200] or "x", body=f"{payload} (#{number})")
+        for field in ("url", "email"):
+            response = post_comment(visitor, article, **{field: payload}, body=f"{field} {number}")
+            assert response.status_code in (302, 400)
+    Comment.objects.update(status=Comment.Status.APPROVED)
+    assert Comment.objects.count() >= len(PAYLOADS)
+
+    author = Client()
+    author.force_login(editor)
+    hostile_body = "<p>Intro</p>" + "".join(f"<p>{payload}</p>" for payload in PAYLOADS)
+    response = author.post(
+        reverse("admin:blog_article_add"), article_form(editor, slug="hostile-body", body=hostile_body)
+    )
+    assert response.status_code == 302
+    body_article = Article.objects.get(slug="hostile-body")
+
+    page = new_context().new_page()
+    watch = Watch(page, live_server)
+    assert watch.visit(live_server.url + article.get_absolute_url()) == 0
+    assert page.locator(".comment").count() >= len(PAYLOADS)
+    assert watch.visit(live_server.url + body_article.get_absolute_url()) == 0
+    for payload in PAYLOADS:
+        injected = watch.visit(f"{live_server.url}{reverse('blog:search')}?q={quote(payload)}")
+        assert injected == 0, payload
+    assert watch.dialogs == []
+    assert watch.foreign == []
