@@ -87,7 +87,7 @@ class Verdict:
 
 
 def rapid_repeat(submission):
-    if submission.is_staff or not submission.ip_address:
+    if submission.is_staff or not submission.ip_address or not settings.COMMENT_RATE_LIMIT_SECONDS:
         return
     since = timezone.now() - datetime.timedelta(seconds=settings.COMMENT_RATE_LIMIT_SECONDS)
     if Comment.objects.filter(ip_address=submission.ip_address, created_at__gte=since).exists():

@@ -21,8 +21,9 @@ _WRITING = [
 ]
 
 ROLE_PERMISSIONS = {
-    # Everything about content, comments and settings: every permission of the blog and clinic apps.
-    EDITOR: ["blog.*", "clinic.*"],
+    # Everything about content, comments and settings: every permission of the blog and clinic apps, and the
+    # failed-login records of django-axes (seeing and lifting lockouts).
+    EDITOR: ["blog.*", "clinic.*", "axes.*"],
     # Writes, publishes and deletes their own articles only.
     AUTHOR: [*_WRITING, "blog.publish_article", "blog.delete_article"],
     # Writes their own drafts; an editor publishes them.

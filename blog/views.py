@@ -1,4 +1,5 @@
 import json
+import logging
 
 from django.conf import settings
 from django.contrib import messages
@@ -6,6 +7,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
+from django.db import DatabaseError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -28,6 +30,8 @@ from .models import Article, ArticleRedirect, AuthorProfile, Category, Comment, 
 from .moderation import CommentRefused
 from .services import comment_submit
 from .threads import discussion_page
+
+logger = logging.getLogger(__name__)
 
 COMMENT_AUTHOR_COOKIE = "comment_author"
 PENDING_COMMENTS_COOKIE = "comment_pending"
@@ -337,6 +341,11 @@ class ArticleDetailView(PageMetaMixin, PublishedArticleMixin, DetailView):
             except CommentRefused as refusal:
                 form.add_error(refusal.field, refusal.message)
                 status = refusal.status
+            except DatabaseError:
+                # Nothing was stored (comment_submit is one transaction); the form comes back as typed.
+                logger.exception("Could not store a comment on %s", self.object.slug, extra={"request": request})
+                form.add_error(None, "We could not save your comment just now. Nothing was lost: please send it again.")
+                status = 503
             else:
                 if verdict.notice:
                     messages.info(request, verdict.notice)

@@ -262,7 +262,7 @@ EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
 
 # Comments: a form sent sooner than this after it was shown is a bot's (seconds).
 COMMENT_MIN_SECONDS_TO_SUBMIT = 3
-# Seconds before the same IP address may post another comment.
+# Seconds before the same IP address may post another comment (0 turns the flood limit off).
 COMMENT_RATE_LIMIT_SECONDS = 15
 # Where the patient-safety notice sends people who want personal advice (empty: no link).
 CLINIC_BOOKING_URL = os.environ.get("DJANGO_CLINIC_BOOKING_URL", "")

@@ -410,3 +410,22 @@ def test_a_user_agent_with_odd_bytes_is_stored_safely(client, article):
     user_agent = Comment.objects.get().user_agent
     assert user_agent.startswith("Bot/1.0")
     assert len(user_agent) == 500
+
+
+def test_a_database_failure_while_saving_stores_nothing_and_keeps_the_form(client, article, monkeypatch):
+    from django.db import DatabaseError
+
+    from blog import services
+
+    def fail_after_the_insert(callback):
+        raise DatabaseError("could not serialize access due to concurrent update")
+
+    monkeypatch.setattr(services.transaction, "on_commit", fail_after_the_insert)
+
+    response = post_comment(client, article, body="My long story about my shoulder.")
+
+    html = response.content.decode()
+    assert response.status_code == 503
+    assert "We could not save your comment just now." in html
+    assert "My long story about my shoulder.</textarea>" in html
+    assert not Comment.objects.exists()

@@ -44,3 +44,15 @@ def test_lockouts_are_visible_to_staff_in_the_admin(client, editor):
     html = client.get(reverse("admin:axes_accessattempt_changelist")).content.decode()
 
     assert "someone" in html
+
+
+def test_editors_see_lockouts_and_can_lift_them(client, editor):
+    for _ in range(5):
+        attempt(client, "victim", "guess")
+    client.force_login(editor)
+
+    listing = client.get(reverse("admin:axes_accessattempt_changelist"))
+
+    assert listing.status_code == 200
+    assert "victim" in listing.content.decode()
+    assert editor.has_perm("axes.delete_accessattempt")

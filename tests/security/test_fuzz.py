@@ -67,7 +67,12 @@ def test_every_public_page_survives_any_query_parameter(site, value, parameter):
 @given(segment=nasty_text)
 def test_any_address_gives_a_page_or_a_not_found(segment):
     client = reader()
-    for url in (f"/{safe(segment)}/", f"/blog/{safe(segment)}/", f"/tag/{safe(segment)}/", f"/preview/{safe(segment)}/"):
+    for url in (
+        f"/{safe(segment)}/",
+        f"/blog/{safe(segment)}/",
+        f"/tag/{safe(segment)}/",
+        f"/preview/{safe(segment)}/",
+    ):
         response = client.get(url)
         assert response.status_code < 500, url
 
