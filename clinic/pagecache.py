@@ -39,7 +39,7 @@ GENERATION_KEY = "page-cache:generation"
 NEXT_PUBLICATION_KEY = "page-cache:next-publication:{generation}"
 FORM_TOKEN_PLACEHOLDER = b"\x00page-cache:comment-form-started\x00"
 # Headers Django adds per request that a stored page must not repeat.
-UNSTORED_HEADERS = {"set-cookie", "x-page-cache", "content-length"}
+UNSTORED_HEADERS = {"set-cookie", "x-page-cache", "content-length", "x-request-id"}
 # Pages each worker process also keeps in its own memory (validated against the shared generation).
 LOCAL_PAGES = 256
 
