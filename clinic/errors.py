@@ -41,11 +41,26 @@ class DatabaseUnavailableMiddleware:
         if not isinstance(exception, (OperationalError, InterfaceError)):
             return None
         logger.error("Database unavailable: %s", exception, extra={"request": request})
-        body = render_to_string("503.html", {"request_id": getattr(request, "id", "")})
+        context = {"request_id": getattr(request, "id", ""), "sent": _sent_text(request)}
+        body = render_to_string("503.html", context)
         response = HttpResponse(body, status=503)
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         response["Cache-Control"] = "no-store"
         return response
+
+
+UNSHOWN_FIELDS = {"csrfmiddlewaretoken", "password", "started", "phone"}
+
+
+def _sent_text(request):
+    """What a person typed into a form that could not be saved (never passwords or tokens), to copy back."""
+    if request.method != "POST":
+        return []
+    return [
+        (name, value)
+        for name, value in request.POST.items()
+        if value.strip() and name not in UNSHOWN_FIELDS and "password" not in name and not name.endswith("FORMS")
+    ]
 
 
 class RequestIdFilter(logging.Filter):

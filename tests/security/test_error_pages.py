@@ -42,3 +42,30 @@ def test_every_answer_has_a_request_id_and_errors_are_logged_with_it(client, cap
     assert len(request_id) == 16
     record = next(record for record in caplog.records if "Not Found" in record.getMessage())
     assert record.request.id == request_id
+
+
+def test_a_database_failure_while_saving_an_article_writes_nothing_and_gives_the_text_back(
+    editor_client, editor, monkeypatch
+):
+    from django.db import OperationalError
+
+    from blog.admin import ArticleAdmin
+    from blog.models import Article
+    from tests.blog.test_admin import article_form
+
+    def fail(*args, **kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(ArticleAdmin, "save_related", fail)
+
+    response = editor_client.post(
+        reverse("admin:blog_article_add"), article_form(editor, body="<p>Three weeks of careful writing.</p>")
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert "What you sent was not saved." in page
+    assert "Three weeks of careful writing." in page
+    assert "csrfmiddlewaretoken" not in page
+    assert not Article.objects.exists()
