@@ -123,11 +123,15 @@ def filled_too_fast(submission):
         return Verdict(Comment.Status.SPAM, "Sent too fast after the form was shown, or without a valid form")
 
 
-def disallowed_word(submission):
+def _first_listed_word(submission, words):
     fields = submission.all_fields
-    for word in submission.discussion.disallowed_word_list:
-        if word in fields:
-            return Verdict(Comment.Status.SPAM, f"Contains the disallowed word “{word}”")
+    return next((word for word in words if word in fields), None)
+
+
+def disallowed_word(submission):
+    word = _first_listed_word(submission, submission.discussion.disallowed_word_list)
+    if word:
+        return Verdict(Comment.Status.SPAM, f"Contains the disallowed word “{word}”")
 
 
 def looks_like_personal_details(text):
@@ -153,10 +157,9 @@ def too_many_links(submission):
 
 
 def moderation_word(submission):
-    fields = submission.all_fields
-    for word in submission.discussion.moderation_word_list:
-        if word in fields:
-            return Verdict(Comment.Status.PENDING, f"Contains the moderation word “{word}”")
+    word = _first_listed_word(submission, submission.discussion.moderation_word_list)
+    if word:
+        return Verdict(Comment.Status.PENDING, f"Contains the moderation word “{word}”")
 
 
 def moderation_off(submission):
