@@ -4,7 +4,7 @@ from django import forms
 from django.core import signing
 from django.core.validators import URLValidator
 
-from .models import Comment
+from .models import Comment, staff_member
 
 FORM_TIMESTAMP_SALT = "blog.comment-form-started"
 
@@ -74,7 +74,7 @@ class CommentForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.article = article
         self.comments_open = comments_open
-        self.staff = user if user is not None and user.is_authenticated and user.is_staff else None
+        self.staff = staff_member(user)
         if self.staff is not None:
             for field in ("name", "email", "consent"):
                 self.fields[field].required = False

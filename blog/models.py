@@ -491,6 +491,11 @@ def _word_list(text):
     return [line.strip().lower() for line in text.splitlines() if line.strip()]
 
 
+def staff_member(user):
+    """`user` if it is a logged-in staff member, whose comments are clinic replies; else None."""
+    return user if user is not None and user.is_authenticated and user.is_staff else None
+
+
 class CommentQuerySet(models.QuerySet):
     def approved(self):
         return self.filter(status=Comment.Status.APPROVED)

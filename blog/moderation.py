@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils import timezone
 
-from .models import Comment
+from .models import Comment, staff_member
 
 PERSONAL_DETAILS_NOTICE = (
     "Thank you for your comment. It seems to include personal health or contact details, so our team will read "
@@ -72,7 +72,7 @@ class Submission:
 
     @property
     def is_staff(self):
-        return bool(self.user and self.user.is_authenticated and self.user.is_staff)
+        return staff_member(self.user) is not None
 
     @property
     def all_fields(self):

@@ -17,7 +17,7 @@ from clinic.models import clinic_settings
 from clinic.pagecache import invalidate
 
 from .links import absolute_url
-from .models import Comment, DiscussionSettings
+from .models import Comment, DiscussionSettings, staff_member
 from .moderation import Submission, moderate
 
 logger = logging.getLogger(__name__)
@@ -46,7 +46,7 @@ def comment_submit(
     Raises moderation.CommentRefused, with nothing stored, when a rule refuses the comment.
     """
     discussion = DiscussionSettings.load()
-    staff = user if user is not None and user.is_authenticated and user.is_staff else None
+    staff = staff_member(user)
     if staff is not None:
         name = name or staff.get_full_name() or staff.get_username()
         email = email or staff.email
