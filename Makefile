@@ -6,7 +6,7 @@ CHROMIUM_PATH ?= /usr/bin/chromium
 ADDRESS ?= 127.0.0.1:8000
 export CHROMIUM_PATH
 
-.PHONY: run test lint format check chromium clean serve bench
+.PHONY: run test lint format check chromium clean serve bench lighthouse screenshots
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10) and "Python 3.10 or newer is needed")'
@@ -21,6 +21,12 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@ $(VENV)/.runtime
 
+# axe-core (accessibility tests) and Lighthouse, pinned in package-lock.json; nothing from npm is served.
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "The accessibility tests need Node.js 18.16+ and npm (Debian: apt-get install nodejs npm)."; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 ## run: install, migrate, load the demo content and serve the site on http://$(ADDRESS) (SQLite by default)
 run: $(VENV)/.runtime
 	$(BIN)/python manage.py migrate --no-input
@@ -33,7 +39,7 @@ run: $(VENV)/.runtime
 	$(BIN)/python manage.py runserver $(ADDRESS)
 
 ## test: install, lint, check migrations and run the whole suite, browser tests included
-test: $(VENV)/.dev chromium check
+test: $(VENV)/.dev node_modules/.installed chromium check
 	$(BIN)/pytest
 
 ## check: lint and Django's own checks (part of `make test`)
@@ -62,7 +68,7 @@ chromium:
 	fi
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles
+	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache staticfiles
 
 ## serve: production mode: clinic.settings.prod under gunicorn on 127.0.0.1:$(PORT) (reads .env if present)
 PORT ?= 8000
@@ -82,3 +88,11 @@ bench: $(VENV)/.runtime
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; } || \
 		echo "wrk is not installed: using benchmarks/loadgen.py instead"
 	$(BIN)/python benchmarks/run.py
+
+## lighthouse: Lighthouse scores of the demo article and home page (mobile); fails below 95/100/100/100
+lighthouse: $(VENV)/.runtime node_modules/.installed chromium
+	$(BIN)/python -m tools.lighthouse
+
+## screenshots: PNGs of the site and its admin at phone and desktop widths into docs/screenshots/
+screenshots: $(VENV)/.dev chromium
+	$(BIN)/python -m tools.screenshots

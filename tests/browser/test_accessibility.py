@@ -1,0 +1,129 @@
+"""Every kind of public page in a real browser: axe-core finds nothing, light and dark, on a phone and a desktop.
+
+axe-core comes from npm (`package.json`) and is added to each page as an init script, which the page's
+Content-Security-Policy does not block, so the pages are checked exactly as readers get them.
+"""
+
+import io
+from urllib.parse import urlsplit
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+from blog.models import Article, AuthorProfile, Category, Tag
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+AXE_SCRIPT = settings.BASE_DIR / "node_modules" / "axe-core" / "axe.min.js"
+PHONE = {"width": 320, "height": 640}
+DESKTOP = {"width": 1280, "height": 900}
+ARTICLE = "/blog/what-is-prolotherapy/"
+
+
+@pytest.fixture
+def demo_site(live_server, settings):
+    """The demo content of `make run`: articles with images, references, comments, an author, categories, tags."""
+    settings.SITE_URL = live_server.url
+    call_command("seed_demo", stdout=io.StringIO())
+    article = Article.objects.get(slug="what-is-prolotherapy")
+    return {
+        "home": "/",
+        "article with comments and the form": ARTICLE,
+        "category": Category.objects.filter(articles__isnull=False).first().get_absolute_url(),
+        "tag": Tag.objects.filter(articles__isnull=False).first().get_absolute_url(),
+        "author": AuthorProfile.objects.get(slug="emily-harper").get_absolute_url(),
+        "year archive": f"/{article.published_at:%Y}/",
+        "month archive": f"/{article.published_at:%Y/%m}/",
+        "search": "/search/?q=prolotherapy",
+        "search without results": "/search/?q=zzzzqqq",
+        "404": "/no-such-page/",
+    }
+
+
+@pytest.fixture
+def axe_context(new_context):
+    if not AXE_SCRIPT.exists():
+        pytest.fail("axe-core is missing: run `npm ci` (make test does).")
+
+    def make(**options):
+        context = new_context(**options)
+        context.add_init_script(path=str(AXE_SCRIPT))
+        return context
+
+    return make
+
+
+def axe_violations(page):
+    """What axe-core reports with all its standard rules (WCAG 2.0–2.2 A and AA and best practices)."""
+    results = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+    return [
+        f"{violation['id']} ({violation['impact']}): {violation['help']} — "
+        + "; ".join(
+            node["target"][0] if len(node["target"]) == 1 else str(node["target"]) for node in violation["nodes"]
+        )
+        for violation in results["violations"]
+    ]
+
+
+def horizontal_overflow(page):
+    return page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+
+
+def submit_empty_comment(page, base_url):
+    page.goto(base_url + ARTICLE)
+    page.get_by_role("button", name="Post comment").click()
+    expect(page.get_by_role("alert")).to_contain_text("Your comment was not sent")
+
+
+@pytest.mark.parametrize("color_scheme", ["light", "dark"])
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_no_axe_violations_and_no_sideways_scrolling(axe_context, live_server, demo_site, color_scheme, viewport):
+    page = axe_context(color_scheme=color_scheme, viewport=viewport).new_page()
+    found = {}
+    for name, path in demo_site.items():
+        response = page.goto(live_server.url + path)
+        assert response.status == (404 if name == "404" else 200), name
+        found[name] = axe_violations(page)
+        if overflow := horizontal_overflow(page):
+            found[name].append(f"the page scrolls sideways by {overflow}px")
+    submit_empty_comment(page, live_server.url)
+    found["form after a failed submission"] = axe_violations(page)
+
+    assert {name: problems for name, problems in found.items() if problems} == {}
+
+
+def test_every_image_has_alt_text_and_decorative_ones_are_empty(new_context, live_server, demo_site):
+    page = new_context(viewport=DESKTOP).new_page()
+    images_seen = 0
+    for name, path in demo_site.items():
+        page.goto(live_server.url + path)
+        images = page.evaluate(
+            """() => [...document.images].map(img => ({
+                src: img.currentSrc || img.src,
+                alt: img.getAttribute('alt'),
+                hidden: !!img.closest('[aria-hidden=true]'),
+            }))"""
+        )
+        images_seen += len(images)
+        assert [image["src"] for image in images if image["alt"] is None] == [], name
+        assert [image["src"] for image in images if image["hidden"] and image["alt"] != ""] == [], name
+    page.goto(live_server.url + ARTICLE)
+    expect(page.locator(".article__hero img")).to_have_attribute(
+        "alt", Article.objects.get(slug="what-is-prolotherapy").featured_image_alt
+    )
+    assert images_seen > 10
+
+
+def test_no_page_requests_anything_from_another_host(new_context, live_server, demo_site):
+    page = new_context().new_page()
+    requested = []
+    page.on("request", lambda request: requested.append((page.url, request.url)))
+    for path in demo_site.values():
+        page.goto(live_server.url + path, wait_until="networkidle")
+    submit_empty_comment(page, live_server.url)
+
+    site = urlsplit(live_server.url).netloc
+    assert len({url for _, url in requested}) > len(demo_site)
+    assert [(on, url) for on, url in requested if urlsplit(url).netloc != site and not url.startswith("data:")] == []

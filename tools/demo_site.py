@@ -1,0 +1,52 @@
+"""The demo content served the way `make serve` serves a clinic (gunicorn, clinic.settings.prod, DEBUG off).
+
+`make lighthouse` and `make screenshots` look at this: the pages readers get, not the development server's.
+Everything lives in a temporary folder (SQLite database, media, collected static files, page cache) that is
+removed afterwards; nothing of the developer's own database or media is touched.
+"""
+
+import contextlib
+import os
+import tempfile
+import urllib.request
+from pathlib import Path
+
+from benchmarks.run import base_env, free_port, manage, serve, stop
+
+ARTICLE_PATH = "/blog/what-is-prolotherapy/"
+ADMIN_USERNAME = "screenshots"
+
+
+@contextlib.contextmanager
+def demo_site(admin_password=None):
+    """Yield the base URL of the demo site; with `admin_password`, a superuser `ADMIN_USERNAME` exists too."""
+    with tempfile.TemporaryDirectory(prefix="clinic-demo-") as folder:
+        work = Path(folder)
+        env = base_env(work)
+        env.update(DATABASE_URL=f"sqlite:///{work / 'demo.sqlite3'}", REDIS_URL="", DJANGO_SERVE_MEDIA="true")
+        manage(env, "migrate", "--no-input")
+        manage(env, "seed_demo")
+        manage(env, "collectstatic", "--no-input", "-v0")
+        if admin_password:
+            manage(
+                {**env, "DJANGO_SUPERUSER_PASSWORD": admin_password},
+                "createsuperuser", "--no-input", "--username", ADMIN_USERNAME, "--email", "editor@example.com",
+            )  # fmt: skip
+        port = free_port()
+        process = serve(env, "clinic.wsgi:application", port)
+        url = f"http://127.0.0.1:{port}"
+        try:
+            # The first visit renders and stores each page; readers after it get the stored, compressed copy.
+            for path in ("/", ARTICLE_PATH):
+                request = urllib.request.Request(url + path, headers={"Accept-Encoding": "gzip"})
+                urllib.request.urlopen(request, timeout=30).read()
+            yield url
+        finally:
+            stop(process)
+
+
+def chromium_path():
+    path = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+    if not os.access(path, os.X_OK):
+        raise SystemExit(f"Chromium is needed at {path}: `apt-get install chromium` or set CHROMIUM_PATH.")
+    return path

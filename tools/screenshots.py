@@ -1,0 +1,53 @@
+"""`make screenshots`: the demo site and its admin in Chromium, at a phone's and a desktop's width.
+
+Writes docs/screenshots/<page>-<width>.png, shown in the README. Run it after a visible change and commit
+the pictures with the change.
+"""
+
+import secrets
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+from tools.demo_site import ADMIN_USERNAME, ARTICLE_PATH, chromium_path, demo_site
+
+OUTPUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+WIDTHS = {"mobile": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
+
+
+def shoot(page, name, width):
+    path = OUTPUT / f"{name}-{width}.png"
+    page.screenshot(path=path)
+    print(f"  {path.relative_to(OUTPUT.parent.parent)}")
+
+
+def main():
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    password = secrets.token_urlsafe(16)
+    with demo_site(admin_password=password) as url, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path(), args=["--no-sandbox", "--disable-gpu"])
+        for width, viewport in WIDTHS.items():
+            context = browser.new_context(viewport=viewport, device_scale_factor=1)
+            page = context.new_page()
+            page.goto(url + "/")
+            shoot(page, "home", width)
+            page.goto(url + ARTICLE_PATH)
+            shoot(page, "article", width)
+            page.locator("#comments").scroll_into_view_if_needed()
+            page.evaluate("document.getElementById('comments').scrollIntoView()")
+            shoot(page, "article-comments", width)
+
+            page.goto(url + "/admin/login/")
+            page.get_by_label("Username").fill(ADMIN_USERNAME)
+            page.get_by_label("Password").fill(password)
+            page.get_by_role("button", name="Log in").click()
+            page.goto(url + "/admin/blog/article/")
+            page.get_by_role("link", name="What Is Prolotherapy?").first.click()
+            page.locator(".ck-editor__editable").wait_for()
+            shoot(page, "admin-article", width)
+            context.close()
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()
