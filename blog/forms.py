@@ -25,6 +25,9 @@ def seconds_since(timestamp):
 class CommentForm(forms.Form):
     """The "Leave a reply" form. Field names are the plain ones browsers autofill."""
 
+    # The order the form shows them in (WordPress's), which the error summary follows.
+    field_order = ["body", "name", "email", "url", "consent", "remember"]
+
     name = forms.CharField(
         label="Name",
         max_length=245,

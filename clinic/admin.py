@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -30,9 +31,14 @@ class SingletonModelAdmin(admin.ModelAdmin):
 @admin.register(ClinicSettings)
 class ClinicSettingsAdmin(SingletonModelAdmin):
     fieldsets = [
-        ("The clinic", {"fields": ["name", "tagline", "logo"]}),
+        ("The clinic", {"fields": ["name", "tagline", "logo", "brand_color"]}),
         ("Contact", {"fields": ["phone", "email", "appointment_url", "opening_hours"]}),
         ("Address", {"fields": ["street_address", "postal_code", "city", "region", "country"]}),
         ("Social profiles", {"fields": ["facebook_url", "instagram_url", "linkedin_url", "x_url", "youtube_url"]}),
         ("Articles", {"fields": ["default_disclaimer", "default_cta_text"]}),
     ]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "brand_color":
+            kwargs["widget"] = forms.TextInput(attrs={"type": "color"})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)

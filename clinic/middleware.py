@@ -18,8 +18,9 @@ def _media_origin():
 class SecurityHeadersMiddleware:
     """Content-Security-Policy and Permissions-Policy on every answer.
 
-    Public pages run no inline script or style at all. The admin gets the same policy with inline styles and
-    blob:/data: images allowed, which CKEditor 5 needs; its scripts need no relaxation. Two policies chosen by
+    Public pages run no inline script and no inline style but the clinic's colours, allowed by their hash
+    (`request.csp_style_hashes`, set by the `theme_style` tag). The admin gets the same policy with inline styles
+    and blob:/data: images allowed, which CKEditor 5 needs; its scripts need no relaxation. Two policies chosen by
     path are why this is a few lines here rather than django-csp, whose per-view overrides cannot reach the
     admin's views.
     """
@@ -37,13 +38,17 @@ class SecurityHeadersMiddleware:
             "frame_ancestors": "'none'",
         }
         media = _media_origin()
-        self.public = _policy(**common, style_src="'self'", img_src=f"'self' data:{media}")
-        self.admin = _policy(**common, style_src="'self' 'unsafe-inline'", img_src=f"'self' data: blob:{media}")
+        # style-src comes last: the hashes of a page's inline styles are appended to it.
+        self.public = _policy(**common, img_src=f"'self' data:{media}", style_src="'self'")
+        self.admin = _policy(**common, img_src=f"'self' data: blob:{media}", style_src="'self' 'unsafe-inline'")
         self.admin_prefix = "/admin/"
 
     def __call__(self, request):
         response = self.get_response(request)
-        admin = request.path.startswith(self.admin_prefix)
-        response.headers.setdefault("Content-Security-Policy", self.admin if admin else self.public)
+        if request.path.startswith(self.admin_prefix):
+            policy = self.admin
+        else:
+            policy = " ".join([self.public, *sorted(getattr(request, "csp_style_hashes", ()))])
+        response.headers.setdefault("Content-Security-Policy", policy)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response

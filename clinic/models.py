@@ -3,6 +3,8 @@ from django.db import models
 
 from blog.images import CleanImageField, generated_image_name, validate_raster_image
 
+from .theme import DEFAULT_BRAND_COLOR, validate_brand_color
+
 
 class SingletonModel(models.Model):
     """A model with exactly one row, edited in the admin as one settings page."""
@@ -33,6 +35,14 @@ class ClinicSettings(SingletonModel):
         blank=True,
         validators=[validate_raster_image],
         help_text="Square, at least 512×512 pixels; used by search engines. JPEG, PNG, WebP or GIF.",
+    )
+    brand_color = models.CharField(
+        "brand colour",
+        max_length=7,
+        default=DEFAULT_BRAND_COLOR,
+        validators=[validate_brand_color],
+        help_text="The header, buttons and links. It must be dark enough for white text on it (WCAG AA); "
+        "the shades of links and of dark mode are worked out from it.",
     )
     phone = models.CharField(max_length=40, blank=True, help_text="As people should dial it, e.g. +1 555 010 0100.")
     email = models.EmailField(blank=True)

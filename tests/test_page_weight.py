@@ -29,7 +29,7 @@ def test_article_page_html_css_and_js_weigh_under_30_kb_compressed(client, setti
         with open(finders.find(asset.decode()), "rb") as file:
             sizes[asset.decode()] = len(gzip.compress(file.read()))
 
-    assert {"css/site.css", "js/share.js"} <= set(sizes)
+    assert {"css/site.css", "js/article.js"} <= set(sizes)
     assert sum(sizes.values()) < LIMIT, sizes
 
 

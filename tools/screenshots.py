@@ -33,9 +33,13 @@ def main():
             shoot(page, "home", width)
             page.goto(url + ARTICLE_PATH)
             shoot(page, "article", width)
-            page.locator("#comments").scroll_into_view_if_needed()
-            page.evaluate("document.getElementById('comments').scrollIntoView()")
+            page.evaluate("document.getElementById('comments').scrollIntoView({behavior: 'instant'})")
             shoot(page, "article-comments", width)
+
+            dark = browser.new_context(viewport=viewport, device_scale_factor=1, color_scheme="dark").new_page()
+            dark.goto(url + ARTICLE_PATH)
+            shoot(dark, "article-dark", width)
+            dark.context.close()
 
             page.goto(url + "/admin/login/")
             page.get_by_label("Username").fill(ADMIN_USERNAME)

@@ -19,6 +19,7 @@ def settings_form(**changes):
     data = {
         "name": clinic.name,
         "tagline": clinic.tagline,
+        "brand_color": clinic.brand_color,
         "phone": "",
         "email": "",
         "appointment_url": "",
@@ -66,6 +67,7 @@ def test_changing_the_settings_changes_the_site_without_a_deploy(editor_client, 
             appointment_url="https://harbor.example/book",
             instagram_url="https://instagram.example/harbor",
             logo=uploaded_image("logo.png", size=(512, 512)),
+            brand_color="#7a3e9d",
         ),
     )
     assert response.status_code == 302
@@ -82,6 +84,8 @@ def test_changing_the_settings_changes_the_site_without_a_deploy(editor_client, 
     assert '<a href="https://instagram.example/harbor" rel="me noopener">Instagram</a>' in home
     assert "— Harbor Regenerative Clinic</title>" in page
     assert 'src="/media/clinic/' in home
+    assert "--color-brand:#7a3e9d;" in home
+    assert '<meta name="theme-color" content="#7a3e9d">' in home
     assert "Harbor Regenerative Clinic — editing" in editor_client.get(reverse("admin:index")).content.decode()
 
 
@@ -122,3 +126,12 @@ def test_author_profile_photo_and_byline(client):
     assert profile.photo.name.startswith("authors/")
     assert 'alt="Portrait of Dr. Jane Doe"' in author_page
     assert 'src="/media/renditions/' in author_page
+
+
+def test_a_brand_colour_too_light_for_white_text_is_refused_next_to_the_field(editor_client, client):
+    response = editor_client.post(change_url(), settings_form(brand_color="#ffcc00", name="Not Saved Clinic"))
+
+    assert response.status_code == 200
+    assert "WCAG AA asks for 4.5:1" in response.content.decode()
+    assert ClinicSettings.load().name != "Not Saved Clinic"
+    assert "--color-brand:#ffcc00" not in client.get(reverse("blog:article-list")).content.decode()

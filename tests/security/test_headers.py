@@ -1,6 +1,8 @@
 import pytest
 from django.urls import reverse
 
+from clinic.theme import csp_hash
+
 pytestmark = pytest.mark.django_db
 
 
@@ -26,7 +28,16 @@ def test_public_pages_send_a_strict_policy_and_the_other_security_headers(client
     assert response["X-Frame-Options"] == "DENY"
 
 
-def test_article_pages_have_no_inline_script_or_style(client, article):
+def test_the_only_inline_style_is_the_clinic_colours_allowed_by_their_hash(client, article):
+    response = client.get(article.get_absolute_url())
+    html = response.content.decode()
+
+    styles = [opening.split(">", 1)[1].split("</style>")[0] for opening in html.split("<style")[1:]]
+    assert len(styles) == 1 and styles[0].startswith(":root{--color-brand:")
+    assert directives(response)["style-src"] == ["'self'", csp_hash(styles[0])]
+
+
+def test_article_pages_have_no_inline_script_or_style_attributes(client, article):
     html = client.get(article.get_absolute_url()).content.decode()
 
     assert " style=" not in html

@@ -1,5 +1,13 @@
-// Progressive enhancement of the share box: "Copy link" and the device's own share sheet.
-// Without JavaScript the box still offers every link and the address to copy by hand.
+// Progressive enhancement of the article page; without JavaScript everything still works.
+(function () {
+  "use strict";
+  // After a failed comment, the summary of what to correct takes the focus, so screen readers read it first.
+  var formErrors = document.getElementById("form-errors");
+  if (formErrors) formErrors.focus();
+})();
+
+// The share box: "Copy link" and the device's own share sheet. Without JavaScript the box still offers
+// every link and the address to copy by hand.
 (function () {
   "use strict";
   var box = document.querySelector(".share");

@@ -1,0 +1,46 @@
+"""The clinic's brand colour: refused when white text on it cannot be read, and every shade derived from it reads."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from hypothesis import given
+from hypothesis import strategies as st
+
+from clinic.theme import (
+    DARK_BACKGROUND,
+    DARK_SURFACE,
+    LIGHT_BACKGROUNDS,
+    contrast,
+    theme_css,
+    theme_properties,
+    validate_brand_color,
+)
+
+hex_colors = st.integers(0, 0xFFFFFF).map(lambda value: f"#{value:06x}")
+
+
+def test_contrast_follows_wcag():
+    assert contrast("#000000", "#ffffff") == pytest.approx(21)
+    assert contrast("#777777", "#ffffff") == pytest.approx(4.48, abs=0.01)
+
+
+@pytest.mark.parametrize("value", ["#ffcc00", "#7fbfbf", "teal", "#0b616", "#0b6163; }", ""])
+def test_colours_white_text_cannot_be_read_on_or_that_are_not_colours_are_refused(value):
+    with pytest.raises(ValidationError):
+        validate_brand_color(value)
+
+
+@given(hex_colors.filter(lambda color: contrast(color, "#ffffff") >= 4.5))
+def test_every_accepted_brand_colour_gives_readable_links_in_light_and_dark_mode(brand):
+    validate_brand_color(brand)
+    themes = theme_properties(brand)
+    light, dark = themes["light"], themes["dark"]
+
+    assert contrast(light["brand"], "#ffffff") >= 4.5
+    assert min(contrast(light["link"], background) for background in (*LIGHT_BACKGROUNDS, light["accent"])) >= 4.5
+    assert min(contrast(dark["link"], background) for background in (DARK_BACKGROUND, DARK_SURFACE, dark["accent"])) >= 4.5
+
+
+def test_the_css_holds_nothing_but_the_computed_colours():
+    assert theme_css("#0B6163").startswith(":root{--color-brand:#0b6163;")
+    assert "</style>" not in theme_css("</style><script>")
+    assert theme_css("</style><script>") == theme_css("#0b6163")
