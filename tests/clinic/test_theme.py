@@ -36,8 +36,10 @@ def test_every_accepted_brand_colour_gives_readable_links_in_light_and_dark_mode
     light, dark = themes["light"], themes["dark"]
 
     assert contrast(light["brand"], "#ffffff") >= 4.5
-    assert min(contrast(light["link"], background) for background in (*LIGHT_BACKGROUNDS, light["accent"])) >= 4.5
-    assert min(contrast(dark["link"], background) for background in (DARK_BACKGROUND, DARK_SURFACE, dark["accent"])) >= 4.5
+    light_backgrounds = (*LIGHT_BACKGROUNDS, light["accent"])
+    dark_backgrounds = (DARK_BACKGROUND, DARK_SURFACE, dark["accent"])
+    assert min(contrast(light["link"], background) for background in light_backgrounds) >= 4.5
+    assert min(contrast(dark["link"], background) for background in dark_backgrounds) >= 4.5
 
 
 def test_the_css_holds_nothing_but_the_computed_colours():
