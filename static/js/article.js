@@ -2,8 +2,9 @@
 (function () {
   "use strict";
   // After a failed comment, the summary of what to correct takes the focus, so screen readers read it first.
+  // On "load": the browser's own jump to the page's #respond would otherwise take the focus back.
   var formErrors = document.getElementById("form-errors");
-  if (formErrors) formErrors.focus();
+  if (formErrors) window.addEventListener("load", function () { formErrors.focus(); });
 })();
 
 // The share box: "Copy link" and the device's own share sheet. Without JavaScript the box still offers

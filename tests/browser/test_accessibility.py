@@ -4,42 +4,20 @@ axe-core comes from npm (`package.json`) and is added to each page as an init sc
 Content-Security-Policy does not block, so the pages are checked exactly as readers get them.
 """
 
-import io
 from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 from playwright.sync_api import expect
 
-from blog.models import Article, AuthorProfile, Category, Tag
+from blog.models import Article
+from tests.browser.conftest import ARTICLE
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 AXE_SCRIPT = settings.BASE_DIR / "node_modules" / "axe-core" / "axe.min.js"
 PHONE = {"width": 320, "height": 640}
 DESKTOP = {"width": 1280, "height": 900}
-ARTICLE = "/blog/what-is-prolotherapy/"
-
-
-@pytest.fixture
-def demo_site(live_server, settings):
-    """The demo content of `make run`: articles with images, references, comments, an author, categories, tags."""
-    settings.SITE_URL = live_server.url
-    call_command("seed_demo", stdout=io.StringIO())
-    article = Article.objects.get(slug="what-is-prolotherapy")
-    return {
-        "home": "/",
-        "article with comments and the form": ARTICLE,
-        "category": Category.objects.filter(articles__isnull=False).first().get_absolute_url(),
-        "tag": Tag.objects.filter(articles__isnull=False).first().get_absolute_url(),
-        "author": AuthorProfile.objects.get(slug="emily-harper").get_absolute_url(),
-        "year archive": f"/{article.published_at:%Y}/",
-        "month archive": f"/{article.published_at:%Y/%m}/",
-        "search": "/search/?q=prolotherapy",
-        "search without results": "/search/?q=zzzzqqq",
-        "404": "/no-such-page/",
-    }
 
 
 @pytest.fixture

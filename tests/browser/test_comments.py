@@ -10,13 +10,6 @@ from tests.browser.test_editor import PASSWORD, log_in
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture
-def fast_forms(settings):
-    # A person takes longer than this; the browser test types instantly.
-    settings.COMMENT_MIN_SECONDS_TO_SUBMIT = 0
-    settings.COMMENT_RATE_LIMIT_SECONDS = 0
-
-
 def fill_comment(page, body):
     page.get_by_role("textbox", name="Comment").fill(body)
     page.get_by_role("textbox", name="Name").fill("Maria Lopez")

@@ -1,0 +1,35 @@
+import io
+
+import pytest
+from django.core.management import call_command
+
+from blog.models import Article, AuthorProfile, Category, Tag
+
+ARTICLE = "/blog/what-is-prolotherapy/"
+
+
+@pytest.fixture
+def fast_forms(settings):
+    """A person takes longer than the anti-spam minimum to write a comment; a browser test types instantly."""
+    settings.COMMENT_MIN_SECONDS_TO_SUBMIT = 0
+    settings.COMMENT_RATE_LIMIT_SECONDS = 0
+
+
+@pytest.fixture
+def demo_site(live_server, settings):
+    """The demo content of `make run`: articles with images, references, comments, an author, categories, tags."""
+    settings.SITE_URL = live_server.url
+    call_command("seed_demo", stdout=io.StringIO())
+    article = Article.objects.get(slug="what-is-prolotherapy")
+    return {
+        "home": "/",
+        "article with comments and the form": ARTICLE,
+        "category": Category.objects.filter(articles__isnull=False).first().get_absolute_url(),
+        "tag": Tag.objects.filter(articles__isnull=False).first().get_absolute_url(),
+        "author": AuthorProfile.objects.get(slug="emily-harper").get_absolute_url(),
+        "year archive": f"/{article.published_at:%Y}/",
+        "month archive": f"/{article.published_at:%Y/%m}/",
+        "search": "/search/?q=prolotherapy",
+        "search without results": "/search/?q=zzzzqqq",
+        "404": "/no-such-page/",
+    }
