@@ -113,14 +113,44 @@ class ArticleAdmin(SimpleHistoryAdmin):
     history_list_display = ["status"]
     formfield_overrides = HTTPS_URL_FIELDS
     fieldsets = [
-        ("Content", {"fields": ["title", "slug", "excerpt", "body"]}),
-        ("Media", {"fields": ["featured_image", "featured_image_alt"]}),
-        ("Organisation", {"fields": ["category", "tags", "related_articles"]}),
-        ("Medical review", {"fields": ["medical_reviewer", "last_reviewed_at", "next_review_at"]}),
-        ("Call to action", {"fields": ["cta_text", "cta_url"], "classes": ["collapse"]}),
-        ("SEO", {"fields": ["seo_title", "seo_description"], "classes": ["collapse"]}),
-        ("Publishing", {"fields": ["status", "published_at", "author", "allow_comments", "created_at", "updated_at"]}),
-    ]
+        (
+            "Content",
+            {
+                "fields": ["title", "slug", "excerpt", "body", "cta_text", "cta_url"],
+                "description": "What readers read, from the title to the call to action that closes the article.",
+            },
+        ),
+        (
+            "Media",
+            {
+                "fields": ["featured_image", "featured_image_alt"],
+                "description": "The picture at the top of the article, on cards and when the article is shared.",
+            },
+        ),
+        (
+            "Publishing",
+            {
+                "fields": ["status", "published_at", "author", "category", "tags", "related_articles",
+                           "allow_comments", "created_at", "updated_at"],
+                "description": "Who signs it, when readers see it, where it is listed and whether they may reply.",
+            },
+        ),
+        (
+            "SEO",
+            {
+                "fields": ["seo_title", "seo_description"],
+                "classes": ["collapse"],
+                "description": "How the article appears in search results and social networks; optional.",
+            },
+        ),
+        (
+            "Medical review",
+            {
+                "fields": ["medical_reviewer", "last_reviewed_at", "next_review_at"],
+                "description": "The clinician who checked the medical content, shown under the title.",
+            },
+        ),
+    ]  # fmt: skip
 
     @admin.display(description="status", ordering="status")
     def status_label(self, article):

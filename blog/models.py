@@ -172,19 +172,30 @@ class Article(models.Model):
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published"
 
-    title = models.CharField(max_length=200)
+    title = models.CharField(
+        max_length=200, help_text="The heading readers see; under about 70 characters reads best in search results."
+    )
     slug = models.SlugField(
         max_length=200,
         unique=True,
         help_text="The end of the article's address, /blog/this-part/: lowercase words separated by hyphens.",
     )
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="articles")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="articles",
+        help_text="The byline; with an author profile it shows the name with credentials and links to the profile.",
+    )
     excerpt = models.TextField(
         blank=True,
         help_text="One or two sentences shown on the home page and in archives. "
         "Left empty, the start of the body is used.",
     )
-    body = CKEditor5Field(config_name="article")
+    body = CKEditor5Field(
+        config_name="article",
+        help_text="Use “Heading 2” for sections, give every picture a text alternative, and write [1], [2]… "
+        "to cite the references listed below the editor.",
+    )
     featured_image = CleanImageField(
         upload_to=featured_image_path,
         blank=True,
@@ -201,9 +212,23 @@ class Article(models.Model):
         blank=True,
         help_text="Describe the picture for people who cannot see it. Required with a featured image.",
     )
-    category = models.ForeignKey(Category, on_delete=models.PROTECT, null=True, blank=True, related_name="articles")
-    tags = models.ManyToManyField(Tag, blank=True, related_name="articles")
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    category = models.ForeignKey(
+        Category,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="articles",
+        help_text="Shown above the title and in the site's menu; one per article.",
+    )
+    tags = models.ManyToManyField(
+        Tag, blank=True, related_name="articles", help_text="Treatments and conditions the article is about."
+    )
+    status = models.CharField(
+        max_length=10,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        help_text="Drafts are seen only by the team (use Preview); published articles from their publication date.",
+    )
     published_at = models.DateTimeField(
         "publication date",
         null=True,
@@ -211,7 +236,9 @@ class Article(models.Model):
         db_index=True,
         help_text="Filled in with the current time when you publish; a future time schedules the article.",
     )
-    allow_comments = models.BooleanField(default=True)
+    allow_comments = models.BooleanField(
+        default=True, help_text="Readers may “Leave a reply”; Discussion settings may still close old articles."
+    )
     related_articles = models.ManyToManyField(
         "self",
         symmetrical=False,
@@ -240,7 +267,12 @@ class Article(models.Model):
         related_name="reviewed_articles",
         help_text="The clinician who checked the article's medical content.",
     )
-    last_reviewed_at = models.DateField("last medically reviewed", null=True, blank=True)
+    last_reviewed_at = models.DateField(
+        "last medically reviewed",
+        null=True,
+        blank=True,
+        help_text="Shown under the title with the reviewer's name, and to search engines.",
+    )
     next_review_at = models.DateField(
         "next review due",
         null=True,

@@ -2,8 +2,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from blog.models import Article
-from tests.factories import ArticleFactory, CategoryFactory, TagFactory, uploaded_image
+from blog.models import Article, Comment
+from tests.factories import ArticleFactory, CategoryFactory, CommentFactory, TagFactory, uploaded_image
 
 pytestmark = pytest.mark.django_db
 
@@ -140,6 +140,28 @@ def test_change_form_has_view_on_site(editor_client, article):
     html = editor_client.get(reverse("admin:blog_article_change", args=[article.pk])).content.decode()
 
     assert "View on site" in html
+
+
+def test_article_form_is_grouped_with_help_for_every_field_an_editor_fills(editor_client, article):
+    response = editor_client.get(reverse("admin:blog_article_change", args=[article.pk]))
+    adminform = response.context["adminform"]
+    form = adminform.form
+
+    assert [name for name, _ in adminform.fieldsets] == ["Content", "Media", "Publishing", "SEO", "Medical review"]
+    editable = [name for _, options in adminform.fieldsets for name in options["fields"] if name in form.fields]
+    assert len(editable) > 15
+    assert [name for name in editable if not form.fields[name].help_text] == []
+    assert "Who signs it, when readers see it" in response.content.decode()
+
+
+def test_every_admin_page_shows_the_clinic_comments_to_moderate_and_a_link_to_the_site(editor_client, article):
+    CommentFactory.create_batch(2, article=article, status=Comment.Status.PENDING)
+
+    for url in (reverse("admin:index"), reverse("admin:blog_article_change", args=[article.pk])):
+        html = editor_client.get(url).content.decode()
+        assert "Regenerative Health Clinic — editing" in html
+        assert '?status__exact=pending">2 comments to moderate</a>' in html
+        assert '<a href="/">View site</a>' in html
 
 
 def test_tag_autocomplete_answers_for_the_article_form(editor_client):

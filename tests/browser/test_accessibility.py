@@ -66,6 +66,8 @@ def test_no_axe_violations_and_no_sideways_scrolling(axe_context, live_server, d
         found[name] = axe_violations(page)
         if overflow := horizontal_overflow(page):
             found[name].append(f"the page scrolls sideways by {overflow}px")
+        if (headings := page.locator("h1").count()) != 1:
+            found[name].append(f"{headings} h1 headings")
     submit_empty_comment(page, live_server.url)
     found["form after a failed submission"] = axe_violations(page)
 
