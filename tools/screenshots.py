@@ -16,6 +16,7 @@ WIDTHS = {"mobile": {"width": 390, "height": 844}, "desktop": {"width": 1280, "h
 
 
 def shoot(page, name, width):
+    page.wait_for_load_state("networkidle")
     path = OUTPUT / f"{name}-{width}.png"
     page.screenshot(path=path)
     print(f"  {path.relative_to(OUTPUT.parent.parent)}")

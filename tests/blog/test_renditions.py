@@ -65,9 +65,7 @@ def test_pages_use_srcset_sizes_and_dimensions(wide_article, client):
     assert 'width="960" height="480"' in hero
     assert 'fetchpriority="high"' in hero
     assert 'loading="lazy"' not in hero
-    home = client.get("/").content.decode()
-    assert 'loading="lazy"' in home
-    assert "srcset=" in home
+    assert "srcset=" in client.get("/").content.decode()
 
 
 def test_images_in_the_body_are_served_responsively(editor_client, client):
@@ -90,3 +88,14 @@ def test_foreign_or_missing_body_images_are_left_as_they_are(client):
     html = client.get(article.get_absolute_url()).content.decode()
 
     assert '<img src="/media/editor/missing.png" alt="Gone">' in html
+
+
+def test_the_first_card_image_loads_at_once_and_the_others_lazily(client):
+    for day in range(3):
+        ArticleFactory(featured_image=uploaded_image(size=(800, 450)), featured_image_alt="x", title=f"Card {day}")
+
+    images = re.findall(r"<img [^>]*>", client.get("/").content.decode())
+
+    assert len(images) == 3
+    assert 'fetchpriority="high"' in images[0] and "loading=" not in images[0]
+    assert all('loading="lazy"' in image and "fetchpriority" not in image for image in images[1:])
