@@ -96,10 +96,11 @@ def test_every_image_has_alt_text_and_decorative_ones_are_empty(new_context, liv
     assert images_seen > 10
 
 
-def test_no_page_requests_anything_from_another_host(new_context, live_server, demo_site):
+def test_no_page_requests_anything_from_another_host_or_breaks_its_security_policy(new_context, live_server, demo_site):
     page = new_context().new_page()
-    requested = []
+    requested, console = [], []
     page.on("request", lambda request: requested.append((page.url, request.url)))
+    page.on("console", lambda message: console.append((page.url, message.text)))
     for path in demo_site.values():
         page.goto(live_server.url + path, wait_until="networkidle")
     submit_empty_comment(page, live_server.url)
@@ -107,3 +108,4 @@ def test_no_page_requests_anything_from_another_host(new_context, live_server, d
     site = urlsplit(live_server.url).netloc
     assert len({url for _, url in requested}) > len(demo_site)
     assert [(on, url) for on, url in requested if urlsplit(url).netloc != site and not url.startswith("data:")] == []
+    assert [(on, text) for on, text in console if "Content Security Policy" in text] == []
