@@ -110,10 +110,16 @@ def test_structured_data_describes_the_medical_clinic(client):
     assert clinic["sameAs"] == ["https://facebook.example/harbor"]
 
 
-def test_author_profile_photo_and_byline(client):
+def test_author_profile_photo_byline_and_about_the_author(client):
     user = UserFactory()
     profile = AuthorProfile.objects.create(
-        user=user, display_name="Dr. Jane Doe", slug="jane-doe", credentials="MD", photo=uploaded_image("me.png")
+        user=user,
+        display_name="Dr. Jane Doe",
+        slug="jane-doe",
+        credentials="MD",
+        job_title="Sports physician",
+        bio="Dr. Doe treats running injuries.",
+        photo=uploaded_image("me.png"),
     )
     article = ArticleFactory(author=user)
 
@@ -126,6 +132,11 @@ def test_author_profile_photo_and_byline(client):
     assert profile.photo.name.startswith("authors/")
     assert 'alt="Portrait of Dr. Jane Doe"' in author_page
     assert 'src="/media/renditions/' in author_page
+    box = page[page.index('<aside class="author-box"') :].split("</aside>")[0]
+    assert "About Dr. Jane Doe, MD" in box
+    assert "Sports physician" in box and "Dr. Doe treats running injuries." in box
+    assert f'<a href="{profile.get_absolute_url()}">All articles by Dr. Jane Doe</a>' in box
+    assert 'alt=""' in box
 
 
 def test_a_brand_colour_too_light_for_white_text_is_refused_next_to_the_field(editor_client, client):
