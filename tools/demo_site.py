@@ -8,7 +8,6 @@ removed afterwards; nothing of the developer's own database or media is touched.
 import contextlib
 import os
 import tempfile
-import urllib.request
 from pathlib import Path
 
 from benchmarks.run import base_env, free_port, manage, serve, stop
@@ -36,10 +35,6 @@ def demo_site(admin_password=None):
         process = serve(env, "clinic.wsgi:application", port)
         url = f"http://127.0.0.1:{port}"
         try:
-            # The first visit renders and stores each page; readers after it get the stored, compressed copy.
-            for path in ("/", ARTICLE_PATH):
-                request = urllib.request.Request(url + path, headers={"Accept-Encoding": "gzip"})
-                urllib.request.urlopen(request, timeout=30).read()
             yield url
         finally:
             stop(process)

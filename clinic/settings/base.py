@@ -57,6 +57,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "clinic.errors.RequestIdMiddleware",
+    # Outside the page store, so that pages are stored as rendered and compressed on the way out.
+    "clinic.middleware.TextGZipMiddleware",
     "clinic.pagecache.StorePageMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "clinic.middleware.SecurityHeadersMiddleware",

@@ -161,6 +161,30 @@ def test_gzip_for_browsers_that_accept_it(article):
     assert "What Is Prolotherapy?" in gzip.decompress(answer.body).decode()
 
 
+def test_the_first_reader_gets_a_compressed_page_too_and_the_stored_copy_stays_whole(article):
+    import gzip
+
+    first = wsgi(article.get_absolute_url(), HTTP_ACCEPT_ENCODING="gzip")
+    plain = wsgi(article.get_absolute_url())
+
+    assert not first.hit and first.headers["Content-Encoding"] == "gzip"
+    assert "What Is Prolotherapy?" in gzip.decompress(first.body).decode()
+    assert plain.hit and "Content-Encoding" not in plain.headers
+    assert "What Is Prolotherapy?" in plain.body.decode()
+
+
+def test_images_are_not_compressed_again(client, settings):
+    from tests.factories import ArticleFactory, uploaded_image
+
+    settings.SERVE_MEDIA = True
+    image = ArticleFactory(featured_image=uploaded_image(size=(400, 300)), featured_image_alt="x").featured_image
+
+    response = client.get(image.url, HTTP_ACCEPT_ENCODING="gzip")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("image/")
+    assert not response.has_header("Content-Encoding")
+
+
 # Never stale after an action: each of these is visible on the very next request.
 
 
