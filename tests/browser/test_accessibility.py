@@ -36,7 +36,7 @@ def axe_context(new_context):
 def axe_violations(page):
     """What axe-core reports with its standard rules (WCAG 2.0–2.2 A and AA, best practices) and target size.
 
-    axe-core leaves its one WCAG 2.2 AA rule, target size (2.5.8, 24 px), off by default; it is turned on here.
+    axe-core leaves the WCAG 2.2 AA rule on target size (2.5.8, 24 px) off by default; it is turned on here.
     """
     results = page.evaluate(
         "() => axe.run(document, {resultTypes: ['violations'], rules: {'target-size': {enabled: true}}})"
