@@ -112,5 +112,7 @@ def test_no_page_requests_anything_from_another_host_or_breaks_its_security_poli
 
     site = urlsplit(live_server.url).netloc
     assert len({url for _, url in requested}) > len(demo_site)
+    assert any(url.endswith(".css") for _, url in requested)
+    assert any("/media/" in url for _, url in requested)
     assert [(on, url) for on, url in requested if urlsplit(url).netloc != site and not url.startswith("data:")] == []
     assert [(on, text) for on, text in console if "Content Security Policy" in text] == []
