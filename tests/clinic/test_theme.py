@@ -1,6 +1,9 @@
 """The clinic's brand colour: refused when white text on it cannot be read, and every shade derived from it reads."""
 
+import re
+
 import pytest
+from django.contrib.staticfiles import finders
 from django.core.exceptions import ValidationError
 from hypothesis import given
 from hypothesis import strategies as st
@@ -8,6 +11,7 @@ from hypothesis import strategies as st
 from clinic.theme import (
     DARK_BACKGROUND,
     DARK_SURFACE,
+    DEFAULT_BRAND_COLOR,
     LIGHT_BACKGROUNDS,
     contrast,
     theme_css,
@@ -46,3 +50,20 @@ def test_the_css_holds_nothing_but_the_computed_colours():
     assert theme_css("#0B6163").startswith(":root{--color-brand:#0b6163;")
     assert "</style>" not in theme_css("</style><script>")
     assert theme_css("</style><script>") == theme_css("#0b6163")
+
+
+def test_site_css_defaults_are_what_the_theme_computes_and_its_backgrounds_are_the_ones_checked():
+    """site.css carries the default colours for pages rendered without the theme (500, 503); they must not drift."""
+    with open(finders.find("css/site.css")) as file:
+        light_css, dark_css = file.read().split("@media (prefers-color-scheme: dark)", 1)
+
+    def properties(css):
+        return dict(re.findall(r"--color-([a-z-]+): (#[0-9a-f]{6});", css))
+
+    light, dark = properties(light_css), properties(dark_css.split("}", 1)[0])
+    computed = theme_properties(DEFAULT_BRAND_COLOR)
+
+    assert {name: light[name] for name in computed["light"]} == computed["light"]
+    assert {name: dark.get(name, light[name]) for name in computed["dark"]} == computed["dark"]
+    assert (light["bg"], light["surface"]) == LIGHT_BACKGROUNDS
+    assert (dark["bg"], dark["surface"]) == (DARK_BACKGROUND, DARK_SURFACE)
