@@ -1,4 +1,4 @@
-"""`make lighthouse`: Lighthouse (npm, pinned in package.json) on the demo article, mobile preset, Debian's Chromium.
+"""`make lighthouse`: Lighthouse (npm, pinned) on the demo article and home page, mobile preset, Debian's Chromium.
 
 Lighthouse's own advice for its variable Performance score is to take the median of several runs: each page is
 measured RUNS times and the median of each category is compared with the targets. Prints every score, the

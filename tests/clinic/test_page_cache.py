@@ -1,6 +1,7 @@
 """The page cache through the real WSGI stack that gunicorn runs (clinic.wsgi.application)."""
 
 import datetime
+import gzip
 import io
 import time
 
@@ -15,7 +16,7 @@ from blog.services import comment_set_status, commenter_erase
 from clinic.models import ClinicSettings
 from clinic.pagecache import _seconds_to_live, generation
 from clinic.wsgi import application
-from tests.factories import ArticleFactory, CommentFactory, TagFactory
+from tests.factories import ArticleFactory, CommentFactory, TagFactory, uploaded_image
 
 pytestmark = pytest.mark.django_db
 
@@ -151,8 +152,6 @@ def test_unknown_pages_are_not_cached():
 
 
 def test_gzip_for_browsers_that_accept_it(article):
-    import gzip
-
     wsgi(article.get_absolute_url())
     answer = wsgi(article.get_absolute_url(), HTTP_ACCEPT_ENCODING="gzip, br")
 
@@ -162,8 +161,6 @@ def test_gzip_for_browsers_that_accept_it(article):
 
 
 def test_the_first_reader_gets_a_compressed_page_too_and_the_stored_copy_stays_whole(article):
-    import gzip
-
     first = wsgi(article.get_absolute_url(), HTTP_ACCEPT_ENCODING="gzip")
     plain = wsgi(article.get_absolute_url())
 
@@ -174,8 +171,6 @@ def test_the_first_reader_gets_a_compressed_page_too_and_the_stored_copy_stays_w
 
 
 def test_images_are_not_compressed_again(client, settings):
-    from tests.factories import ArticleFactory, uploaded_image
-
     settings.SERVE_MEDIA = True
     image = ArticleFactory(featured_image=uploaded_image(size=(400, 300)), featured_image_alt="x").featured_image
 
