@@ -20,16 +20,33 @@ LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
 TARGETS = {"performance": 95, "accessibility": 100, "best-practices": 100, "seo": 100}
 PAGES = {"article": ARTICLE_PATH, "home": "/"}
 RUNS = int(os.environ.get("LIGHTHOUSE_RUNS", "3"))
+ATTEMPTS = 3
 CHROME_FLAGS = "--headless=new --no-sandbox --disable-gpu --disable-background-networking --disable-dev-shm-usage"
 
 
 def run_lighthouse(url, output):
-    subprocess.run(
-        [str(LIGHTHOUSE), url, f"--only-categories={','.join(TARGETS)}", f"--chrome-flags={CHROME_FLAGS}",
-         "--output=json", f"--output-path={output}", "--quiet"],
-        env={**os.environ, "CHROME_PATH": chromium_path()}, check=True,
-    )  # fmt: skip
-    return json.loads(Path(output).read_text())
+    """Lighthouse's report of `url`, written to `output`.
+
+    A run can end in a Lighthouse runtime error about the trace it recorded (NO_NAVSTART, NO_FCP, ...), whose
+    message is "Please run Lighthouse again": it still saves the report, with `runtimeError` and no scores. Such a
+    run is repeated, up to ATTEMPTS times in all; any other failure stops at once.
+    """
+    output = Path(output)
+    for attempt in range(1, ATTEMPTS + 1):
+        output.unlink(missing_ok=True)
+        finished = subprocess.run(
+            [str(LIGHTHOUSE), url, f"--only-categories={','.join(TARGETS)}", f"--chrome-flags={CHROME_FLAGS}",
+             "--output=json", f"--output-path={output}", "--quiet"],
+            env={**os.environ, "CHROME_PATH": chromium_path()}, check=False,
+        )  # fmt: skip
+        report = json.loads(output.read_text()) if output.exists() else {}
+        if finished.returncode == 0:
+            return report
+        if "runtimeError" not in report:
+            raise SystemExit(f"Lighthouse failed on {url} (exit status {finished.returncode}).")
+        error = report["runtimeError"]["code"]
+        print(f"  {url}: Lighthouse runtime error {error} on attempt {attempt} of {ATTEMPTS}", file=sys.stderr)
+    raise SystemExit(f"Lighthouse could not measure {url}: {error} on all {ATTEMPTS} attempts.")
 
 
 def lost_points(report, category):
