@@ -27,9 +27,10 @@ CHROME_FLAGS = "--headless=new --no-sandbox --disable-gpu --disable-background-n
 def run_lighthouse(url, output):
     """Lighthouse's report of `url`, written to `output`.
 
-    A run can end in a Lighthouse runtime error about the trace it recorded (NO_NAVSTART, NO_FCP, ...), whose
-    message is "Please run Lighthouse again": it still saves the report, with `runtimeError` and no scores. Such a
-    run is repeated, up to ATTEMPTS times in all; any other failure stops at once.
+    Now and then a run ends in a Lighthouse runtime error about the trace it recorded (NO_NAVSTART: "Please run
+    Lighthouse again"); it still saves the report, with `runtimeError` and no scores. A run with a runtime error is
+    repeated, up to ATTEMPTS times in all, so a page that really fails (a 500 is ERRORED_DOCUMENT_REQUEST) still
+    fails, naming the code; a failure that leaves no report stops at once.
     """
     output = Path(output)
     for attempt in range(1, ATTEMPTS + 1):
