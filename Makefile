@@ -87,7 +87,7 @@ bench: $(VENV)/.runtime
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; } || \
 		echo "wrk is not installed: using benchmarks/loadgen.py instead"
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python -m benchmarks.run
 
 ## lighthouse: Lighthouse scores of the demo article and home page (mobile); fails below 95/100/100/100
 lighthouse: $(VENV)/.runtime node_modules/.installed chromium

@@ -15,7 +15,6 @@ import functools
 import json
 import os
 import re
-import secrets
 import shutil
 import socket
 import subprocess
@@ -24,6 +23,8 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+
+from tools.production import Server, manage, production_env
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -38,32 +39,6 @@ PAGES = {"home": "/", "article, 500 comments": "/blog/bulk-article-busy/", "sear
 
 def log(message):
     print(message, file=sys.stderr, flush=True)
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def base_env(work):
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "DATABASE_URL"))}
-    env.update(
-        DJANGO_SETTINGS_MODULE="clinic.settings.prod",
-        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
-        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
-        DJANGO_SECURE_SSL_REDIRECT="false",
-        DJANGO_STATIC_ROOT=str(work / "static"),
-        DJANGO_MEDIA_ROOT=str(work / "media"),
-        DJANGO_CACHE_DIR=str(work / "cache"),
-        DJANGO_EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
-        DJANGO_LOG_LEVEL="WARNING",
-    )
-    return env
-
-
-def manage(env, *arguments):
-    subprocess.run([PYTHON, "manage.py", *arguments], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
 
 
 def postgres_available():
@@ -88,27 +63,6 @@ def build(env, size):
     manage(env, "migrate", "--no-input")
     manage(env, "seed_bulk", "--articles", str(size), "--comments", str(max(size * 10, 1000)))
     log(f"  {size:>6} articles seeded in {time.perf_counter() - started:.0f} s")
-
-
-def serve(env, app, port, extra_env=None):
-    process = subprocess.Popen(
-        [PYTHON, "-m", "gunicorn", app, "--bind", f"127.0.0.1:{port}", "--workers", str(WORKERS),
-         "--log-level", "warning"],
-        cwd=ROOT, env={**env, **(extra_env or {})}, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    for _ in range(300):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return process
-        except OSError:
-            time.sleep(0.1)
-    process.kill()
-    raise RuntimeError(f"{app} did not start")
-
-
-def stop(process):
-    process.terminate()
-    process.wait(timeout=20)
 
 
 def load_pair(url, floor_url):
@@ -151,25 +105,19 @@ def fetch(url):
 
 def http_figures(env, work):
     """Cached pages through gunicorn beside the floor serving the same bytes."""
-    port, floor_port = free_port(), free_port()
-    server = serve(env, "clinic.wsgi:application", port)
     rows = {}
-    try:
+    with Server(env, workers=WORKERS) as server:
         for name, path in PAGES.items():
-            url = f"http://127.0.0.1:{port}{path}"
+            url = server.url + path
             body, _ = fetch(url)
             _, cache_state = fetch(url)
             page_file = work / f"floor-{abs(hash(name))}.html"
             page_file.write_bytes(body)
-            floor = serve(env, "benchmarks.floor:application", floor_port, {"BENCH_FLOOR_FILE": str(page_file)})
-            try:
-                app_figures, floor_figures = load_pair(url, f"http://127.0.0.1:{floor_port}{path}")
-            finally:
-                stop(floor)
+            floor_env = {**env, "BENCH_FLOOR_FILE": str(page_file)}
+            with Server(floor_env, "benchmarks.floor:application", workers=WORKERS) as floor:
+                app_figures, floor_figures = load_pair(url, floor.url + path)
             rows[name] = {"app": app_figures, "floor": floor_figures, "bytes": len(body), "cache": cache_state}
             log(f"  measured {name}")
-    finally:
-        stop(server)
     return rows
 
 
@@ -215,7 +163,7 @@ def main():
         backends = [backend for backend in backends if backend in sys.argv[1:]]
     with tempfile.TemporaryDirectory(prefix="clinic-bench-") as folder:
         work = Path(folder)
-        env = base_env(work)
+        env = production_env(work)
         manage(env, "collectstatic", "--no-input")
         for backend in backends:
             log(f"{backend}: building the data sets")

@@ -13,14 +13,14 @@ from django.db import connection
 from blog.models import Comment, DiscussionSettings
 from clinic.models import ClinicSettings
 from tests.factories import ArticleFactory, CommentFactory
-from tests.production import Server, manage, production_env
+from tools.production import Server, manage, production_env
 
 
 @pytest.fixture(scope="session")
 def collected_static(tmp_path_factory):
-    root = tmp_path_factory.mktemp("static")
-    manage("collectstatic", "--no-input", env=production_env(DJANGO_STATIC_ROOT=root))
-    return root
+    work = tmp_path_factory.mktemp("production")
+    manage(production_env(work), "collectstatic", "--no-input")
+    return work / "static"
 
 
 def test_hashed_static_files_are_served_compressed_with_far_future_cache_headers(collected_static, tmp_path):
@@ -28,7 +28,9 @@ def test_hashed_static_files_are_served_compressed_with_far_future_cache_headers
     hashed_css = manifest["paths"]["css/site.css"]
     assert re.fullmatch(r"css/site\.[0-9a-f]{12}\.css", hashed_css)
     server = Server(
-        production_env(DJANGO_STATIC_ROOT=collected_static, DATABASE_URL=f"sqlite:///{tmp_path / 'none.sqlite3'}")
+        production_env(
+            tmp_path, DJANGO_STATIC_ROOT=collected_static, DATABASE_URL=f"sqlite:///{tmp_path / 'none.sqlite3'}"
+        )
     )
     try:
         response, body = server.request("GET", f"/static/{hashed_css}", headers={"Accept-Encoding": "gzip"})
@@ -86,6 +88,7 @@ def test_an_approval_through_one_process_is_fresh_through_another_at_once(collec
     DiscussionSettings.load()
     shared_cache = {"REDIS_URL": settings.REDIS_URL} if settings.REDIS_URL else {"DJANGO_CACHE_DIR": tmp_path}
     env = production_env(
+        tmp_path,
         DJANGO_STATIC_ROOT=collected_static,
         DATABASE_URL=f"postgres://{connection.settings_dict['USER']}@{connection.settings_dict['HOST']}:"
         f"{connection.settings_dict['PORT']}/{connection.settings_dict['NAME']}",

@@ -10,10 +10,12 @@ import os
 import tempfile
 from pathlib import Path
 
-from benchmarks.run import base_env, free_port, manage, serve, stop
+from tools.production import Server, manage, production_env
 
 ARTICLE_PATH = "/blog/what-is-prolotherapy/"
 ADMIN_USERNAME = "screenshots"
+# gunicorn's sync workers serve one request each: a browser asks for the page, its CSS, script and images at once.
+DEMO_WORKERS = 4
 
 
 @contextlib.contextmanager
@@ -21,8 +23,9 @@ def demo_site(admin_password=None):
     """Yield the base URL of the demo site; with `admin_password`, a superuser `ADMIN_USERNAME` exists too."""
     with tempfile.TemporaryDirectory(prefix="clinic-demo-") as folder:
         work = Path(folder)
-        env = base_env(work)
-        env.update(DATABASE_URL=f"sqlite:///{work / 'demo.sqlite3'}", REDIS_URL="", DJANGO_SERVE_MEDIA="true")
+        env = production_env(
+            work, DATABASE_URL=f"sqlite:///{work / 'demo.sqlite3'}", REDIS_URL="", DJANGO_SERVE_MEDIA="true"
+        )
         manage(env, "migrate", "--no-input")
         manage(env, "seed_demo")
         manage(env, "collectstatic", "--no-input", "-v0")
@@ -31,13 +34,8 @@ def demo_site(admin_password=None):
                 {**env, "DJANGO_SUPERUSER_PASSWORD": admin_password},
                 "createsuperuser", "--no-input", "--username", ADMIN_USERNAME, "--email", "editor@example.com",
             )  # fmt: skip
-        port = free_port()
-        process = serve(env, "clinic.wsgi:application", port)
-        url = f"http://127.0.0.1:{port}"
-        try:
-            yield url
-        finally:
-            stop(process)
+        with Server(env, workers=DEMO_WORKERS) as server:
+            yield server.url
 
 
 def chromium_path():

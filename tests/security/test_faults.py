@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.production import Server, free_port, manage, production_env
+from tools.production import Server, free_port, manage, production_env
 
 PG_ROOT = Path("/usr/lib/postgresql")
 pytestmark = pytest.mark.skipif(
@@ -54,14 +54,9 @@ def throwaway_cluster(request):
 
 
 def test_database_down_gives_the_branded_503_and_the_site_recovers(throwaway_cluster, tmp_path):
-    env = production_env(
-        DATABASE_URL=throwaway_cluster["url"],
-        DJANGO_PAGE_CACHE_SECONDS=0,
-        DJANGO_CACHE_DIR=tmp_path / "cache",
-        DJANGO_STATIC_ROOT=tmp_path / "static",
-    )
-    manage("migrate", "--no-input", env=env)
-    manage("collectstatic", "--no-input", env=env)
+    env = production_env(tmp_path, DATABASE_URL=throwaway_cluster["url"], DJANGO_PAGE_CACHE_SECONDS=0)
+    manage(env, "migrate", "--no-input")
+    manage(env, "collectstatic", "--no-input")
     server = Server(env)
     try:
         assert server.request("GET", "/")[0].status == 200
