@@ -122,22 +122,15 @@ class ArticleQuerySet(models.QuerySet):
         size of the site); when they are too few, the second fills up from the same category, then the newest.
         """
         candidates = self.published().exclude(pk=article.pk).exclude(next_review_at__lt=timezone.localdate())
-        pinned = Article.related_articles.through.objects.filter(
-            from_article=article.pk, to_article=models.OuterRef("pk")
-        )
+        pinned = Article.related_articles.through.objects.filter(from_article=article.pk).values("to_article")
         article_tags = Article.tags.through.objects.filter(article=article.pk).values("tag")
         same_category = models.Case(
             models.When(category_id=article.category_id, then=1), default=0, output_field=models.IntegerField()
         )
         linked = (
-            candidates.filter(
-                models.Q(tags__in=models.Subquery(article_tags))
-                | models.Q(
-                    pk__in=Article.related_articles.through.objects.filter(from_article=article.pk).values("to_article")
-                )
-            )
+            candidates.filter(models.Q(tags__in=models.Subquery(article_tags)) | models.Q(pk__in=pinned))
             .annotate(
-                is_pinned=models.Exists(pinned),
+                is_pinned=models.Exists(pinned.filter(to_article=models.OuterRef("pk"))),
                 shared_tags=models.Count("tags", filter=models.Q(tags__in=models.Subquery(article_tags))),
                 same_category=same_category,
             )
