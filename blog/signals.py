@@ -6,19 +6,18 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from clinic.models import ClinicSettings
 from clinic.pagecache import invalidate
 
-from . import models
 from .images import renditions
-from .models import Article, AuthorProfile
+from .models import Article, ArticleRedirect, AuthorProfile, Category, Comment, DiscussionSettings, Reference, Tag
 
 CONTENT_MODELS = [
-    models.Article,
-    models.ArticleRedirect,
-    models.AuthorProfile,
-    models.Category,
-    models.Comment,
-    models.DiscussionSettings,
-    models.Reference,
-    models.Tag,
+    Article,
+    ArticleRedirect,
+    AuthorProfile,
+    Category,
+    Comment,
+    DiscussionSettings,
+    Reference,
+    Tag,
     ClinicSettings,
 ]
 

@@ -201,8 +201,11 @@ class MonthArchiveView(DateArchiveMixin, dates.MonthArchiveView):
 
 
 class SearchView(PageMetaMixin, PublishedArticleMixin, ListView):
-    # Results are counted afresh: a search finds few articles through the index, and queries are endless.
-    """`/search/?q=`: never an error, whatever is typed; see blog/search.py."""
+    """`/search/?q=`: never an error, whatever is typed; see blog/search.py.
+
+    Results are counted afresh (no RememberedCountMixin): a search finds few articles through the index, and
+    queries are endless.
+    """
 
     template_name = "blog/search.html"
     context_object_name = "articles"

@@ -125,12 +125,12 @@ def invalidate():
     transaction.on_commit(lambda: generation().renew())
 
 
-def _seconds_to_live(generation):
+def _seconds_to_live(made_in):
     """The page lifetime, cut short by the next scheduled publication and by the next midnight."""
     from blog.models import Article
 
     now = timezone.now()
-    key = NEXT_PUBLICATION_KEY.format(generation=generation)
+    key = NEXT_PUBLICATION_KEY.format(generation=made_in)
     next_publication = cache.get(key)
     if next_publication is None:
         upcoming = (
