@@ -1,4 +1,8 @@
-"""The demo articles `seed_demo` publishes: the clinic's posts from its WordPress site."""
+"""The demo articles `seed_demo` publishes: the clinic's posts from its WordPress site.
+
+Dates are counted back from the day of seeding (`published_days_ago`, `reviewed_days_ago`), so a freshly
+seeded demo neither looks old nor is overdue for medical review, whatever the year.
+"""
 
 PROLOTHERAPY = """
 <p>Prolotherapy is an injection treatment that helps the body heal chronic musculoskeletal conditions:
@@ -143,7 +147,8 @@ ARTICLES = [
         "excerpt": "Prolotherapy is an injection treatment that stimulates the body's own healing in chronic "
         "joint, ligament and tendon pain. Here is how it works and who it can help.",
         "body": PROLOTHERAPY,
-        "published_at": (2026, 3, 18, 9, 0),
+        "published_days_ago": 3,
+        "reviewed_days_ago": 3,
         "tags": ["Prolotherapy", "Joint Pain", "Injections"],
         "image_alt": "Abstract teal illustration for the prolotherapy article",
         "colours": ((11, 97, 99), (123, 196, 190)),
@@ -155,7 +160,8 @@ ARTICLES = [
         "title": "What Patients Are Saying About Platelet-Rich Plasma Treatments",
         "excerpt": "Patients describe what PRP treatment was like for them, from the first visit to the weeks after.",
         "body": PRP,
-        "published_at": (2026, 2, 20, 9, 0),
+        "published_days_ago": 30,
+        "reviewed_days_ago": 30,
         "tags": ["PRP", "Joint Pain", "Injections"],
         "image_alt": "Abstract coral and sand illustration for the PRP article",
         "colours": ((176, 82, 66), (242, 201, 160)),
@@ -165,7 +171,8 @@ ARTICLES = [
         "title": "The Benefits of Intravenous Laser Therapy",
         "excerpt": "What intravenous laser therapy is, what patients report after it, and what a session is like.",
         "body": LASER,
-        "published_at": (2026, 1, 15, 9, 0),
+        "published_days_ago": 60,
+        "reviewed_days_ago": 21,
         "tags": ["Laser Therapy", "Wellness"],
         "image_alt": "Abstract violet illustration for the laser therapy article",
         "colours": ((74, 58, 140), (182, 170, 230)),
@@ -175,7 +182,8 @@ ARTICLES = [
         "title": "5 Tips to Transition Your Skincare Routine from Winter to Spring",
         "excerpt": "Five simple changes that help your skin adjust when the seasons turn.",
         "body": SKINCARE,
-        "published_at": (2025, 3, 10, 9, 0),
+        "published_days_ago": 280,
+        "reviewed_days_ago": 14,
         "tags": ["Skincare", "Wellness"],
         "image_alt": "Abstract green and yellow illustration for the skincare article",
         "colours": ((46, 112, 64), (236, 220, 140)),

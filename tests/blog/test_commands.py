@@ -1,8 +1,13 @@
+import datetime
+
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
 
-from blog.models import Article, Category, Comment, Tag
+from blog.models import Article, Category, Comment, DiscussionSettings, Tag
 
 pytestmark = pytest.mark.django_db
 
@@ -44,6 +49,29 @@ def test_seed_demo_publishes_the_clinics_articles_led_by_prolotherapy(client):
         "What Patients Are Saying About Platelet-Rich Plasma Treatments",
     }
     assert client.get(latest.featured_image.url).status_code == 200
+
+
+def test_seed_demo_looks_fresh_whenever_it_is_seeded(client, editor):
+    DiscussionSettings.objects.update_or_create(pk=1, defaults={"close_after_days": 14})
+    with time_machine.travel(datetime.datetime(2031, 6, 15, 0, 30, tzinfo=datetime.timezone.utc), tick=False):
+        call_command("seed_demo")
+        article = Article.objects.get(slug="what-is-prolotherapy")
+        page = client.get(article.get_absolute_url()).content.decode()
+        editor_client = Client()
+        editor_client.force_login(editor)  # inside the journey, or the session would have expired years ago
+        admin_index = editor_client.get(reverse("admin:index")).content.decode()
+
+        assert page.count('class="related__item"') == 3
+        assert '<form class="comment-form"' in page
+        assert "Comments are closed." not in page
+        assert not Article.objects.review_overdue().exists()
+        assert "Every article's medical review is up to date." in admin_index
+        assert Article.objects.published().count() == 4
+        assert Article.objects.published().first() == article
+        for demo in Article.objects.all():
+            assert demo.published_at.date() >= datetime.date(2030, 6, 15)
+            assert demo.last_reviewed_at >= demo.published_at.date()
+        assert all(comment.created_at.year == 2031 for comment in Comment.objects.all())
 
 
 def test_demo_author_cannot_log_in():

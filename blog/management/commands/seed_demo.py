@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 from PIL import Image, ImageDraw
 
@@ -30,6 +31,12 @@ def demo_image(colours, size=(1600, 900)):
     buffer = io.BytesIO()
     image.save(buffer, format="JPEG", quality=82, optimize=True)
     return buffer.getvalue()
+
+
+def days_ago(days, *, hour=0):
+    """A moment `days` before today (at `hour` o'clock, local time), so the demo is dated from its seeding."""
+    day = timezone.localdate() - datetime.timedelta(days=days)
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
 
 
 class Command(BaseCommand):
@@ -83,11 +90,11 @@ class Command(BaseCommand):
                 author=author,
                 category=category,
                 status=Article.Status.PUBLISHED,
-                published_at=datetime.datetime(*data["published_at"], tzinfo=datetime.timezone.utc),
+                published_at=days_ago(data["published_days_ago"], hour=9),
                 featured_image=ContentFile(demo_image(data["colours"]), name=f"{data['slug']}.jpg"),
                 featured_image_alt=data["image_alt"],
                 medical_reviewer=reviewer.profile,
-                last_reviewed_at=datetime.date(*data["published_at"][:3]),
+                last_reviewed_at=days_ago(data["reviewed_days_ago"]).date(),
                 cta_text=data.get("cta_text", ""),
             )
             article.full_clean()
