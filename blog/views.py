@@ -415,7 +415,9 @@ class ArticlePreviewView(ArticleDetailView):
 
 def robots_txt(request):
     sitemap = absolute_url(reverse("blog:sitemap"), request)
-    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /search/", f"Sitemap: {sitemap}", ""]
+    previews = reverse("blog:article-preview", kwargs={"pk": 0}).removesuffix("0/")
+    private = [reverse("admin:index"), previews, reverse("blog:search")]
+    lines = ["User-agent: *", *(f"Disallow: {path}" for path in private), f"Sitemap: {sitemap}", ""]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
 
 

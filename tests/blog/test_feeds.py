@@ -112,3 +112,11 @@ def test_robots_txt_points_at_the_sitemap(client, articles):
     assert "Disallow: /admin/" in lines
     assert reverse("blog:robots-txt") == "/robots.txt"
     assert reverse("blog:sitemap") == "/sitemap.xml"
+
+
+def test_robots_txt_keeps_crawlers_out_of_previews(client, articles):
+    lines = client.get(reverse("blog:robots-txt")).content.decode().splitlines()
+
+    assert "Disallow: /preview/" in lines
+    assert reverse("blog:article-preview", kwargs={"pk": articles[0].pk}).startswith("/preview/")
+    assert "Disallow: /search/" in lines
