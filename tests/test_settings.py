@@ -116,3 +116,45 @@ def test_production_passes_djangos_deployment_checks():
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def deployment_check(**environment):
+    return run_python(
+        "manage.py",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DJANGO_SETTINGS_MODULE="clinic.settings.prod",
+        DJANGO_SECRET_KEY=GOOD_KEY,
+        DJANGO_ALLOWED_HOSTS="blog.example.com",
+        **environment,
+    )
+
+
+def test_production_without_https_redirect_passes_the_deployment_checks_when_the_operator_says_so():
+    result = deployment_check(DJANGO_SECURE_SSL_REDIRECT="false")
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_turning_the_https_redirect_off_silences_only_its_own_check():
+    script = "import clinic.settings.prod as s; print(sorted(s.SILENCED_SYSTEM_CHECKS), s.SECURE_SSL_REDIRECT)"
+    environment = {"DJANGO_SECRET_KEY": GOOD_KEY, "DJANGO_ALLOWED_HOSTS": "blog.example.com"}
+
+    redirect_off = run_python("-c", script, DJANGO_SECURE_SSL_REDIRECT="false", **environment)
+    by_default = run_python("-c", script, **environment)
+    redirect_on = run_python("-c", script, DJANGO_SECURE_SSL_REDIRECT="true", **environment)
+    left_empty = run_python("-c", script, DJANGO_SECURE_SSL_REDIRECT="", **environment)
+
+    assert redirect_off.stdout.strip() == "['security.W008', 'security.W021'] False"
+    assert by_default.stdout.strip() == redirect_on.stdout.strip() == left_empty.stdout.strip()
+    assert by_default.stdout.strip() == "['security.W021'] True"
+
+
+def test_other_deployment_warnings_still_fail_with_the_https_redirect_off():
+    result = deployment_check(DJANGO_SECURE_SSL_REDIRECT="false", DJANGO_SECURE_HSTS_SECONDS="0")
+
+    assert result.returncode != 0
+    assert "security.W004" in result.stdout + result.stderr

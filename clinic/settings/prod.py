@@ -58,3 +58,6 @@ if os.environ.get("DJANGO_S3_BUCKET"):
 # Preloading commits the domain and every subdomain to HTTPS in browsers' built-in lists for months: an
 # operator's decision (DJANGO_SECURE_HSTS_PRELOAD), not a default; the check nagging about it is silenced.
 SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+# An operator whose proxy already redirects to HTTPS turns ours off on purpose; only then is the check quiet.
+if not SECURE_SSL_REDIRECT and os.environ.get("DJANGO_SECURE_SSL_REDIRECT", "").strip():
+    SILENCED_SYSTEM_CHECKS.append("security.W008")
