@@ -1,9 +1,23 @@
 import secrets
+import sys
+from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
 from blog.roles import editor_group
+
+
+def project_python():
+    """The Python running this command as typed from the project folder: `.venv/bin/python` under `make run`.
+
+    A bare `python` may be another interpreter without Django, or none at all on Debian.
+    """
+    environment = Path(sys.prefix)
+    if environment.is_relative_to(settings.BASE_DIR) and (environment / "bin" / "python").exists():
+        return str(environment.relative_to(settings.BASE_DIR) / "bin" / "python")
+    return sys.executable
 
 
 class Command(BaseCommand):
@@ -21,7 +35,7 @@ class Command(BaseCommand):
         if user is not None:
             self.stdout.write(
                 f"Editor account: {username} (its password was printed when it was created; "
-                f"set a new one with `python manage.py changepassword {username}`)."
+                f"set a new one with `{project_python()} manage.py changepassword {username}`)."
             )
             return
         password = secrets.token_urlsafe(12)
