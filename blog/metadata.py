@@ -2,19 +2,29 @@
 
 Views put a `PageMeta` in the context as `meta`; `templates/includes/meta.html` is the only template that turns
 it into tags (title, description, canonical, OpenGraph, Twitter/X card, feeds, JSON-LD).
+
+The JSON-LD of a page is one `@graph`: the WebSite, the clinic, the page, what the page is about (the
+BlogPosting, or the author on an author page), the people and the breadcrumbs, each with an `@id`, pointing at
+each other by `{"@id": ...}`, so that a reviewer or a citation belongs to the article and not to nothing.
 """
 
 from dataclasses import dataclass, field
 
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.text import Truncator
 
 from clinic.models import clinic_settings
 
 from .links import absolute_url
+from .models import META_DESCRIPTION_LENGTH
 
 RSS = "application/rss+xml"
 ATOM = "application/atom+xml"
+DEFAULT_LOGO = "img/logo.png"
+DEFAULT_LOGO_SIZE = (512, 512)
+# Words written before a name that schema.org wants in honorificPrefix rather than in the name.
+HONORIFICS = {"dr", "doctor", "prof", "professor", "mr", "mrs", "ms", "mx", "miss", "sir", "dame"}
 
 
 @dataclass
@@ -24,9 +34,18 @@ class PageMeta:
     canonical_url: str
     og: list = field(default_factory=list)
     twitter: list = field(default_factory=list)
-    json_ld: list = field(default_factory=list)
+    json_ld: dict = field(default_factory=dict)
     feeds: list = field(default_factory=list)
     robots: str = ""
+
+
+@dataclass
+class SocialImage:
+    url: str
+    width: int | None
+    height: int | None
+    alt: str
+    card: str
 
 
 def site_feeds(request):
@@ -37,17 +56,56 @@ def site_feeds(request):
     ]
 
 
-def clinic_organization(request):
-    """The clinic as schema.org sees it: a MedicalClinic with its logo, contact details and profiles."""
+def _home_url(request):
+    return absolute_url(reverse("blog:article-list"), request)
+
+
+def ref(node):
+    return {"@id": node["@id"]}
+
+
+def graph(*nodes):
+    """One JSON-LD document of `nodes`, each `@id` once (the first node given with it wins)."""
+    unique = {}
+    for node in nodes:
+        if node:
+            unique.setdefault(node["@id"], node)
+    return {"@context": "https://schema.org", "@graph": list(unique.values())}
+
+
+def logo_image(request):
     clinic = clinic_settings(request)
-    home = absolute_url(reverse("blog:article-list"), request)
-    logo = clinic.logo.url if clinic.logo else static("img/logo.png")
+    if clinic.logo:
+        url, width, height = clinic.logo.url, clinic.logo_width, clinic.logo_height
+    else:
+        url, (width, height) = static(DEFAULT_LOGO), DEFAULT_LOGO_SIZE
+    return SocialImage(absolute_url(url, request), width, height, alt=f"Logo of {clinic.name}", card="summary")
+
+
+def site_image(request):
+    """The picture shared for pages without their own: the share image, else the logo (on a small card)."""
+    clinic = clinic_settings(request)
+    if not clinic.share_image:
+        return logo_image(request)
+    return SocialImage(
+        url=absolute_url(clinic.share_image.url, request),
+        width=clinic.share_image_width,
+        height=clinic.share_image_height,
+        alt=clinic.share_image_alt or clinic.name,
+        card="summary_large_image",
+    )
+
+
+def clinic_organization(request):
+    """The clinic as schema.org sees it: a MedicalClinic with its logo, contact details, hours and profiles."""
+    clinic = clinic_settings(request)
+    home = _home_url(request)
     organization = {
         "@type": "MedicalClinic",
         "@id": home + "#clinic",
         "name": clinic.name,
         "url": home,
-        "logo": {"@type": "ImageObject", "url": absolute_url(logo, request)},
+        "logo": _image_object(logo_image(request)),
     }
     if clinic.phone:
         organization["telephone"] = clinic.phone
@@ -62,8 +120,8 @@ def clinic_organization(request):
             "addressRegion": clinic.region,
             "addressCountry": clinic.country,
         }
-    if clinic.opening_hours_lines:
-        organization["openingHours"] = clinic.opening_hours_lines
+    if clinic.opening_hours_schema:
+        organization["openingHours"] = clinic.opening_hours_schema
     if clinic.social_links:
         organization["sameAs"] = [url for _, url in clinic.social_links]
     if clinic.appointment_url:
@@ -71,12 +129,66 @@ def clinic_organization(request):
     return organization
 
 
-def breadcrumbs(request, *trail):
+def website(request):
+    home = _home_url(request)
+    return {
+        "@type": "WebSite",
+        "@id": home + "#website",
+        "url": home,
+        "name": clinic_settings(request).name,
+        "inLanguage": "en",
+        "publisher": {"@id": home + "#clinic"},
+        "potentialAction": {
+            "@type": "SearchAction",
+            "target": absolute_url(reverse("blog:search"), request) + "?q={search_term_string}",
+            "query-input": "required name=search_term_string",
+        },
+    }
+
+
+def _image_object(image):
+    node = {"@type": "ImageObject", "url": image.url}
+    if image.width and image.height:
+        node.update(width=image.width, height=image.height)
+    return node
+
+
+def person_name(display_name, credentials=""):
+    """(honorificPrefix, name, honorificSuffix) of "Dr. Emily Harper" and "MD": ("Dr.", "Emily Harper", "MD").
+
+    Degrees written after a comma in the display name ("Emily Harper, MD") count as credentials too.
+    """
+    name, _, written_after = display_name.partition(",")
+    words = name.split()
+    prefix = []
+    while len(words) > 1 and words[0].rstrip(".").lower() in HONORIFICS:
+        prefix.append(words.pop(0))
+    return " ".join(prefix), " ".join(words), credentials.strip() or written_after.strip()
+
+
+def person(request, profile):
+    """A staff member's Person node, with the same `@id` on every page (their author page's address)."""
+    page = absolute_url(profile.get_absolute_url(), request)
+    prefix, name, suffix = person_name(profile.display_name, profile.credentials)
+    node = {"@type": "Person", "@id": page + "#person", "name": name, "url": page}
+    if prefix:
+        node["honorificPrefix"] = prefix
+    if suffix:
+        node["honorificSuffix"] = suffix
+    if profile.job_title:
+        node["jobTitle"] = profile.job_title
+    if profile.photo:
+        node["image"] = absolute_url(profile.photo.url, request)
+    node["worksFor"] = {"@id": _home_url(request) + "#clinic"}
+    return node
+
+
+def breadcrumbs(request, page_url, *trail):
     """A BreadcrumbList from (name, path) pairs, starting at the home page."""
     items = [(clinic_settings(request).name, reverse("blog:article-list")), *trail]
     return {
-        "@context": "https://schema.org",
         "@type": "BreadcrumbList",
+        "@id": page_url + "#breadcrumb",
         "itemListElement": [
             {"@type": "ListItem", "position": position, "name": name, "item": absolute_url(path, request)}
             for position, (name, path) in enumerate(items, start=1)
@@ -84,7 +196,7 @@ def breadcrumbs(request, *trail):
     }
 
 
-def _basic_social_tags(request, *, title, description, url, og_type):
+def _social_tags(request, *, title, description, url, og_type, image):
     og = [
         ("og:site_name", clinic_settings(request).name),
         ("og:title", title),
@@ -92,8 +204,18 @@ def _basic_social_tags(request, *, title, description, url, og_type):
         ("og:url", url),
         ("og:type", og_type),
         ("og:locale", "en_US"),
+        ("og:image", image.url),
     ]
-    twitter = [("twitter:title", title), ("twitter:description", description)]
+    if image.width and image.height:
+        og += [("og:image:width", str(image.width)), ("og:image:height", str(image.height))]
+    og.append(("og:image:alt", image.alt))
+    twitter = [
+        ("twitter:card", image.card),
+        ("twitter:title", title),
+        ("twitter:description", description),
+        ("twitter:image", image.url),
+        ("twitter:image:alt", image.alt),
+    ]
     return og, twitter
 
 
@@ -101,40 +223,74 @@ def _page_suffix(page_obj):
     return f"?page={page_obj.number}" if page_obj is not None and page_obj.number > 1 else ""
 
 
-def listing_meta(request, *, title, description, path, page_obj=None, trail=(), feeds=None, robots=""):
-    """Metadata of a list of articles: home, archives, author and search pages."""
+def short_description(text):
+    """`text` cut at a word to fit a meta description."""
+    return Truncator(" ".join(text.split())).chars(META_DESCRIPTION_LENGTH)
+
+
+def listing_meta(
+    request,
+    *,
+    title,
+    description,
+    path,
+    page_obj=None,
+    trail=(),
+    feeds=None,
+    robots="",
+    page_type="CollectionPage",
+    main_entity=None,
+):
+    """Metadata of a list of articles: home, archives, author and search pages.
+
+    `main_entity` is the node the page is about (the author's Person on an author page).
+    """
     url = absolute_url(path, request) + _page_suffix(page_obj)
     site_name = clinic_settings(request).name
     if page_obj is not None and page_obj.number > 1:
         title = f"{title}, page {page_obj.number}"
     full_title = title if title == site_name else f"{title} — {site_name}"
-    og, twitter = _basic_social_tags(request, title=title, description=description, url=url, og_type="website")
-    twitter.insert(0, ("twitter:card", "summary"))
-    json_ld = [breadcrumbs(request, *trail)] if trail else []
-    if path == reverse("blog:article-list"):
-        json_ld.append({"@context": "https://schema.org", **clinic_organization(request)})
-        json_ld.append(
-            {
-                "@context": "https://schema.org",
-                "@type": "WebSite",
-                "name": site_name,
-                "url": url,
-                "potentialAction": {
-                    "@type": "SearchAction",
-                    "target": absolute_url(reverse("blog:search"), request) + "?q={search_term_string}",
-                    "query-input": "required name=search_term_string",
-                },
-            }
-        )
+    description = short_description(description) or f"Articles from {site_name}."
+    og, twitter = _social_tags(
+        request, title=title, description=description, url=url, og_type="website", image=site_image(request)
+    )
+    site, clinic = website(request), clinic_organization(request)
+    crumbs = breadcrumbs(request, url, *trail) if trail else None
+    page = {
+        "@type": page_type,
+        "@id": url + "#webpage",
+        "url": url,
+        "name": full_title,
+        "description": description,
+        "inLanguage": "en",
+        "isPartOf": ref(site),
+        "about": ref(clinic),
+    }
+    if crumbs:
+        page["breadcrumb"] = ref(crumbs)
+    if main_entity:
+        page["mainEntity"] = ref(main_entity)
     return PageMeta(
         title=full_title,
         description=description,
         canonical_url=url,
         og=og,
         twitter=twitter,
-        json_ld=json_ld,
+        json_ld=graph(site, clinic, page, main_entity, crumbs),
         feeds=(feeds or []) + site_feeds(request),
         robots=robots,
+    )
+
+
+def article_image(request, article):
+    if not article.featured_image:
+        return site_image(request)
+    return SocialImage(
+        url=absolute_url(article.featured_image.url, request),
+        width=article.featured_image_width,
+        height=article.featured_image_height,
+        alt=article.featured_image_alt,
+        card="summary_large_image",
     )
 
 
@@ -142,17 +298,8 @@ def article_meta(request, article):
     url = absolute_url(article.get_absolute_url(), request)
     title = article.meta_title
     description = article.meta_description
-    og, twitter = _basic_social_tags(request, title=title, description=description, url=url, og_type="article")
-    twitter.insert(0, ("twitter:card", "summary_large_image" if article.featured_image else "summary"))
-    image_url = absolute_url(article.featured_image.url, request) if article.featured_image else ""
-    if image_url:
-        og += [
-            ("og:image", image_url),
-            ("og:image:width", str(article.featured_image_width)),
-            ("og:image:height", str(article.featured_image_height)),
-            ("og:image:alt", article.featured_image_alt),
-        ]
-        twitter += [("twitter:image", image_url), ("twitter:image:alt", article.featured_image_alt)]
+    image = article_image(request, article)
+    og, twitter = _social_tags(request, title=title, description=description, url=url, og_type="article", image=image)
     og += [
         ("article:published_time", article.published_at.isoformat()),
         ("article:modified_time", article.updated_at.isoformat()),
@@ -162,41 +309,40 @@ def article_meta(request, article):
     tags = [tag.name for tag in article.tags.all()]
     og += [("article:tag", tag) for tag in tags]
 
-    author = {"@type": "Person", "name": article.author_name}
-    if article.author_url:
-        author["url"] = absolute_url(article.author_url, request)
+    site, clinic = website(request), clinic_organization(request)
+    if article.author_profile is not None:
+        author = person(request, article.author_profile)
+    else:
+        author = {"@type": "Person", "@id": url + "#author", "name": article.author_name}
+    trail = [(article.category.name, article.category.get_absolute_url())] if article.category else []
+    trail.append((article.title, article.get_absolute_url()))
+    crumbs = breadcrumbs(request, url, *trail)
+    reviewer = None
+    if article.medical_reviewer and article.last_reviewed_at:
+        reviewer = person(request, article.medical_reviewer)
+    page = web_page(request, article, url, reviewer=reviewer)
     posting = {
-        "@context": "https://schema.org",
         "@type": "BlogPosting",
+        "@id": url + "#article",
         "headline": article.title,
         "description": description,
         "url": url,
-        "mainEntityOfPage": {"@type": "WebPage", "@id": url},
+        "mainEntityOfPage": ref(page),
+        "isPartOf": ref(site),
         "datePublished": article.published_at.isoformat(),
         "dateModified": article.updated_at.isoformat(),
-        "author": author,
-        "publisher": clinic_organization(request),
+        "author": ref(author),
+        "publisher": ref(clinic),
         "wordCount": len(article.body_text.split()),
         "inLanguage": "en",
     }
-    if image_url:
-        posting["image"] = {
-            "@type": "ImageObject",
-            "url": image_url,
-            "width": article.featured_image_width,
-            "height": article.featured_image_height,
-        }
+    if article.featured_image:
+        posting["image"] = _image_object(image)
     if article.category:
         posting["articleSection"] = article.category.name
     if tags:
         posting["keywords"] = ", ".join(tags)
-    trail = [(article.category.name, article.category.get_absolute_url())] if article.category else []
-    trail.append((article.title, article.get_absolute_url()))
-
-    json_ld = [posting, breadcrumbs(request, *trail)]
-    medical_page = medical_web_page(request, article, url)
-    if medical_page:
-        json_ld.insert(1, medical_page)
+    page.update(isPartOf=ref(site), breadcrumb=ref(crumbs), mainEntity=ref(posting), publisher=ref(clinic))
     feeds = []
     if article.category:
         feeds = category_feeds(request, article.category)
@@ -206,34 +352,27 @@ def article_meta(request, article):
         canonical_url=url,
         og=og,
         twitter=twitter,
-        json_ld=json_ld,
+        json_ld=graph(site, clinic, page, posting, author, reviewer, crumbs),
         feeds=feeds + site_feeds(request),
     )
 
 
-def medical_web_page(request, article, url):
-    """A MedicalWebPage saying who reviewed the article, when, and which sources it cites; None if neither."""
+def web_page(request, article, url, *, reviewer=None):
+    """The article's page: a MedicalWebPage saying who reviewed it (`reviewer`, a Person node), when, and what
+    it cites; a plain WebPage when it has neither."""
     references = list(article.references.all())
-    reviewer = article.medical_reviewer
-    if not (references or (reviewer and article.last_reviewed_at)):
-        return None
     page = {
-        "@context": "https://schema.org",
-        "@type": "MedicalWebPage",
+        "@type": "MedicalWebPage" if references or reviewer else "WebPage",
         "@id": url + "#webpage",
         "url": url,
-        "name": article.title,
-        "mainEntity": {"@id": url},
-        "publisher": {"@id": absolute_url(reverse("blog:article-list"), request) + "#clinic"},
+        "name": article.meta_title,
+        "description": article.meta_description,
+        "inLanguage": "en",
+        "datePublished": article.published_at.isoformat(),
+        "dateModified": article.updated_at.isoformat(),
     }
-    if reviewer and article.last_reviewed_at:
-        page["reviewedBy"] = {
-            "@type": "Person",
-            "name": reviewer.name_with_credentials,
-            "url": absolute_url(reviewer.get_absolute_url(), request),
-        }
-        if reviewer.job_title:
-            page["reviewedBy"]["jobTitle"] = reviewer.job_title
+    if reviewer:
+        page["reviewedBy"] = ref(reviewer)
         page["lastReviewed"] = article.last_reviewed_at.isoformat()
     if references:
         page["citation"] = [_citation(reference) for reference in references]

@@ -114,17 +114,16 @@ class ArticleArchiveView(ArticleListView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(archive=self.archive, archive_kind=self.archive_kind, **kwargs)
 
-    def get_page_meta(self, context):
+    def get_page_meta(self, context, **overrides):
         name = str(self.archive)
-        description = getattr(self.archive, "description", "") or f"Articles filed under {name}."
-        return metadata.listing_meta(
-            self.request,
-            title=f"{self.archive_kind}: {name}",
-            description=description,
-            path=self.archive.get_absolute_url(),
-            page_obj=context["page_obj"],
-            trail=[(name, self.archive.get_absolute_url())],
-        )
+        fields = {
+            "title": f"{self.archive_kind}: {name}",
+            "description": getattr(self.archive, "description", "") or f"Articles filed under {name}.",
+            "path": self.archive.get_absolute_url(),
+            "page_obj": context["page_obj"],
+            "trail": [(name, self.archive.get_absolute_url())],
+        }
+        return metadata.listing_meta(self.request, **(fields | overrides))
 
 
 class CategoryArticleListView(ArticleArchiveView):
@@ -151,9 +150,12 @@ class AuthorArticleListView(ArticleArchiveView):
     template_name = "blog/author_detail.html"
 
     def get_page_meta(self, context):
-        meta = super().get_page_meta(context)
-        meta.description = self.archive.bio or f"Articles by {self.archive.name_with_credentials}."
-        return meta
+        return super().get_page_meta(
+            context,
+            description=self.archive.bio or f"Articles by {self.archive.name_with_credentials}.",
+            page_type="ProfilePage",
+            main_entity=metadata.person(self.request, self.archive),
+        )
 
 
 class DateArchiveMixin(RememberedCountMixin, PageMetaMixin):
@@ -236,6 +238,7 @@ class SearchView(PageMetaMixin, PublishedArticleMixin, ListView):
             description=f"Search the articles of {clinic_settings(self.request).name}.",
             path=reverse("blog:search"),
             robots="noindex, follow",
+            page_type="SearchResultsPage",
         )
 
 

@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.shortcuts import redirect
 
-from .models import ClinicSettings
+from .models import WEEKDAYS, ClinicSettings
 
 # Django 6 reads a typed address without a scheme as https; do so now, without the deprecation warning.
 HTTPS_URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
@@ -32,7 +32,22 @@ class SingletonModelAdmin(admin.ModelAdmin):
 class ClinicSettingsAdmin(SingletonModelAdmin):
     fieldsets = [
         ("The clinic", {"fields": ["name", "tagline", "logo", "brand_color"]}),
-        ("Contact", {"fields": ["phone", "email", "appointment_url", "opening_hours"]}),
+        (
+            "Sharing",
+            {
+                "fields": ["share_image", "share_image_alt"],
+                "description": "What social networks show when a page without its own picture is shared.",
+            },
+        ),
+        ("Contact", {"fields": ["phone", "email", "appointment_url"]}),
+        (
+            "Opening hours",
+            {
+                "fields": [(f"{day}_opens", f"{day}_closes") for day, _, _, _ in WEEKDAYS],
+                "description": "Leave both times empty on a day the clinic is closed. Shown in the footer and "
+                "given to search engines.",
+            },
+        ),
         ("Address", {"fields": ["street_address", "postal_code", "city", "region", "country"]}),
         ("Social profiles", {"fields": ["facebook_url", "instagram_url", "linkedin_url", "x_url", "youtube_url"]}),
         ("Articles", {"fields": ["default_disclaimer", "default_cta_text"]}),
@@ -41,4 +56,6 @@ class ClinicSettingsAdmin(SingletonModelAdmin):
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "brand_color":
             kwargs["widget"] = forms.TextInput(attrs={"type": "color"})
+        if isinstance(db_field, models.TimeField):
+            kwargs["widget"] = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
         return super().formfield_for_dbfield(db_field, request, **kwargs)

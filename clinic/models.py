@@ -1,5 +1,7 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from PIL import ExifTags, Image
 
 from blog.images import CleanImageField, generated_image_name, validate_raster_image
 
@@ -25,6 +27,38 @@ def logo_path(clinic, filename):
     return generated_image_name("clinic", validate_raster_image(clinic.logo))
 
 
+def share_image_path(clinic, filename):
+    return generated_image_name("clinic", validate_raster_image(clinic.share_image))
+
+
+# (field name prefix, name, short name shown to readers, schema.org's two letters)
+WEEKDAYS = [
+    ("monday", "Monday", "Mon", "Mo"),
+    ("tuesday", "Tuesday", "Tue", "Tu"),
+    ("wednesday", "Wednesday", "Wed", "We"),
+    ("thursday", "Thursday", "Thu", "Th"),
+    ("friday", "Friday", "Fri", "Fr"),
+    ("saturday", "Saturday", "Sat", "Sa"),
+    ("sunday", "Sunday", "Sun", "Su"),
+]
+
+
+def _upright_size(file):
+    """Width and height of an upload as `without_metadata` stores it: turned upright by its EXIF orientation."""
+    position = file.tell()
+    file.seek(0)
+    try:
+        with Image.open(file) as image:
+            width, height = image.size
+            if image.getexif().get(ExifTags.Base.Orientation) in (5, 6, 7, 8):
+                width, height = height, width
+    except (OSError, SyntaxError, ValueError):
+        return None, None  # not an image: saving refuses it with the reason
+    finally:
+        file.seek(position)
+    return width, height
+
+
 class ClinicSettings(SingletonModel):
     """Who the clinic is and how to reach it: header, footer, contact details and structured data use it."""
 
@@ -36,6 +70,24 @@ class ClinicSettings(SingletonModel):
         validators=[validate_raster_image],
         help_text="Square, at least 512×512 pixels; used by search engines. JPEG, PNG, WebP or GIF.",
     )
+    logo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    logo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    share_image = CleanImageField(
+        "share image",
+        upload_to=share_image_path,
+        blank=True,
+        validators=[validate_raster_image],
+        help_text="The picture social networks show when the home page, an archive or an author page is shared; "
+        "1200×630 pixels works best. Without one, the logo is shown. JPEG, PNG, WebP or GIF.",
+    )
+    share_image_alt = models.CharField(
+        "share image alt text",
+        max_length=250,
+        blank=True,
+        help_text="Describe the picture for people who cannot see it. Required with a share image.",
+    )
+    share_image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    share_image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     brand_color = models.CharField(
         "brand colour",
         max_length=7,
@@ -51,9 +103,21 @@ class ClinicSettings(SingletonModel):
     city = models.CharField(max_length=100, blank=True)
     region = models.CharField("state or region", max_length=100, blank=True)
     country = models.CharField(max_length=100, blank=True)
-    opening_hours = models.TextField(
-        blank=True, help_text='One line per period, e.g. "Mon–Fri 8:00–18:00". Shown as written.'
-    )
+    # One period a day, as clinics list them; a day left empty is closed.
+    monday_opens = models.TimeField("Monday opens", null=True, blank=True)
+    monday_closes = models.TimeField("closes", null=True, blank=True)
+    tuesday_opens = models.TimeField("Tuesday opens", null=True, blank=True)
+    tuesday_closes = models.TimeField("closes", null=True, blank=True)
+    wednesday_opens = models.TimeField("Wednesday opens", null=True, blank=True)
+    wednesday_closes = models.TimeField("closes", null=True, blank=True)
+    thursday_opens = models.TimeField("Thursday opens", null=True, blank=True)
+    thursday_closes = models.TimeField("closes", null=True, blank=True)
+    friday_opens = models.TimeField("Friday opens", null=True, blank=True)
+    friday_closes = models.TimeField("closes", null=True, blank=True)
+    saturday_opens = models.TimeField("Saturday opens", null=True, blank=True)
+    saturday_closes = models.TimeField("closes", null=True, blank=True)
+    sunday_opens = models.TimeField("Sunday opens", null=True, blank=True)
+    sunday_closes = models.TimeField("closes", null=True, blank=True)
     appointment_url = models.URLField(
         "appointment booking address", blank=True, help_text="Where “Book a consultation” links lead."
     )
@@ -82,15 +146,79 @@ class ClinicSettings(SingletonModel):
     def __str__(self):
         return "Clinic settings"
 
+    def save(self, *args, **kwargs):
+        # Sizes are read from the upload once, never from storage when a page is drawn.
+        for image in ("logo", "share_image"):
+            file = getattr(self, image)
+            if not file:
+                size = (None, None)
+            elif not file._committed:
+                size = _upright_size(file)
+            else:
+                continue
+            setattr(self, f"{image}_width", size[0])
+            setattr(self, f"{image}_height", size[1])
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        errors = self._opening_hours_errors()
+        if self.share_image and not self.share_image_alt.strip():
+            errors["share_image_alt"] = "Describe the share image for people who cannot see it."
+        if errors:
+            raise ValidationError(errors)
+
     @property
     def address_lines(self):
         region_and_code = " ".join(part for part in (self.region, self.postal_code) if part)
         locality = ", ".join(part for part in (self.city, region_and_code) if part)
         return [line for line in (self.street_address, locality, self.country) if line]
 
+    def _opening_hours_errors(self):
+        errors = {}
+        for prefix, _, _, _ in WEEKDAYS:
+            opens, closes = getattr(self, f"{prefix}_opens"), getattr(self, f"{prefix}_closes")
+            if opens is not None and closes is None:
+                errors[f"{prefix}_closes"] = "Give the closing time too, or leave both empty on a day it is closed."
+            elif opens is None and closes is not None:
+                errors[f"{prefix}_opens"] = "Give the opening time too, or leave both empty on a day it is closed."
+            elif opens is not None and closes <= opens:
+                errors[f"{prefix}_closes"] = f"The clinic must close after it opens ({opens:%H:%M})."
+        return errors
+
+    @property
+    def opening_periods(self):
+        """Runs of consecutive days with the same hours: [(first day, last day, opens, closes)], days from WEEKDAYS.
+
+        A day with half-filled or inverted hours (only possible when stored outside the admin) counts as closed.
+        """
+        periods = []
+        for index, day in enumerate(WEEKDAYS):
+            opens, closes = getattr(self, f"{day[0]}_opens"), getattr(self, f"{day[0]}_closes")
+            if opens is None or closes is None or closes <= opens:
+                continue
+            if periods and periods[-1][1] == WEEKDAYS[index - 1] and periods[-1][2:] == (opens, closes):
+                periods[-1] = (periods[-1][0], day, opens, closes)
+            else:
+                periods.append((day, day, opens, closes))
+        return periods
+
     @property
     def opening_hours_lines(self):
-        return [line.strip() for line in self.opening_hours.splitlines() if line.strip()]
+        """The hours as readers read them: "Mon–Fri 8:00–18:00"."""
+        lines = []
+        for first, last, opens, closes in self.opening_periods:
+            days = first[2] if first == last else f"{first[2]}–{last[2]}"
+            lines.append(f"{days} {opens.hour}:{opens:%M}–{closes.hour}:{closes:%M}")
+        return lines
+
+    @property
+    def opening_hours_schema(self):
+        """The hours in schema.org's openingHours form: "Mo-Fr 08:00-18:00"."""
+        lines = []
+        for first, last, opens, closes in self.opening_periods:
+            days = first[3] if first == last else f"{first[3]}-{last[3]}"
+            lines.append(f"{days} {opens:%H:%M}-{closes:%H:%M}")
+        return lines
 
     @property
     def social_links(self):

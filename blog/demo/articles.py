@@ -4,6 +4,8 @@ Dates are counted back from the day of seeding (`published_days_ago`, `reviewed_
 seeded demo neither looks old nor is overdue for medical review, whatever the year.
 """
 
+import datetime
+
 PROLOTHERAPY = """
 <p>Prolotherapy is an injection treatment that helps the body heal chronic musculoskeletal conditions:
 ligaments, tendons and joints that keep hurting long after an injury should have settled. Instead of masking
@@ -136,7 +138,10 @@ CLINIC = {
     "city": "Portland",
     "region": "OR",
     "country": "US",
-    "opening_hours": "Mon–Fri 8:00–18:00\nSat 9:00–13:00",
+    **{f"{day}_opens": datetime.time(8) for day in ("monday", "tuesday", "wednesday", "thursday", "friday")},
+    **{f"{day}_closes": datetime.time(18) for day in ("monday", "tuesday", "wednesday", "thursday", "friday")},
+    "saturday_opens": datetime.time(9),
+    "saturday_closes": datetime.time(13),
     "appointment_url": "https://regenerative-clinic.example/book",
 }
 

@@ -56,9 +56,13 @@ class Command(BaseCommand):
             bio="Dr. Harper leads the clinic's regenerative medicine team and has treated sports and joint "
             "injuries for fifteen years.",
         )
-        ClinicSettings.load()
-        # Fill the contact details once; what editors change later is theirs.
-        ClinicSettings.objects.filter(pk=1, phone="").update(**CLINIC)
+        clinic = ClinicSettings.load()
+        if not clinic.phone:  # Fill the contact details once; what editors change later is theirs.
+            for name, value in CLINIC.items():
+                setattr(clinic, name, value)
+            clinic.share_image = ContentFile(demo_image(((11, 97, 99), (233, 196, 106)), (1200, 630)), "share.jpg")
+            clinic.share_image_alt = "Abstract teal and gold illustration for the clinic's articles"
+            clinic.save()
         reviewer = self.demo_profile(
             "demo-reviewer",
             first_name="Michael",
