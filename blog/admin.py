@@ -13,6 +13,7 @@ from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 
 from clinic.admin import HTTPS_URL_FIELDS, SingletonModelAdmin
+from clinic.editing import EditConflictMixin
 
 from .history import ArticleHistoryHelper
 from .models import Article, AuthorProfile, Category, Comment, DiscussionSettings, Reference, Tag
@@ -21,7 +22,7 @@ from .services import comment_set_status, commenter_erase, commenter_export
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(EditConflictMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "is_medical", "show_disclaimer"]
     list_filter = ["is_medical", "show_disclaimer"]
     search_fields = ["name"]
@@ -29,7 +30,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(EditConflictMixin, admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -97,7 +98,7 @@ def can_publish(user):
 
 
 @admin.register(Article)
-class ArticleAdmin(SimpleHistoryAdmin):
+class ArticleAdmin(EditConflictMixin, SimpleHistoryAdmin):
     """Editors see and edit every article; authors and contributors only their own (see blog/roles.py)."""
 
     list_display = ["title", "status_label", "published_at", "category", "author_name", "next_review_at"]
@@ -206,7 +207,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(AuthorProfile)
-class AuthorProfileAdmin(admin.ModelAdmin):
+class AuthorProfileAdmin(EditConflictMixin, admin.ModelAdmin):
     list_display = ["display_name", "credentials", "job_title", "user"]
     search_fields = ["display_name", "credentials", "user__username", "user__email"]
     autocomplete_fields = ["user"]
