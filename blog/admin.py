@@ -2,10 +2,12 @@ import datetime
 import json
 
 from django.contrib import admin, messages
+from django.db import transaction
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponse
-from django.urls import reverse
+from django.shortcuts import redirect
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
@@ -19,6 +21,7 @@ from .history import ArticleHistoryHelper
 from .models import Article, AuthorProfile, Category, Comment, DiscussionSettings, Reference, Tag
 from .publishing import publish_problems
 from .services import comment_set_status, commenter_erase, commenter_export
+from .views import article_preview_unsaved
 
 
 @admin.register(Category)
@@ -201,6 +204,40 @@ class ArticleAdmin(EditConflictMixin, SimpleHistoryAdmin):
 
     def view_on_site(self, article):
         return article.get_absolute_url() if article.is_published else article.get_preview_url()
+
+    def get_urls(self):
+        preview = self.admin_site.admin_view(self.preview_changes_view)
+        return [
+            path("add/preview/", preview, name="blog_article_preview_add"),
+            path("<path:object_id>/preview/", preview, name="blog_article_preview_changes"),
+            *super().get_urls(),
+        ]
+
+    def preview_changes_view(self, request, object_id=None):
+        """"Preview changes": the form's unsaved content as readers would see it; nothing is kept.
+
+        The form is validated and saved as by "Save", inside a transaction that is rolled back once the page is
+        drawn, so the preview shows exactly what saving would publish (references, tags, related posts).
+        """
+        if request.method != "POST":
+            return redirect("admin:blog_article_change", object_id) if object_id else redirect("admin:blog_article_add")
+        request.previewing_changes = True
+        with transaction.atomic():
+            response = self.changeform_view(request, object_id)
+            if hasattr(response, "render"):
+                response.render()
+            transaction.set_rollback(True)
+        return response
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if getattr(request, "previewing_changes", False):
+            return article_preview_unsaved(request, obj)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        if getattr(request, "previewing_changes", False):
+            return article_preview_unsaved(request, obj)
+        return super().response_change(request, obj)
 
     def get_historical_record_context_helper(self, request, historical_record):
         return ArticleHistoryHelper(self.model, historical_record)

@@ -191,7 +191,8 @@ class EditConflictMixin:
             def clean(self):
                 cleaned_data = super().clean()
                 submitted = self.data.get(VERSION_FIELD)
-                if submitted:
+                # A preview stores nothing, so it may show a stale form's content.
+                if submitted and not getattr(request, "previewing_changes", False):
                     model_admin.check_version(request, self, submitted)
                 return cleaned_data
 
@@ -300,6 +301,8 @@ class EditConflictMixin:
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
+        if getattr(request, "previewing_changes", False):
+            return
         record = {"name": person_name(request.user), "at": timezone.now()}
         cache.set(f"edit:saved:{self._state_key(obj)}", record, 30 * 24 * 3600)
 
