@@ -2,8 +2,8 @@ import datetime
 import json
 
 from django.contrib import admin, messages
-from django.db import transaction
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponse
 from django.shortcuts import redirect
@@ -214,7 +214,7 @@ class ArticleAdmin(EditConflictMixin, SimpleHistoryAdmin):
         ]
 
     def preview_changes_view(self, request, object_id=None):
-        """"Preview changes": the form's unsaved content as readers would see it; nothing is kept.
+        """ "Preview changes": the form's unsaved content as readers would see it; nothing is kept.
 
         The form is validated and saved as by "Save", inside a transaction that is rolled back once the page is
         drawn, so the preview shows exactly what saving would publish (references, tags, related posts).

@@ -38,7 +38,11 @@ HEARTBEAT_SECONDS = 15
 PRESENCE_SECONDS = 3 * HEARTBEAT_SECONDS
 SNAPSHOT_SALT = "clinic.editing.snapshot"
 VERSION_FIELD, SNAPSHOT_FIELD = "_edit_version", "_edit_snapshot"
+# What a rich-text editor made of a field's HTML when the form opened (its own spelling of the same content),
+# sent by the change form's script: the baseline for "did this editor change the field".
+LOADED_PREFIX = "_edit_loaded-"
 SHOWN_CHARS = 300
+_BETWEEN_TAGS = re.compile(r">\s+<")
 _BLOCK_TAGS = re.compile(r"</?(p|div|h[1-6]|li|ul|ol|blockquote|figure|figcaption|table|tr|td|th|br)\b[^>]*>", re.I)
 
 
@@ -64,7 +68,13 @@ def text_changes(old, new):
 def _field_text(field, obj):
     if isinstance(field, models.FileField):
         return getattr(obj, field.attname).name or ""
-    return field.value_to_string(obj)
+    text = field.value_to_string(obj)
+    return _spacing_ignored(text) if isinstance(field, models.TextField) else text
+
+
+def _spacing_ignored(text):
+    """`text` with the spacing of its HTML evened out: a rich-text editor rewrites it, and that is no change."""
+    return _BETWEEN_TAGS.sub("><", " ".join(text.replace("&nbsp;", " ").replace("\xa0", " ").split()))
 
 
 def object_state(obj, *, many_to_many=None, exclude=()):
@@ -223,7 +233,10 @@ class EditConflictMixin:
                 changes.append(Change(label=inlines[name].capitalize(), opened="", theirs="", inline=name, taken=taken))
                 continue
             field = stored._meta.get_field(name)
-            both = name in mine and mine[name] not in (opened.get(name), their_text)
+            loaded = form.data.get(LOADED_PREFIX + name)
+            baseline = opened.get(name) if loaded is None else _spacing_ignored(loaded)
+            changed_here = name in mine and mine[name] != baseline
+            both = changed_here and mine[name] != their_text
             change = Change(
                 label=str(field.verbose_name).capitalize(),
                 opened=_shown(field, opened.get(name, "")),
@@ -237,7 +250,7 @@ class EditConflictMixin:
             changes.append(change)
             if both:
                 form.add_error(name, f"{saved_by} changed this too; their version is listed at the top of the page.")
-            elif name in mine:
+            elif name in mine and not changed_here:
                 _put(form.data, name, form.fields[name], _form_value(stored, field))
         version, snapshot = self.edit_session(request, stored)
         form.edit_conflict = request._edit_conflict = EditConflict(

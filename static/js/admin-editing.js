@@ -101,6 +101,20 @@
     return new Date(timestamp).toLocaleString([], { dateStyle: "medium", timeStyle: "short" });
   }
 
+  // The server compares what the editor sends with what CKEditor made of the stored HTML on opening
+  // (clinic/editing.py LOADED_PREFIX), so CKEditor's own rewriting is not taken for a change.
+  function recordLoadedEditors(form) {
+    Object.keys(window.editors || {}).forEach(function (id) {
+      var textarea = document.getElementById(id);
+      if (!textarea || !form.contains(textarea)) return;
+      var loaded = document.createElement("input");
+      loaded.type = "hidden";
+      loaded.name = "_edit_loaded-" + textarea.name;
+      loaded.value = window.editors[id].getData();
+      form.appendChild(loaded);
+    });
+  }
+
   function keepDrafts(box, form) {
     if (!local) return function () { return false; };
     var key = PREFIX + box.dataset.storageKey;
@@ -146,7 +160,10 @@
     }
     form.addEventListener("input", keep);
     form.addEventListener("change", keep);
-    window.setInterval(keep, 2000); // CKEditor writes its textarea without input events
+    // CKEditor writes its textarea without input events.
+    Object.keys(window.editors || {}).forEach(function (id) {
+      window.editors[id].model.document.on("change:data", keep);
+    });
 
     var submitting = false;
     form.addEventListener("submit", function (event) {
@@ -222,6 +239,9 @@
     var form = box && box.closest("form");
     if (!form) return;
     watchOthers(box, form);
-    editorsReady(form, function () { keepDrafts(box, form); });
+    editorsReady(form, function () {
+      recordLoadedEditors(form);
+      keepDrafts(box, form);
+    });
   });
 })();

@@ -22,12 +22,6 @@ def log_in(page, live_server, user):
     expect(page.get_by_role("heading", name="Content")).to_be_visible()
 
 
-@pytest.fixture
-def logged_in_page(page, live_server, editor):
-    log_in(page, live_server, editor)
-    return page
-
-
 def test_editor_publishes_an_article_with_bold_text_and_an_uploaded_image(
     logged_in_page, live_server, browser, tmp_path
 ):
