@@ -1,4 +1,4 @@
-"""Editors never lose work: two people on one article, a local draft after a closed tab, a preview of unsaved changes."""
+"""Editors never lose work: two people on one article, a draft after a closed tab, a preview of unsaved changes."""
 
 import pytest
 from django.core.cache import cache
