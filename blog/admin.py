@@ -1,6 +1,7 @@
 import datetime
 import json
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -19,7 +20,7 @@ from clinic.editing import EditConflictMixin
 
 from .history import ArticleHistoryHelper
 from .models import Article, AuthorProfile, Category, Comment, DiscussionSettings, Reference, Tag
-from .publishing import publish_problems
+from .publishing import REFERENCES, publish_problems
 from .services import comment_set_status, commenter_erase, commenter_export
 from .views import article_preview_unsaved
 
@@ -39,8 +40,23 @@ class TagAdmin(EditConflictMixin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+class ArticleAdminForm(forms.ModelForm):
+    """Puts each pre-publish problem of a medical article next to the field that fixes it."""
+
+    publish_problems = ()
+
+    def _post_clean(self):
+        super()._post_clean()
+        # After the model's own validation, the instance holds the submitted values.
+        self.publish_problems = [
+            (field, problem) for field, problem in publish_problems(self.instance) if field != REFERENCES
+        ]
+        for field, problem in self.publish_problems:
+            self.add_error(field if field in self.fields else None, problem)
+
+
 class ReferenceInlineFormSet(BaseInlineFormSet):
-    """Runs the pre-publish checks, which need the article's new values and its references together."""
+    """Refuses to publish a medical article without references (its other checks are on the article's form)."""
 
     def clean(self):
         super().clean()
@@ -48,13 +64,8 @@ class ReferenceInlineFormSet(BaseInlineFormSet):
             form for form in self.forms if getattr(form, "cleaned_data", None) and not form.cleaned_data.get("DELETE")
         ]
         problems = publish_problems(self.instance, len(references))
-        if problems:
-            raise ValidationError(
-                [
-                    f"This article is in a medical category and cannot be published yet. {problem}"
-                    for problem in problems
-                ]
-            )
+        if any(field == REFERENCES for field, _problem in problems):
+            raise ValidationError([problem for field, problem in problems if field == REFERENCES])
 
 
 class ReferenceInline(admin.StackedInline):
@@ -104,6 +115,7 @@ def can_publish(user):
 class ArticleAdmin(EditConflictMixin, SimpleHistoryAdmin):
     """Editors see and edit every article; authors and contributors only their own (see blog/roles.py)."""
 
+    form = ArticleAdminForm
     list_display = ["title", "status_label", "published_at", "category", "author_name", "next_review_at"]
     list_display_links = ["title"]
     list_filter = ["status", MedicalReviewFilter, "category", "tags", "author"]

@@ -17,11 +17,14 @@ import hashlib
 import html
 import json
 import re
+import uuid
 
 from django import forms
 from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.db import models
 from django.forms.models import construct_instance
 from django.http import JsonResponse
@@ -29,7 +32,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import strip_tags
+from django.utils.html import format_html, strip_tags
 from django.utils.text import Truncator
 from django.views.decorators.http import require_POST
 
@@ -193,16 +196,20 @@ class EditConflictMixin:
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form_class = super().get_form(request, obj, change=change, **kwargs)
-        if obj is None or obj.pk is None:
-            return form_class
         model_admin = self
+        checks_version = obj is not None and obj.pk is not None
 
         class VersionCheckedForm(form_class):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                if self.is_bound:
+                    restore_kept_uploads(self)
+
             def clean(self):
                 cleaned_data = super().clean()
                 submitted = self.data.get(VERSION_FIELD)
                 # A preview stores nothing, so it may show a stale form's content.
-                if submitted and not getattr(request, "previewing_changes", False):
+                if checks_version and submitted and not getattr(request, "previewing_changes", False):
                     model_admin.check_version(request, self, submitted)
                 return cleaned_data
 
@@ -316,12 +323,16 @@ class EditConflictMixin:
         super().save_model(request, obj, form, change)
         if getattr(request, "previewing_changes", False):
             return
+        for token in getattr(form, "kept_uploads", {}).values():
+            default_storage.delete(signing.loads(token, salt=KEPT_SALT)["path"])
         record = {"name": person_name(request.user), "at": timezone.now()}
         cache.set(f"edit:saved:{self._state_key(obj)}", record, 30 * 24 * 3600)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         conflict = getattr(request, "_edit_conflict", None)
         editing = {"storage_key": f"draft:{request.user.pk}:{request.path}", "conflict": conflict}
+        if request.method == "POST":
+            editing["kept_uploads"] = keep_uploads(context["adminform"].form)
         if obj is not None and obj.pk is not None and change:
             version, snapshot = (conflict.version, conflict.snapshot) if conflict else self.edit_session(request, obj)
             opts = self.model._meta
@@ -376,6 +387,55 @@ class EditConflictMixin:
                 "at": date_format(timezone.localtime(saved_at), "TIME_FORMAT") if saved_at else "",
             }
         return JsonResponse({"others": presence_others(key, request.user), "newer": newer})
+
+
+KEPT_PREFIX, KEPT_SALT, KEPT_SECONDS = "_kept-", "clinic.editing.kept-upload", 24 * 3600
+
+
+def keep_uploads(form):
+    """Keep the files chosen in a form that was not saved, so the editor need not choose them again.
+
+    The browser forgets a chosen file when the form comes back with errors. Each valid upload is stored under
+    kept/ with a random name and the form carries a signed token for it (rendered by the change form).
+    """
+    kept = dict(getattr(form, "kept_uploads", {}))
+    for name, upload in form.files.items():
+        field = form.fields.get(name)
+        if not isinstance(upload, UploadedFile) or not isinstance(field, forms.FileField) or name in form.errors:
+            continue
+        if name not in kept:
+            path = default_storage.save(f"kept/{uuid.uuid4().hex}", upload)
+            kept[name] = signing.dumps({"path": path, "name": upload.name, "type": upload.content_type}, salt=KEPT_SALT)
+    for name, token in kept.items():
+        original = signing.loads(token, salt=KEPT_SALT)["name"]
+        help_text = format_html(
+            "{} <strong>Kept from your last try: {}.</strong> It is saved with the form unless you choose another.",
+            form.fields[name].help_text,
+            original,
+        )
+        form.fields[name].help_text = form[name].help_text = help_text
+    return kept
+
+
+def restore_kept_uploads(form):
+    """Give a bound form back the files `keep_uploads` kept for it, where no new file was chosen."""
+    form.kept_uploads = {}
+    for name, field in form.fields.items():
+        token = form.data.get(KEPT_PREFIX + name)
+        chosen_again = form.files.get(name) or form.data.get(f"{name}-clear")
+        if not token or not isinstance(field, forms.FileField) or chosen_again:
+            continue
+        try:
+            kept = signing.loads(token, salt=KEPT_SALT, max_age=KEPT_SECONDS)
+        except signing.BadSignature:
+            continue
+        if not default_storage.exists(kept["path"]):
+            continue
+        with default_storage.open(kept["path"]) as stored:
+            content = stored.read()
+        form.files = form.files.copy()
+        form.files[name] = SimpleUploadedFile(kept["name"], content, kept["type"])
+        form.kept_uploads[name] = token
 
 
 def _presence_key(key):
