@@ -1,11 +1,14 @@
 import datetime
 import json
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponse
-from django.urls import reverse
+from django.shortcuts import redirect
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
@@ -13,15 +16,17 @@ from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 
 from clinic.admin import HTTPS_URL_FIELDS, SingletonModelAdmin
+from clinic.editing import EditConflictMixin
 
 from .history import ArticleHistoryHelper
 from .models import Article, AuthorProfile, Category, Comment, DiscussionSettings, Reference, Tag
-from .publishing import publish_problems
+from .publishing import REFERENCES, publish_problems
 from .services import comment_set_status, commenter_erase, commenter_export
+from .views import article_preview_unsaved
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(EditConflictMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "is_medical", "show_disclaimer"]
     list_filter = ["is_medical", "show_disclaimer"]
     search_fields = ["name"]
@@ -29,14 +34,29 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(EditConflictMixin, admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
 
+class ArticleAdminForm(forms.ModelForm):
+    """Puts each pre-publish problem of a medical article next to the field that fixes it."""
+
+    publish_problems = ()
+
+    def _post_clean(self):
+        super()._post_clean()
+        # After the model's own validation, the instance holds the submitted values.
+        self.publish_problems = [
+            (field, problem) for field, problem in publish_problems(self.instance) if field != REFERENCES
+        ]
+        for field, problem in self.publish_problems:
+            self.add_error(field if field in self.fields else None, problem)
+
+
 class ReferenceInlineFormSet(BaseInlineFormSet):
-    """Runs the pre-publish checks, which need the article's new values and its references together."""
+    """Refuses to publish a medical article without references (its other checks are on the article's form)."""
 
     def clean(self):
         super().clean()
@@ -44,13 +64,8 @@ class ReferenceInlineFormSet(BaseInlineFormSet):
             form for form in self.forms if getattr(form, "cleaned_data", None) and not form.cleaned_data.get("DELETE")
         ]
         problems = publish_problems(self.instance, len(references))
-        if problems:
-            raise ValidationError(
-                [
-                    f"This article is in a medical category and cannot be published yet. {problem}"
-                    for problem in problems
-                ]
-            )
+        if any(field == REFERENCES for field, _problem in problems):
+            raise ValidationError([problem for field, problem in problems if field == REFERENCES])
 
 
 class ReferenceInline(admin.StackedInline):
@@ -97,9 +112,10 @@ def can_publish(user):
 
 
 @admin.register(Article)
-class ArticleAdmin(SimpleHistoryAdmin):
+class ArticleAdmin(EditConflictMixin, SimpleHistoryAdmin):
     """Editors see and edit every article; authors and contributors only their own (see blog/roles.py)."""
 
+    form = ArticleAdminForm
     list_display = ["title", "status_label", "published_at", "category", "author_name", "next_review_at"]
     list_display_links = ["title"]
     list_filter = ["status", MedicalReviewFilter, "category", "tags", "author"]
@@ -201,12 +217,46 @@ class ArticleAdmin(SimpleHistoryAdmin):
     def view_on_site(self, article):
         return article.get_absolute_url() if article.is_published else article.get_preview_url()
 
+    def get_urls(self):
+        preview = self.admin_site.admin_view(self.preview_changes_view)
+        return [
+            path("add/preview/", preview, name="blog_article_preview_add"),
+            path("<path:object_id>/preview/", preview, name="blog_article_preview_changes"),
+            *super().get_urls(),
+        ]
+
+    def preview_changes_view(self, request, object_id=None):
+        """ "Preview changes": the form's unsaved content as readers would see it; nothing is kept.
+
+        The form is validated and saved as by "Save", inside a transaction that is rolled back once the page is
+        drawn, so the preview shows exactly what saving would publish (references, tags, related posts).
+        """
+        if request.method != "POST":
+            return redirect("admin:blog_article_change", object_id) if object_id else redirect("admin:blog_article_add")
+        request.previewing_changes = True
+        with transaction.atomic():
+            response = self.changeform_view(request, object_id)
+            if hasattr(response, "render"):
+                response.render()
+            transaction.set_rollback(True)
+        return response
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if getattr(request, "previewing_changes", False):
+            return article_preview_unsaved(request, obj)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        if getattr(request, "previewing_changes", False):
+            return article_preview_unsaved(request, obj)
+        return super().response_change(request, obj)
+
     def get_historical_record_context_helper(self, request, historical_record):
         return ArticleHistoryHelper(self.model, historical_record)
 
 
 @admin.register(AuthorProfile)
-class AuthorProfileAdmin(admin.ModelAdmin):
+class AuthorProfileAdmin(EditConflictMixin, admin.ModelAdmin):
     list_display = ["display_name", "credentials", "job_title", "user"]
     search_fields = ["display_name", "credentials", "user__username", "user__email"]
     autocomplete_fields = ["user"]

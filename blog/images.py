@@ -17,7 +17,11 @@ def validate_raster_image(file):
     """Refuse anything that is not a JPEG, PNG, WebP or GIF that decodes completely within our limits.
 
     The file's name and declared content type are ignored: only decoding the bytes proves it is an image.
+    A file already in storage was checked when it was chosen and is left alone: re-saving a form must neither
+    fail on it nor read it again.
     """
+    if getattr(file, "_committed", False):
+        return None
     if file.size > settings.IMAGE_UPLOAD_MAX_BYTES:
         limit_mb = settings.IMAGE_UPLOAD_MAX_BYTES // (1024 * 1024)
         raise ValidationError(f"The image is too large: the limit is {limit_mb} MB.", code="too_large")

@@ -42,26 +42,36 @@ def heading_problems(headings):
     return problems
 
 
-def publish_problems(article, reference_count):
-    """What stops `article` from being published, in words an editor can act on; empty when nothing does."""
+REFERENCES = "references"
+
+
+def publish_problems(article, reference_count=None):
+    """What stops `article` from being published, as (field, words an editor can act on); empty when nothing does.
+
+    The field is the one to fix (REFERENCES for the references listed under the editor). Without
+    `reference_count` the references are not checked.
+    """
     if article.status != Article.Status.PUBLISHED or not (article.category and article.category.is_medical):
         return []
     problems = []
     if article.medical_reviewer_id is None:
-        problems.append("Name a medical reviewer.")
+        problems.append(("medical_reviewer", "Name a medical reviewer."))
     if article.last_reviewed_at is None:
-        problems.append("Give the date of the last medical review.")
-    if reference_count < 1:
-        problems.append("Add at least one reference.")
+        problems.append(("last_reviewed_at", "Give the date of the last medical review."))
+    if reference_count is not None and reference_count < 1:
+        problems.append((REFERENCES, "Add at least one reference."))
     if not (article.seo_description or article.excerpt).strip():
-        problems.append("Write a meta description (or an excerpt).")
+        problems.append(("excerpt", "Write an excerpt (or a meta description under SEO)."))
     if article.featured_image and not article.featured_image_alt.strip():
-        problems.append("Give the featured image alt text.")
+        problems.append(("featured_image_alt", "Give the featured image alt text."))
     outline = _BodyOutline()
     outline.feed(article.body or "")
     if outline.images_without_alt:
         problems.append(
-            f"Give every image in the body alt text: {outline.images_without_alt} image(s) have none "
-            "(select the image in the editor and use “Change image text alternative”)."
+            (
+                "body",
+                f"Give every image in the body alt text: {outline.images_without_alt} image(s) have none "
+                "(select the image in the editor and use “Change image text alternative”).",
+            )
         )
-    return problems + heading_problems(outline.headings)
+    return problems + [("body", problem) for problem in heading_problems(outline.headings)]

@@ -1,3 +1,4 @@
+import copy
 import json
 import logging
 
@@ -8,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db import DatabaseError
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -397,6 +398,8 @@ class ArticlePreviewView(ArticleDetailView):
     def get_queryset(self):
         return Article.objects.for_listing().select_related("medical_reviewer").prefetch_related("tags", "references")
 
+    unsaved = False
+
     def get_object(self, queryset=None):
         article = super().get_object(queryset)
         if not article.can_be_previewed_by(self.request.user):
@@ -407,13 +410,24 @@ class ArticlePreviewView(ArticleDetailView):
         return article
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(preview=True, **kwargs)
+        return super().get_context_data(preview=True, preview_unsaved=self.unsaved, **kwargs)
 
     def render_to_response(self, context, **response_kwargs):
         response = super().render_to_response(context, **response_kwargs)
         response["X-Robots-Tag"] = "noindex, nofollow"
         patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+def article_preview_unsaved(request, article):
+    """The article as the change form holds it (saved a moment ago inside a transaction the caller rolls back).
+
+    Rendered at once, while the unsaved state is still visible to the query.
+    """
+    reading = copy.copy(request)
+    reading.method, reading.GET = "GET", QueryDict()
+    response = ArticlePreviewView.as_view(unsaved=True)(reading, pk=article.pk)
+    return response.render()
 
 
 def robots_txt(request):

@@ -4,13 +4,14 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.shortcuts import redirect
 
+from .editing import EditConflictMixin
 from .models import WEEKDAYS, ClinicSettings
 
 # Django 6 reads a typed address without a scheme as https; do so now, without the deprecation warning.
 HTTPS_URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
 
 
-class SingletonModelAdmin(admin.ModelAdmin):
+class SingletonModelAdmin(EditConflictMixin, admin.ModelAdmin):
     """One settings page: the list goes straight to it, and it can be neither added nor deleted."""
 
     formfield_overrides = HTTPS_URL_FIELDS

@@ -4,13 +4,17 @@ import datetime
 import json
 
 import pytest
+from django.core import signing
+from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import timezone
 
 from blog.models import Article, AuthorProfile, Reference
 from blog.publishing import heading_problems, publish_problems
+from clinic.editing import KEPT_SALT
 from tests.blog.test_admin import article_form, references_management_form
 from tests.factories import ArticleFactory, CategoryFactory, TagFactory, UserFactory
+from tests.helpers import form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -125,16 +129,21 @@ def test_publishing_in_a_medical_category_is_refused_with_the_list_of_what_is_mi
     html = response.content.decode()
     assert response.status_code == 200
     assert not Article.objects.exists()
-    assert "Not published." in html
-    for problem in (
-        "Name a medical reviewer.",
-        "Give the date of the last medical review.",
-        "Add at least one reference.",
-        "Write a meta description (or an excerpt).",
-        "Give every image in the body alt text: 1 image(s) have none",
-        "The heading “Skipped a level” is a level 3 heading after a level 1 one",
+    assert html.count("Not published.") == 1
+    assert "cannot be published yet" not in html  # said once at the top, not before every message
+    errors = response.context["adminform"].form.errors
+    for field, problem in (
+        ("medical_reviewer", "Name a medical reviewer."),
+        ("last_reviewed_at", "Give the date of the last medical review."),
+        ("excerpt", "Write an excerpt (or a meta description under SEO)."),
+        ("body", "Give every image in the body alt text: 1 image(s) have none"),
+        ("body", "The heading “Skipped a level” is a level 3 heading after a level 1 one"),
     ):
-        assert problem in html, problem
+        assert any(message.startswith(problem) for message in errors[field]), problem
+        assert f'<li><a href="#id_{field}">{problem}' in html, problem  # and in the summary, linked to the field
+    references = response.context["inline_admin_formsets"][0].formset.non_form_errors()
+    assert references == ["Add at least one reference."]
+    assert '<li><a href="#references-group">Add at least one reference.</a></li>' in html
     assert "Skipped a level" in html
 
 
@@ -264,3 +273,24 @@ def test_call_to_action_uses_the_articles_text_and_link_or_the_site_default(clie
         '<a class="cta__link" href="https://clinic.example/book">Book a consultation with us</a>'
         in client.get(default.get_absolute_url()).content.decode()
     )
+
+
+def test_the_chosen_featured_image_is_kept_across_a_refused_save(editor_client, editor, medical, reviewer):
+    data = article_form(editor, category=medical.pk, medical_reviewer=reviewer.pk, last_reviewed_at="2026-03-01")
+
+    refused = editor_client.post(reverse("admin:blog_article_add"), data)
+
+    html = refused.content.decode()
+    assert "Kept from your last try: hero.png." in html
+    again = form_data(html, "article_form", status="draft")
+    assert editor_client.post(reverse("admin:blog_article_add"), again).status_code == 302
+    article = Article.objects.get()
+    assert article.featured_image.name.startswith("articles/") and article.featured_image_width == 64
+    assert not default_storage.exists(signing.loads(again["_kept-featured_image"], salt=KEPT_SALT)["path"])
+
+
+def test_a_forged_kept_upload_token_is_ignored(editor_client, editor):
+    data = article_form(editor, featured_image="", featured_image_alt="", **{"_kept-featured_image": "forged"})
+
+    assert editor_client.post(reverse("admin:blog_article_add"), data).status_code == 302
+    assert not Article.objects.get().featured_image

@@ -8,6 +8,7 @@ from django.utils import timezone
 from blog.models import Article, AuthorProfile
 from blog.roles import AUTHOR, CONTRIBUTOR
 from tests.factories import ArticleFactory, TagFactory, UserFactory
+from tests.helpers import form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -122,3 +123,44 @@ def test_change_form_offers_a_preview_and_view_on_site_goes_there_for_drafts(edi
 
     assert f'href="{article.get_preview_url()}" target="_blank" rel="noopener">Preview</a>' in html
     assert Article.objects.get(pk=article.pk).status == "draft"
+
+
+def test_preview_changes_shows_the_unsaved_form_of_a_published_article_and_saves_nothing(editor_client, client):
+    article = ArticleFactory(title="What Is Prolotherapy?", body="<p>The published words.</p>")
+    change_url = reverse("admin:blog_article_change", args=[article.pk])
+    form = form_data(editor_client.get(change_url).content.decode(), "article_form")
+    assert 'value="Preview changes"' in editor_client.get(change_url).content.decode()
+    versions = article.history.count()
+
+    response = editor_client.post(
+        reverse("admin:blog_article_preview_changes", args=[article.pk]),
+        {**form, "title": "What Is Prolotherapy? A Guide", "body": "<p>The corrected words.</p>", "_preview": "1"},
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Preview of your unsaved changes." in page
+    assert "What Is Prolotherapy? A Guide" in page and "The corrected words." in page
+    assert response["X-Robots-Tag"] == "noindex, nofollow"
+    article.refresh_from_db()
+    assert article.title == "What Is Prolotherapy?" and article.history.count() == versions
+    assert "The published words." in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_preview_changes_of_a_new_article_stores_no_article(editor_client, editor):
+    form = form_data(editor_client.get(reverse("admin:blog_article_add")).content.decode(), "article_form")
+    form.update(title="A new draft", slug="a-new-draft", body="<p>Draft words.</p>", author=str(editor.pk))
+
+    response = editor_client.post(reverse("admin:blog_article_preview_add"), form)
+
+    assert "Draft words." in response.content.decode()
+    assert not Article.objects.filter(slug="a-new-draft").exists()
+
+
+def test_preview_changes_of_an_invalid_form_shows_the_form_with_its_errors(editor_client, article):
+    change_url = reverse("admin:blog_article_change", args=[article.pk])
+    form = form_data(editor_client.get(change_url).content.decode(), "article_form", title="")
+
+    response = editor_client.post(reverse("admin:blog_article_preview_changes", args=[article.pk]), form)
+
+    assert response.context["adminform"].form.errors["title"]

@@ -33,3 +33,12 @@ def demo_site(live_server, settings):
         "search without results": "/search/?q=zzzzqqq",
         "404": "/no-such-page/",
     }
+
+
+@pytest.fixture
+def logged_in_page(page, live_server, editor):
+    """A browser page logged in to the admin as the Editor."""
+    from tests.browser.test_editor import log_in
+
+    log_in(page, live_server, editor)
+    return page

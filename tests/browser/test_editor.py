@@ -22,12 +22,6 @@ def log_in(page, live_server, user):
     expect(page.get_by_role("heading", name="Content")).to_be_visible()
 
 
-@pytest.fixture
-def logged_in_page(page, live_server, editor):
-    log_in(page, live_server, editor)
-    return page
-
-
 def test_editor_publishes_an_article_with_bold_text_and_an_uploaded_image(
     logged_in_page, live_server, browser, tmp_path
 ):
@@ -86,3 +80,26 @@ def test_a_refused_upload_tells_the_editor_why(logged_in_page, live_server, tmp_
 
     assert "not a valid image" in message
     expect(page.locator(".ck-editor__editable img")).to_have_count(0)
+
+
+def test_editor_resaves_a_demo_article_with_a_featured_image_and_edits_its_body(logged_in_page, live_server, demo_site):
+    page = logged_in_page
+    article = Article.objects.get(slug="what-is-prolotherapy")
+    image = article.featured_image.name
+    change_url = live_server.url + reverse("admin:blog_article_change", args=[article.pk])
+
+    page.goto(change_url)
+    page.get_by_role("button", name="Save and continue editing").click()
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+
+    editable = page.locator(".ck-editor__editable[contenteditable=true]")
+    editable.locator("p").first.click()
+    page.keyboard.press("Control+End")
+    page.keyboard.press("Enter")
+    page.keyboard.type("Ask us whether prolotherapy suits your injury.")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+
+    article.refresh_from_db()
+    assert "Ask us whether prolotherapy suits your injury." in article.body
+    assert article.featured_image.name == image
