@@ -27,8 +27,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.db import models
 from django.forms.models import construct_instance
-from django.http import JsonResponse
-from django.shortcuts import get_object_or_404
+from django.http import Http404, JsonResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -370,7 +369,9 @@ class EditConflictMixin:
         return require_POST(self._editing_view)(request, object_id)
 
     def _editing_view(self, request, object_id):
-        obj = get_object_or_404(self.get_queryset(request), pk=object_id)
+        obj = self.get_object(request, object_id)
+        if obj is None:
+            raise Http404("Nothing to edit here.")
         if not self.has_change_permission(request, obj):
             raise PermissionDenied
         key = self._state_key(obj)

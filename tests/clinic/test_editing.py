@@ -186,3 +186,7 @@ def test_only_people_who_may_change_the_article_use_its_heartbeat(client, articl
 
     assert client.post(reverse("admin:blog_article_editing", args=[article.pk])).status_code in (403, 404)
     assert client.get(reverse("admin:blog_article_editing", args=[article.pk])).status_code in (403, 404, 405)
+
+
+def test_the_heartbeat_of_an_address_that_is_no_article_is_404(editor_client):
+    assert editor_client.post(reverse("admin:blog_article_editing", args=["not-a-number"])).status_code == 404
