@@ -19,7 +19,7 @@ from clinic.admin import HTTPS_URL_FIELDS, SingletonModelAdmin
 from clinic.editing import EditConflictMixin
 
 from .history import ArticleHistoryHelper
-from .models import Article, AuthorProfile, Category, Comment, DiscussionSettings, Reference, Tag
+from .models import DISCUSSION_BOUNDS, Article, AuthorProfile, Category, Comment, DiscussionSettings, Reference, Tag
 from .publishing import REFERENCES, publish_problems
 from .services import comment_set_status, commenter_erase, commenter_export
 from .views import article_preview_unsaved
@@ -273,6 +273,13 @@ class DiscussionSettingsAdmin(SingletonModelAdmin):
         ("Email", {"fields": ["notify_moderators", "notify_authors"]}),
         ("Privacy", {"fields": ["ip_retention_days"]}),
     ]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name in DISCUSSION_BOUNDS:
+            low, high = DISCUSSION_BOUNDS[db_field.name]
+            field.widget.attrs.update(min=low, max=high)
+        return field
 
 
 @admin.register(Comment)
