@@ -5,6 +5,7 @@ from django.urls import include, path, re_path
 from django.utils.functional import lazy
 from django.views.generic import RedirectView
 
+from clinic.accounts import my_account
 from clinic.models import clinic_settings
 from clinic.views import serve_media
 
@@ -16,6 +17,7 @@ admin.site.index_title = "Content"
 # django_ckeditor_5's own URLs are deliberately not included: its upload view checks only `is_staff` and
 # keeps the client's file name. The editor posts to blog:editor-image-upload instead (see settings).
 urlpatterns = [
+    path("admin/my-account/", admin.site.admin_view(my_account), name="my-account"),
     path("admin/", admin.site.urls),
     # Browsers ask for /favicon.ico on pages that name no icon (the admin, feeds, images).
     path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("img/favicon.svg"), permanent=True)),
