@@ -5,22 +5,35 @@ superuser or edits raw groups and permissions; a role is only given by someone w
 permissions; an account holding permissions beyond yours is not yours to change.
 """
 
+import logging
+from functools import partial
+
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.tokens import default_token_generator
+from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.text import slugify
 
+from blog.links import absolute_url
 from blog.models import AuthorProfile
 from blog.roles import ROLE_PERMISSIONS
 
+from .models import clinic_settings
+
+logger = logging.getLogger(__name__)
 User = get_user_model()
 
 
@@ -108,6 +121,7 @@ class StaffCreationForm(RoleFormMixin, AdminUserCreationForm):
         initial="true",
         choices={
             "true": "Set a password now and give it to them",
+            "email": "Email them a link to choose their own password",
             "false": "Set it later: the account cannot log in until someone sets a password on its page",
         },
         widget=forms.RadioSelect(attrs={"class": "radiolist"}),
@@ -121,6 +135,13 @@ class StaffCreationForm(RoleFormMixin, AdminUserCreationForm):
         self.fields["email"].required = True
         self.fields["email"].help_text = "Where moderation and comment emails reach them."
         self.fields["first_name"].required = True
+
+    def validate_passwords(self, *args, **kwargs):
+        self.send_password_link = self.cleaned_data.get("usable_password") == "email"
+        if self.send_password_link:
+            # The account has no password until its owner chooses one from the link.
+            self.cleaned_data["usable_password"] = "false"  # noqa: S105 (a choice, not a password)
+        super().validate_passwords(*args, **kwargs)
 
     def save(self, commit=True):
         self.instance.is_staff = True
@@ -190,6 +211,17 @@ class StaffUserAdmin(UserAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and (obj is None or may_manage(request.user, obj))
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change and getattr(form, "send_password_link", False):
+            transaction.on_commit(partial(staff_password_link_send, user=obj, invited_by=request.user, request=request))
+            self.message_user(
+                request,
+                f"A link to choose a password is on its way to {obj.email}; it works for "
+                f"{settings.PASSWORD_RESET_TIMEOUT // 86400} days. If it does not arrive, set a password here.",
+                messages.INFO,
+            )
 
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
         if User.objects.filter(pk=object_id, is_superuser=True).exists():
@@ -261,6 +293,31 @@ def _free_slug(base):
         number += 1
         slug = f"{base}-{number}"
     return slug
+
+
+def staff_password_link_send(*, user, invited_by, request=None):
+    """Email a new staff member a one-time link to choose their password (Django's password reset token)."""
+    site_name = clinic_settings().name
+    path = reverse(
+        "password-set",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    context = {
+        "user": user,
+        "invited_by": invited_by.get_full_name() or invited_by.get_username(),
+        "role": role_of(user),
+        "site_name": site_name,
+        "link": absolute_url(path, request),
+        "days": settings.PASSWORD_RESET_TIMEOUT // 86400,
+    }
+    message = render_to_string("admin/email/staff_password_link.txt", context)
+    try:
+        send_mail(f"[{site_name}] Your staff account: choose your password", message, None, [user.email])
+    except Exception:
+        logger.exception("Could not email the password link to %s", user.email)
 
 
 def my_account(request):

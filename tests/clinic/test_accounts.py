@@ -1,5 +1,7 @@
 """Staff accounts (clinic/accounts.py): editors onboard people with a role; nobody gains more than they hold."""
 
+from urllib.parse import urlsplit
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
@@ -356,3 +358,36 @@ def test_my_account_links_to_the_password_change_which_every_role_may_use(client
     assert response.status_code == 302
     contributor.refresh_from_db()
     assert contributor.check_password("another long passphrase 42")
+
+
+def test_editor_emails_a_new_staff_member_a_link_to_choose_their_password(
+    editor_client, editor, client, mailoutbox, django_capture_on_commit_callbacks
+):
+    editor.first_name, editor.last_name = "Ana", "Ruiz"
+    editor.save()
+    form = new_staff_form(usable_password="email", password1="", password2="")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor_client.post(ADD_USER, form, follow=True)
+
+    user = User.objects.get(username="drchen")
+    assert not user.has_usable_password()
+    assert "A link to choose a password is on its way to wei.chen@example.com" in response.content.decode()
+    [email] = mailoutbox
+    assert email.to == ["wei.chen@example.com"]
+    assert "Ana Ruiz made you a staff account" in email.body and "role Author" in email.body
+    prefix = reverse("password-set", kwargs={"uidb64": "UID", "token": "TOKEN"}).split("UID")[0]
+    link = next(line for line in email.body.splitlines() if prefix in line)
+    path = urlsplit(link).path
+
+    form_page = client.get(path, follow=True)
+    done = client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": "my own long passphrase 3", "new_password2": "my own long passphrase 3"},
+    )
+
+    assert done.status_code == 302
+    assert done["Location"] == reverse("password-set-done")
+    user.refresh_from_db()
+    assert user.check_password("my own long passphrase 3")
+    assert client.get(path, follow=True).context["validlink"] is False
