@@ -29,7 +29,7 @@ from django.utils.text import slugify
 
 from blog.links import absolute_url
 from blog.models import AuthorProfile
-from blog.roles import ROLE_PERMISSIONS
+from blog.roles import EDITOR, ROLE_PERMISSIONS
 
 from .models import clinic_settings
 
@@ -83,6 +83,12 @@ ROLE_HELP = (
 
 def role_field():
     return forms.ModelChoiceField(queryset=Group.objects.none(), empty_label="— choose a role —", help_text=ROLE_HELP)
+
+
+def editors_to_ask(user, limit=3):
+    """A few active editors other than `user`, to name on a refusal."""
+    editors = User.objects.filter(is_active=True, is_staff=True, groups__name=EDITOR).exclude(pk=user.pk)
+    return editors.order_by("first_name", "last_name", "username")[:limit]
 
 
 class RoleFormMixin:

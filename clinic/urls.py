@@ -35,3 +35,5 @@ if settings.SERVE_MEDIA:
     urlpatterns.append(re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$", serve_media))
 
 urlpatterns.append(path("", include("blog.urls")))
+
+handler403 = "clinic.views.permission_denied"
