@@ -122,7 +122,7 @@ class RoleFormMixin:
 class StaffCreationForm(RoleFormMixin, AdminUserCreationForm):
     role = role_field()
     usable_password = forms.ChoiceField(
-        label="Password",
+        label="How they get a password",
         required=False,
         initial="true",
         choices={
@@ -179,12 +179,12 @@ class StaffUserAdmin(UserAdmin):
     staff_fieldsets = [
         (None, {"fields": ["username", "password"]}),
         ("Name and email", {"fields": ["first_name", "last_name", "email"]}),
-        ("Role", {"fields": ["role", "is_active"]}),
+        ("Role and access", {"fields": ["role", "is_active"]}),
         ("Important dates", {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [
         (None, {"fields": ["username", "first_name", "last_name", "email"]}),
-        ("Role", {"fields": ["role"]}),
+        ("What they may do", {"fields": ["role"]}),
         ("Password", {"fields": ["usable_password", "password1", "password2"]}),
     ]
     add_form = StaffCreationForm
@@ -250,6 +250,8 @@ class StaffUserAdmin(UserAdmin):
 
 
 class AccountForm(forms.ModelForm):
+    required_css_class = "required"
+
     class Meta:
         model = User
         fields = ["first_name", "last_name", "email"]
@@ -263,6 +265,8 @@ class AccountForm(forms.ModelForm):
 
 class ProfileForm(forms.ModelForm):
     """How readers see you; left empty, no author profile is made (moderators may not want one)."""
+
+    required_css_class = "required"
 
     class Meta:
         model = AuthorProfile
