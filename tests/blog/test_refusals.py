@@ -149,3 +149,15 @@ def test_visitors_refused_a_page_are_still_told_to_log_in(rf):
 
     assert response.status_code == 403
     assert "If you work at the clinic, log in to the admin first." in response.content.decode()
+
+
+def test_a_logged_in_person_without_admin_access_is_told_why_on_the_login_page(client):
+    client.force_login(UserFactory(first_name="Maria", last_name="Lopez", is_staff=False))
+
+    response = client.get(reverse("admin:index"), follow=True)
+
+    html = " ".join(response.content.decode().split())
+    assert "You are logged in as Maria Lopez, and this account has no access to the admin" in html
+    assert "ask an editor to give you a role" in html
+    assert "not authorized" not in html
+    assert 'id="login-form"' in html
