@@ -3,6 +3,7 @@ import json
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.forms.models import BaseInlineFormSet
@@ -12,6 +13,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -19,8 +21,9 @@ from clinic.admin import HTTPS_URL_FIELDS, SingletonModelAdmin
 from clinic.editing import EditConflictMixin
 
 from .history import ArticleHistoryHelper
-from .models import Article, AuthorProfile, Category, Comment, DiscussionSettings, Reference, Tag
+from .models import DISCUSSION_BOUNDS, Article, AuthorProfile, Category, Comment, DiscussionSettings, Reference, Tag
 from .publishing import REFERENCES, publish_problems
+from .sanitize import sanitize_html
 from .services import comment_set_status, commenter_erase, commenter_export
 from .views import article_preview_unsaved
 
@@ -196,6 +199,59 @@ class ArticleAdmin(EditConflictMixin, SimpleHistoryAdmin):
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and self._may_touch(request, obj)
 
+    def get_fieldsets(self, request, obj=None):
+        """On a read-only page the body is shown as readers see it, not as HTML source."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or self.has_change_permission(request, obj):
+            return fieldsets
+        return [
+            (
+                name,
+                {
+                    **options,
+                    "fields": ["body_as_published" if field == "body" else field for field in options["fields"]],
+                },
+            )
+            for name, options in fieldsets
+        ]
+
+    @admin.display(description="body")
+    def body_as_published(self, article):
+        return format_html('<div class="article-body-as-published">{}</div>', mark_safe(sanitize_html(article.body)))  # noqa: S308
+
+    def read_only_reason(self, request, article):
+        """Why this person gets the article without a form, and what to do about it."""
+        if article.author_id == request.user.pk and request.user.has_perm("blog.change_article"):
+            state = "published" if article.is_published else "scheduled for publication"
+            return (
+                f"This article is {state}, so only an editor can change it now. If something needs correcting, "
+                "ask an editor. Below is the article as it stands, with its body as readers see it."
+            )
+        return "Your role lets you read articles, not change them. If this one needs a change, ask an editor."
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and not self.has_change_permission(request, obj):
+            context["read_only_reason"] = self.read_only_reason(request, obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        """Say whose article it is when it exists but is another author's: "doesn't exist" would be untrue."""
+        try:
+            article = Article.objects.select_related("author__profile").filter(pk=unquote(object_id)).first()
+        except (ValueError, ValidationError):
+            article = None
+        if article is None:
+            return super()._get_obj_does_not_exist_redirect(request, opts, object_id)
+        self.message_user(
+            request,
+            f"This article belongs to {article.author_name}; only editors can change other authors' articles. "
+            "If it needs a change, ask an editor.",
+            messages.WARNING,
+        )
+        return redirect(
+            "admin:blog_article_changelist" if self.has_view_or_change_permission(request) else "admin:index"
+        )
+
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if not can_publish(request.user):
@@ -273,6 +329,13 @@ class DiscussionSettingsAdmin(SingletonModelAdmin):
         ("Email", {"fields": ["notify_moderators", "notify_authors"]}),
         ("Privacy", {"fields": ["ip_retention_days"]}),
     ]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name in DISCUSSION_BOUNDS:
+            low, high = DISCUSSION_BOUNDS[db_field.name]
+            field.widget.attrs.update(min=low, max=high)
+        return field
 
 
 @admin.register(Comment)

@@ -1,39 +1,156 @@
-"""How the admin's revision history shows what changed in an article."""
+"""How the admin's revision history shows what changed in an article: as a reader would notice it."""
 
 import dataclasses
+import datetime
+from collections import Counter
 from difflib import SequenceMatcher
+from html.parser import HTMLParser
 
-from django.utils.html import escape, strip_tags
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 SHOWN_CHARS = 300
+BREAK = "\n"
+
+# Tags that start a new line for a reader (CKEditor 5's blocks, lists, tables, figures and line breaks).
+BLOCK_TAGS = {
+    "address", "blockquote", "br", "div", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "li",
+    "ol", "p", "pre", "section", "table", "td", "th", "tr", "ul",
+}  # fmt: skip
+
+# What an editor calls the formatting a tag gives.
+FORMATTING_NAMES = {
+    "strong": "bold", "b": "bold", "em": "italic", "i": "italic", "u": "underline", "s": "strikethrough",
+    "a": "link", "h2": "heading", "h3": "heading", "h4": "heading", "h5": "heading", "h6": "heading",
+    "ul": "bulleted list", "ol": "numbered list", "blockquote": "quote", "table": "table", "img": "image",
+    "figure": "figure", "figcaption": "caption", "code": "code", "sup": "superscript", "sub": "subscript",
+}  # fmt: skip
+
+
+class _Reading(HTMLParser):
+    """Walk HTML once, collecting the text a reader reads (with block breaks) and the markup around it."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.text, self.markup = [], []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in BLOCK_TAGS:
+            self.text.append(BREAK)
+        if tag == "img":
+            alt = dict(attrs).get("alt") or ""
+            self.text.append(f" [image: {alt}] " if alt else " [image] ")
+        self.markup.append(("<", tag, tuple(sorted((name, " ".join((value or "").split())) for name, value in attrs))))
+
+    def handle_endtag(self, tag):
+        if tag in BLOCK_TAGS:
+            self.text.append(BREAK)
+        self.markup.append((">", tag))
+
+    def handle_data(self, data):
+        self.text.append(data)
+        words = " ".join(data.split())
+        if words:
+            self.markup.append(("text", words))
+
+
+def _read(html):
+    reading = _Reading()
+    reading.feed(html or "")
+    reading.close()
+    return reading
+
+
+def reader_text(html):
+    """The text of `html` as a reader reads it: a line per block, entities decoded, spaces collapsed."""
+    lines = (" ".join(line.split()) for line in "".join(_read(html).text).split(BREAK))
+    return BREAK.join(line for line in lines if line)
+
+
+def _tokens(text):
+    """Words, with a line break token between blocks, so words of two paragraphs never run together."""
+    tokens = []
+    for line in text.split(BREAK):
+        if tokens:
+            tokens.append(BREAK)
+        tokens.extend(line.split())
+    return tokens
+
+
+def _run(tokens):
+    return " ".join(tokens).replace(f" {BREAK} ", BREAK).strip(f" {BREAK}")
 
 
 def changed_words(old_html, new_html):
     """The words removed from and added to a text between two versions, each run separated by " … "."""
-    old_words, new_words = strip_tags(old_html or "").split(), strip_tags(new_html or "").split()
+    old_tokens, new_tokens = _tokens(reader_text(old_html)), _tokens(reader_text(new_html))
     removed, added = [], []
-    for operation, i1, i2, j1, j2 in SequenceMatcher(a=old_words, b=new_words, autojunk=False).get_opcodes():
-        if operation in ("replace", "delete"):
-            removed.append(" ".join(old_words[i1:i2]))
-        if operation in ("replace", "insert"):
-            added.append(" ".join(new_words[j1:j2]))
+    for operation, i1, i2, j1, j2 in SequenceMatcher(a=old_tokens, b=new_tokens, autojunk=False).get_opcodes():
+        if operation in ("replace", "delete") and _run(old_tokens[i1:i2]):
+            removed.append(_run(old_tokens[i1:i2]))
+        if operation in ("replace", "insert") and _run(new_tokens[j1:j2]):
+            added.append(_run(new_tokens[j1:j2]))
     return " … ".join(removed), " … ".join(added)
 
 
+def formatting_changes(old_html, new_html):
+    """What formatting was added or removed, e.g. ["bold added", "link removed"], ignoring spaces and entities."""
+    old_tags, new_tags = (
+        Counter(FORMATTING_NAMES.get(item[1], item[1]) for item in _read(html).markup if item[0] == "<")
+        for html in (old_html, new_html)
+    )
+    added = sorted((new_tags - old_tags).keys())
+    removed = sorted((old_tags - new_tags).keys())
+    return [f"{name} added" for name in added] + [f"{name} removed" for name in removed]
+
+
+def same_markup(old_html, new_html):
+    """Whether two bodies differ only in spaces, line breaks between tags or how characters are written."""
+    return _read(old_html).markup == _read(new_html).markup
+
+
+def _shown_minute(value):
+    if isinstance(value, datetime.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return value.replace(second=0, microsecond=0)
+    return value
+
+
+def is_real_change(change):
+    """Whether a reader or an editor would see a difference: not spaces, entities, or seconds never shown."""
+    old, new = change.old, change.new
+    if change.field == "body":
+        return not same_markup(old, new)
+    if isinstance(old, datetime.datetime) and isinstance(new, datetime.datetime):
+        return _shown_minute(old) != _shown_minute(new)
+    if isinstance(old, str) and isinstance(new, str):
+        return old.split() != new.split()
+    return True
+
+
+def _shown(text):
+    return mark_safe(escape(Truncator(text or "—").chars(SHOWN_CHARS)).replace(BREAK, "<br>"))  # noqa: S308
+
+
 class ArticleHistoryHelper(HistoricalRecordContextHelper):
-    """Show the words that changed in the body instead of two truncated copies of its HTML."""
+    """Show what a reader would notice: the words that changed in the body, and only changes that are changes."""
+
+    def context_for_delta_changes(self, delta):
+        changes = [change for change in delta.changes if is_real_change(change)]
+        real = dataclasses.replace(delta, changes=changes, changed_fields=[change.field for change in changes])
+        return super().context_for_delta_changes(real)
 
     def format_delta_change(self, change):
         if change.field != "body":
             return super().format_delta_change(change)
         removed, added = changed_words(change.old, change.new)
         if not (removed or added):
-            removed = added = "(formatting only)"
-        return dataclasses.replace(
-            change,
-            field="Body",
-            old=escape(Truncator(removed or "—").chars(SHOWN_CHARS)),
-            new=escape(Truncator(added or "—").chars(SHOWN_CHARS)),
-        )
+            formatting = ", ".join(formatting_changes(change.old, change.new)) or "layout changed"
+            return dataclasses.replace(
+                change, field="Body", old=_shown("Same words"), new=_shown(f"Formatting only: {formatting}")
+            )
+        return dataclasses.replace(change, field="Body", old=_shown(removed), new=_shown(added))

@@ -4,7 +4,7 @@ import math
 from django.conf import settings
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import connections, models
 from django.urls import reverse
 from django.utils import timezone
@@ -447,6 +447,46 @@ class AuthorProfile(models.Model):
         return f"{self.display_name}, {self.credentials}" if self.credentials else self.display_name
 
 
+MAX_LISTED_WORDS = 1000
+MAX_LISTED_WORD_LENGTH = 100
+
+
+def _listed_lines(text):
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def validate_word_list(text):
+    """A moderation or disallowed word list: at most 1000 lines of at most 100 characters each."""
+    lines = _listed_lines(text)
+    if len(lines) > MAX_LISTED_WORDS:
+        raise ValidationError(
+            f"Use at most {MAX_LISTED_WORDS} lines; this list has {len(lines)}.", code="too_many_lines"
+        )
+    too_long = next((line for line in lines if len(line) > MAX_LISTED_WORD_LENGTH), None)
+    if too_long is not None:
+        raise ValidationError(
+            f"Put one word or phrase of at most {MAX_LISTED_WORD_LENGTH} characters on each line; "
+            f"“{Truncator(too_long).chars(40)}” is longer.",
+            code="line_too_long",
+        )
+
+
+# The smallest and largest value of each numeric discussion setting.
+DISCUSSION_BOUNDS = {
+    "hold_link_count": (0, 100),
+    "close_after_days": (1, 3650),
+    "thread_depth": (1, 10),
+    "comments_per_page": (1, 500),
+    "ip_retention_days": (1, 3650),
+}
+
+
+def _bounds(name):
+    low, high = DISCUSSION_BOUNDS[name]
+    message = f"Use a number from {low} to {high}."
+    return [MinValueValidator(low, message), MaxValueValidator(high, message)]
+
+
 class DiscussionSettings(SingletonModel):
     """The site's comment rules, one row edited in the admin like WordPress's Settings → Discussion."""
 
@@ -460,29 +500,39 @@ class DiscussionSettings(SingletonModel):
     hold_link_count = models.PositiveSmallIntegerField(
         "hold comments with this many links",
         default=2,
-        help_text="A comment with this many links or more waits for moderation. 0 turns the rule off.",
+        validators=_bounds("hold_link_count"),
+        help_text="A comment with this many links or more waits for moderation. 0 turns the rule off. At most 100.",
     )
     moderation_words = models.TextField(
         blank=True,
-        help_text="One word or phrase per line. A comment containing one (in any field) waits for moderation.",
+        validators=[validate_word_list],
+        help_text="One word or phrase per line (at most 1000 lines of 100 characters). "
+        "A comment containing one (in any field) waits for moderation.",
     )
     disallowed_words = models.TextField(
         blank=True,
-        help_text="One word or phrase per line. A comment containing one (in any field) goes straight to spam.",
+        validators=[validate_word_list],
+        help_text="One word or phrase per line (at most 1000 lines of 100 characters). "
+        "A comment containing one (in any field) goes straight to spam.",
     )
     close_after_days = models.PositiveIntegerField(
         "close comments on articles older than (days)",
         null=True,
         blank=True,
-        help_text="Leave empty to keep comments open on every article.",
+        validators=_bounds("close_after_days"),
+        help_text="From 1 to 3650 days (ten years). Leave empty to keep comments open on every article.",
     )
     thread_depth = models.PositiveSmallIntegerField(
         "reply levels",
         default=5,
-        help_text="How deep replies nest; a reply at the last level attaches beside its parent. 1 turns replies off.",
+        validators=_bounds("thread_depth"),
+        help_text="How deep replies nest, from 1 to 10; a reply at the last level attaches beside its parent. "
+        "1 turns replies off.",
     )
     comments_per_page = models.PositiveSmallIntegerField(
-        default=50, help_text="Top-level comments shown on one page of an article's discussion."
+        default=50,
+        validators=_bounds("comments_per_page"),
+        help_text="Top-level comments shown on one page of an article's discussion, from 1 to 500.",
     )
     notify_moderators = models.BooleanField(
         default=True, help_text="Email the comment moderators when a comment waits for moderation."
@@ -493,7 +543,8 @@ class DiscussionSettings(SingletonModel):
     ip_retention_days = models.PositiveSmallIntegerField(
         "keep IP addresses for (days)",
         default=60,
-        help_text="IP addresses and browser details of commenters are erased after this many days.",
+        validators=_bounds("ip_retention_days"),
+        help_text="IP addresses and browser details of commenters are erased after this many days (1 to 3650).",
     )
 
     class Meta:
@@ -502,6 +553,30 @@ class DiscussionSettings(SingletonModel):
 
     def __str__(self):
         return "Discussion settings"
+
+    @classmethod
+    def load(cls):
+        """The settings as every page and rule uses them: within their bounds, whatever the row holds.
+
+        A value written around validation (an older release, a shell, a data import) is brought to the nearest
+        bound, so no stored setting can make a page fail; the admin still shows and validates the stored row.
+        """
+        return super().load().within_bounds()
+
+    def within_bounds(self):
+        """Bring each numeric setting to its nearest bound; return self."""
+        if self.close_after_days == 0:
+            # Stored before the bounds existed, 0 meant "never close", as an empty field does now.
+            self.close_after_days = None
+        for name, (low, high) in DISCUSSION_BOUNDS.items():
+            value = getattr(self, name)
+            if value is not None:
+                setattr(self, name, min(max(value, low), high))
+        return self
+
+    def clean(self):
+        self.moderation_words = "\n".join(_listed_lines(self.moderation_words))
+        self.disallowed_words = "\n".join(_listed_lines(self.disallowed_words))
 
     @property
     def moderation_word_list(self):
@@ -513,7 +588,7 @@ class DiscussionSettings(SingletonModel):
 
 
 def _word_list(text):
-    return [line.strip().lower() for line in text.splitlines() if line.strip()]
+    return [line.lower() for line in _listed_lines(text)[:MAX_LISTED_WORDS]]
 
 
 def staff_member(user):

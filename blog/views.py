@@ -5,7 +5,7 @@ import logging
 from django.conf import settings
 from django.contrib import messages
 from django.core import signing
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db import DatabaseError
@@ -27,7 +27,7 @@ from . import metadata, search
 from .forms import CommentForm, seconds_since
 from .images import generated_image_name, renditions, validate_raster_image, without_metadata
 from .links import absolute_url
-from .models import Article, ArticleRedirect, AuthorProfile, Category, Comment, DiscussionSettings, Tag
+from .models import Article, ArticleRedirect, AuthorProfile, Category, Comment, DiscussionSettings, Tag, staff_member
 from .moderation import CommentRefused
 from .services import comment_submit
 from .threads import discussion_page
@@ -391,7 +391,10 @@ def _write_cookie(response, name, value, *, max_age, secure):
 
 
 class ArticlePreviewView(ArticleDetailView):
-    """A draft or scheduled article exactly as readers will see it, for the people who may edit it; 404 for others."""
+    """A draft or scheduled article exactly as readers will see it, for the people who may edit it.
+
+    Other staff members are told why not (403); anyone else gets a 404, as for an address that does not exist.
+    """
 
     http_method_names = ["get", "head"]
 
@@ -403,6 +406,11 @@ class ArticlePreviewView(ArticleDetailView):
     def get_object(self, queryset=None):
         article = super().get_object(queryset)
         if not article.can_be_previewed_by(self.request.user):
+            if staff_member(self.request.user) is not None:
+                # Staff know the article exists (it is in the admin); say why, instead of a puzzling 404.
+                raise PermissionDenied(
+                    f"A preview of an unpublished article is for its author, {article.author_name}, and the editors."
+                )
             raise Http404("No article to preview here.")
         if article.published_at is None:
             # A draft is shown as if it were published now (never saved).

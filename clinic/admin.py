@@ -1,9 +1,11 @@
 from django import forms
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.shortcuts import redirect
 
+from .accounts import StaffUserAdmin
 from .editing import EditConflictMixin
 from .models import WEEKDAYS, ClinicSettings
 
@@ -60,3 +62,7 @@ class ClinicSettingsAdmin(SingletonModelAdmin):
         if isinstance(db_field, models.TimeField):
             kwargs["widget"] = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
         return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+admin.site.unregister(get_user_model())
+admin.site.register(get_user_model(), StaffUserAdmin)

@@ -1,10 +1,12 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.templatetags.static import static
-from django.urls import include, path, re_path
+from django.urls import include, path, re_path, reverse_lazy
 from django.utils.functional import lazy
 from django.views.generic import RedirectView
 
+from clinic.accounts import my_account
 from clinic.models import clinic_settings
 from clinic.views import serve_media
 
@@ -16,6 +18,14 @@ admin.site.index_title = "Content"
 # django_ckeditor_5's own URLs are deliberately not included: its upload view checks only `is_staff` and
 # keeps the client's file name. The editor posts to blog:editor-image-upload instead (see settings).
 urlpatterns = [
+    path("admin/my-account/", admin.site.admin_view(my_account), name="my-account"),
+    # The link a new staff member is emailed to choose their password (clinic.accounts.staff_password_link_send).
+    path(
+        "admin/choose-password/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(success_url=reverse_lazy("password-set-done")),
+        name="password-set",
+    ),
+    path("admin/choose-password/done/", auth_views.PasswordResetCompleteView.as_view(), name="password-set-done"),
     path("admin/", admin.site.urls),
     # Browsers ask for /favicon.ico on pages that name no icon (the admin, feeds, images).
     path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("img/favicon.svg"), permanent=True)),
@@ -25,3 +35,5 @@ if settings.SERVE_MEDIA:
     urlpatterns.append(re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$", serve_media))
 
 urlpatterns.append(path("", include("blog.urls")))
+
+handler403 = "clinic.views.permission_denied"

@@ -1,6 +1,12 @@
 from django.conf import settings
+from django.http import HttpResponseForbidden
+from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control
 from django.views.static import serve
+
+from blog.roles import EDITOR
+
+from .accounts import editors_to_ask, role_of
 
 
 def serve_media(request, path):
@@ -10,3 +16,19 @@ def serve_media(request, path):
     if response.status_code == 200:
         patch_cache_control(response, public=True, max_age=31536000, immutable=True)
     return response
+
+
+def permission_denied(request, exception):
+    """The 403 page. A logged-in staff member is told their role does not include the page, and whom to ask."""
+    context = {}
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated and user.is_staff:
+        role = role_of(user)
+        context = {
+            "staff_name": user.get_full_name() or user.get_username(),
+            "role": role,
+            "reason": str(exception) if exception is not None else "",
+            "is_editor": role is not None and role.name == EDITOR,
+            "editors": editors_to_ask(user),
+        }
+    return HttpResponseForbidden(render_to_string("403.html", context, request))

@@ -23,6 +23,7 @@ pytestmark = pytest.mark.django_db
 REGISTERED = sorted(model._meta.label for model in admin.site._registry)
 # What an Editor must be able to save unchanged; the others they may only open, or are refused (403).
 EDITOR_SAVES = {
+    "auth.User",
     "blog.Article",
     "blog.AuthorProfile",
     "blog.Category",

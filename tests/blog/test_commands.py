@@ -1,9 +1,10 @@
 import datetime
+from io import StringIO
 
 import pytest
 import time_machine
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -97,8 +98,6 @@ def test_ensure_editor_prints_a_random_password_once(capsys):
 
 
 def test_ensure_editor_passwords_differ_between_installs():
-    from io import StringIO
-
     outputs = []
     for _ in range(2):
         get_user_model().objects.filter(username="editor").delete()
@@ -119,3 +118,49 @@ def test_seed_bulk_builds_the_benchmark_data_set():
     assert not Comment.objects.filter(thread__isnull=True).exists()
     assert all(article.tags.count() == 3 for article in Article.objects.all()[:5])
     assert Article.objects.published().first() == busy
+
+
+def test_ensure_editor_takes_the_editors_name_and_email_as_options():
+    call_command("ensure_editor", name="Jane Doe", email="jane@example.com", stdout=StringIO())
+
+    user = get_user_model().objects.get(username="editor")
+    assert (user.get_full_name(), user.email) == ("Jane Doe", "jane@example.com")
+
+
+def test_ensure_editor_refuses_a_bad_email_and_creates_nothing():
+    with pytest.raises(CommandError, match="is not an email address"):
+        call_command("ensure_editor", email="jane at example", stdout=StringIO())
+
+    assert not get_user_model().objects.filter(username="editor").exists()
+
+
+def test_ensure_editor_asks_for_name_and_email_on_a_terminal(monkeypatch):
+    answers = iter(["Jane Doe", "not-an-email", "jane@example.com"])
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+    monkeypatch.setattr("builtins.input", lambda prompt: next(answers))
+    out = StringIO()
+
+    call_command("ensure_editor", stdout=out)
+
+    user = get_user_model().objects.get(username="editor")
+    assert (user.get_full_name(), user.email) == ("Jane Doe", "jane@example.com")
+    assert "is not an email address; try again" in out.getvalue()
+
+
+def test_ensure_editor_never_waits_without_a_terminal(monkeypatch):
+    monkeypatch.setattr("sys.stdin.isatty", lambda: False)
+    monkeypatch.setattr("builtins.input", lambda prompt: pytest.fail("asked without a terminal"))
+    out = StringIO()
+
+    call_command("ensure_editor", stdout=out)
+
+    assert get_user_model().objects.get(username="editor").is_staff
+    assert "has no name or email yet" in out.getvalue()
+
+
+def test_ensure_editor_fills_in_a_missing_name_on_an_existing_account():
+    call_command("ensure_editor", stdout=StringIO())
+
+    call_command("ensure_editor", name="Jane Doe", email="jane@example.com", stdout=StringIO())
+
+    assert get_user_model().objects.get(username="editor").get_full_name() == "Jane Doe"

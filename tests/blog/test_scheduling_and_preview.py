@@ -88,17 +88,29 @@ def test_editor_previews_an_unpublished_article_as_readers_will_see_it(editor_cl
     assert "no-store" in response["Cache-Control"]
 
 
-def test_anyone_else_gets_404_for_the_preview_address(client, editor):
+def test_anyone_but_staff_gets_404_for_the_preview_address(client, editor):
     article = ArticleFactory(draft=True, title="Secret draft")
     reader = UserFactory()
-    other_author = UserFactory(is_staff=True)
-    other_author.groups.add(Group.objects.get(name=AUTHOR))
 
     assert client.get(article.get_preview_url()).status_code == 404
     client.force_login(reader)
     assert client.get(article.get_preview_url()).status_code == 404
+
+
+def test_another_staff_member_is_told_whose_preview_it_is(client, editor):
+    article = ArticleFactory(draft=True, title="Secret draft", author=editor)
+    other_author = UserFactory(is_staff=True, first_name="Wei", last_name="Chen")
+    other_author.groups.add(Group.objects.get(name=AUTHOR))
     client.force_login(other_author)
-    assert client.get(article.get_preview_url()).status_code == 404
+
+    response = client.get(article.get_preview_url())
+
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "Secret draft" not in html
+    assert "is for its author" in html and "and the editors" in html
+    assert "You are logged in as Wei Chen, with the role Author" in html
+    assert "log in to the admin first" not in html
 
 
 @pytest.mark.parametrize("role", [AUTHOR, CONTRIBUTOR])

@@ -1,0 +1,157 @@
+"""The revision history (blog/history.py) shows what a reader would notice, with CKEditor 5's real markup."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from blog.history import changed_words, formatting_changes, is_real_change, reader_text
+from tests.factories import ArticleFactory
+
+pytestmark = pytest.mark.django_db
+
+CKEDITOR_BODY = (
+    "<h2>Before your appointment</h2>"
+    "<p>Please arrive fifteen minutes early for your appointment</p>"
+    "<p>Bring&nbsp;your MRI or X-ray images.</p>"
+    "<ul><li>Insurance card</li><li>List of medications</li></ul>"
+    '<figure class="image"><img src="/media/editor/2026/11/a1b2.png" alt="The clinic entrance" width="960" '
+    'height="640"><figcaption>Our entrance on Main Street</figcaption></figure>'
+    "<blockquote><p>Most patients go home the same day.</p></blockquote>"
+)
+
+
+def history_html(client, article):
+    return client.get(reverse("admin:blog_article_history", args=[article.pk])).content.decode()
+
+
+def revise(article, **changes):
+    for name, value in changes.items():
+        setattr(article, name, value)
+    article.save()
+
+
+def test_reader_text_breaks_blocks_decodes_entities_and_collapses_spaces():
+    assert reader_text(CKEDITOR_BODY) == (
+        "Before your appointment\n"
+        "Please arrive fifteen minutes early for your appointment\n"
+        "Bring your MRI or X-ray images.\n"
+        "Insurance card\n"
+        "List of medications\n"
+        "[image: The clinic entrance]\n"
+        "Our entrance on Main Street\n"
+        "Most patients go home the same day."
+    )
+
+
+def test_words_of_two_paragraphs_are_never_glued_together():
+    new = CKEDITOR_BODY.replace("appointment</p><p>Bring", "appointment.</p><p>Please bring")
+
+    removed, added = changed_words(CKEDITOR_BODY, new)
+
+    assert (removed, added) == ("appointment … Bring", "appointment. … Please bring")
+    assert "appointmentBring" not in removed + added
+
+
+def test_a_removed_paragraph_is_shown_as_its_words():
+    new = CKEDITOR_BODY.replace("<p>Bring&nbsp;your MRI or X-ray images.</p>", "")
+
+    assert changed_words(CKEDITOR_BODY, new) == ("Bring your MRI or X-ray images.", "")
+
+
+def test_entities_are_decoded_in_what_changed():
+    old = "<p>Take&nbsp;ibuprofen &amp; rest.</p>"
+    new = "<p>Take&nbsp;paracetamol &amp; rest.</p>"
+
+    assert changed_words(old, new) == ("ibuprofen", "paracetamol")
+
+
+def test_a_list_item_change_names_only_that_item():
+    new = CKEDITOR_BODY.replace("<li>Insurance card</li>", "<li>Photo ID</li>")
+
+    assert changed_words(CKEDITOR_BODY, new) == ("Insurance card", "Photo ID")
+
+
+def test_formatting_changes_are_named_in_the_editors_words():
+    new = CKEDITOR_BODY.replace("early", "<strong>early</strong>").replace(
+        "<ul><li>Insurance card</li>", '<ul><li><a href="https://example.com/card">Insurance card</a></li>'
+    )
+
+    assert changed_words(CKEDITOR_BODY, new) == ("", "")
+    assert formatting_changes(CKEDITOR_BODY, new) == ["bold added", "link added"]
+
+
+def test_the_history_page_names_a_formatting_only_change_once(editor_client, editor):
+    article = ArticleFactory(author=editor, body=CKEDITOR_BODY)
+    revise(article, body=CKEDITOR_BODY.replace("early", "<strong>early</strong>"))
+
+    html = history_html(editor_client, article)
+
+    assert "Formatting only: bold added" in html
+    assert html.count("Formatting only") == 1
+    assert "(formatting only)" not in html
+
+
+def test_spaces_entities_and_serialization_alone_are_not_a_change(editor_client, editor):
+    article = ArticleFactory(author=editor, title="Knee pain", body=CKEDITOR_BODY)
+    respaced = CKEDITOR_BODY.replace("</p>", "</p>\n").replace("Bring&nbsp;your", "Bring&#160;your")
+    revise(article, body=respaced.replace("fifteen minutes", "fifteen  minutes"))
+
+    delta = article.history.first().diff_against(article.history.last())
+    html = history_html(editor_client, article)
+
+    assert [change.field for change in delta.changes] == ["body"]
+    assert not is_real_change(delta.changes[0])
+    assert "Same words" not in html and "Formatting only" not in html
+    assert "&amp;nbsp;" not in html and "&nbsp;" not in html
+
+
+def test_the_history_page_shows_body_changes_as_reader_text_with_paragraph_breaks(editor_client, editor):
+    article = ArticleFactory(author=editor, body=CKEDITOR_BODY)
+    revise(
+        article,
+        body=CKEDITOR_BODY.replace("appointment</p><p>Bring&nbsp;your", "appointment.</p><p>Please bring&nbsp;your"),
+    )
+
+    html = history_html(editor_client, article)
+
+    assert "appointment … Bring" in html
+    assert "appointment. … Please bring" in html
+    assert "appointmentBring" not in html
+    assert "&amp;nbsp;" not in html and "&lt;p&gt;" not in html
+
+
+def test_a_publication_time_that_only_moved_by_microseconds_is_not_shown(editor_client, editor):
+    published_at = timezone.now().replace(second=12, microsecond=123456) - datetime.timedelta(days=1)
+    article = ArticleFactory(author=editor, published_at=published_at, title="Knee pain")
+    revise(article, published_at=published_at.replace(second=40, microsecond=654321))
+
+    html = history_html(editor_client, article)
+    delta = article.history.first().diff_against(article.history.last())
+
+    assert [change.field for change in delta.changes] == ["published_at"]
+    assert not is_real_change(delta.changes[0])
+    assert "<strong>Publication date:</strong>" not in html
+
+
+def test_a_publication_time_moved_by_minutes_is_shown(editor_client, editor):
+    published_at = timezone.now().replace(second=0, microsecond=0) - datetime.timedelta(days=1)
+    article = ArticleFactory(author=editor, published_at=published_at)
+    revise(article, published_at=published_at + datetime.timedelta(minutes=5))
+
+    delta = article.history.first().diff_against(article.history.last())
+
+    assert is_real_change(delta.changes[0])
+    assert "<strong>Publication date:</strong>" in history_html(editor_client, article)
+
+
+def test_a_title_differing_only_in_spaces_is_not_a_change_but_a_new_word_is():
+    article = ArticleFactory(title="Knee pain")
+    revise(article, title="Knee  pain ")
+    revise(article, title="Knee pain relief")
+
+    newest, middle, oldest = article.history.order_by("-history_date", "-history_id")[:3]
+
+    assert not any(is_real_change(change) for change in middle.diff_against(oldest).changes)
+    assert all(is_real_change(change) for change in newest.diff_against(middle).changes)
