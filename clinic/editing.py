@@ -12,9 +12,7 @@ each editor sees who else has it open and since when, as WordPress's "X is curre
 
 import copy
 import dataclasses
-import difflib
 import hashlib
-import html
 import json
 import re
 import uuid
@@ -31,9 +29,11 @@ from django.http import Http404, JsonResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import format_html, strip_tags
+from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.views.decorators.http import require_POST
+
+from .reading import changed_words, reader_text
 
 HEARTBEAT_SECONDS = 15
 # An editor whose page has not answered for this long has closed it (or lost the network).
@@ -45,26 +45,6 @@ VERSION_FIELD, SNAPSHOT_FIELD = "_edit_version", "_edit_snapshot"
 LOADED_PREFIX = "_edit_loaded-"
 SHOWN_CHARS = 300
 _BETWEEN_TAGS = re.compile(r">\s+<")
-_BLOCK_TAGS = re.compile(r"</?(p|div|h[1-6]|li|ul|ol|blockquote|figure|figcaption|table|tr|td|th|br)\b[^>]*>", re.I)
-
-
-def readable_text(value):
-    """Text as a reader reads it: tags gone (blocks become line breaks), entities decoded, spaces collapsed."""
-    text = html.unescape(strip_tags(_BLOCK_TAGS.sub("\n", value or "")))
-    lines = (" ".join(line.split()) for line in text.splitlines())
-    return "\n".join(line for line in lines if line)
-
-
-def text_changes(old, new):
-    """The words removed from and added to a text, each run separated by " … "."""
-    old_words, new_words = readable_text(old).split(), readable_text(new).split()
-    removed, added = [], []
-    for operation, i1, i2, j1, j2 in difflib.SequenceMatcher(a=old_words, b=new_words, autojunk=False).get_opcodes():
-        if operation in ("replace", "delete"):
-            removed.append(" ".join(old_words[i1:i2]))
-        if operation in ("replace", "insert"):
-            added.append(" ".join(new_words[j1:j2]))
-    return " … ".join(removed), " … ".join(added)
 
 
 def _field_text(field, obj):
@@ -138,7 +118,7 @@ def _shown(field, text):
     if isinstance(field, models.DateTimeField) and text:
         moment = timezone.localtime(field.to_python(text)) if timezone.is_aware(field.to_python(text)) else None
         return date_format(moment, "DATETIME_FORMAT") if moment else text
-    return Truncator(readable_text(text) if "<" in text else text).chars(SHOWN_CHARS) or "(empty)"
+    return Truncator(reader_text(text) if "<" in text else text).chars(SHOWN_CHARS) or "(empty)"
 
 
 def _put(data, name, form_field, value):
@@ -251,7 +231,7 @@ class EditConflictMixin:
                 both=both,
             )
             if len(their_text) > SHOWN_CHARS or "<" in their_text:
-                removed, added = text_changes(opened.get(name, ""), their_text)
+                removed, added = changed_words(opened.get(name, ""), their_text)
                 change.opened, change.theirs = removed or "—", added or "—"
             changes.append(change)
             if both:

@@ -1,8 +1,8 @@
 import pytest
 from django.urls import reverse
 
-from blog.history import changed_words
 from blog.models import Article, ArticleRedirect
+from clinic.reading import changed_words
 from tests.blog.test_admin import article_form, references_management_form
 from tests.factories import ArticleFactory
 
