@@ -22,7 +22,7 @@ from clinic.editing import EditConflictMixin
 
 from .history import ArticleHistoryHelper
 from .models import DISCUSSION_BOUNDS, Article, AuthorProfile, Category, Comment, DiscussionSettings, Reference, Tag
-from .publishing import REFERENCES, publish_problems
+from .publishing import REFERENCES, blocking_publish_problems, publish_problems
 from .sanitize import sanitize_html
 from .services import comment_set_status, commenter_erase, commenter_export
 from .views import article_preview_unsaved
@@ -47,13 +47,17 @@ class ArticleAdminForm(forms.ModelForm):
     """Puts each pre-publish problem of a medical article next to the field that fixes it."""
 
     publish_problems = ()
+    # Restoring a revision has no references formset: the stored references are the ones it publishes with.
+    counts_stored_references = False
 
     def _post_clean(self):
         super()._post_clean()
         # After the model's own validation, the instance holds the submitted values.
-        self.publish_problems = [
-            (field, problem) for field, problem in publish_problems(self.instance) if field != REFERENCES
-        ]
+        count = self.instance.references.count() if self.counts_stored_references and self.instance.pk else None
+        problems = blocking_publish_problems(self.instance, count)
+        self.publish_problems = [(field, problem) for field, problem in problems if field != REFERENCES]
+        if self.counts_stored_references:
+            self.publish_problems = problems
         for field, problem in self.publish_problems:
             self.add_error(field if field in self.fields else None, problem)
 
@@ -66,7 +70,7 @@ class ReferenceInlineFormSet(BaseInlineFormSet):
         references = [
             form for form in self.forms if getattr(form, "cleaned_data", None) and not form.cleaned_data.get("DELETE")
         ]
-        problems = publish_problems(self.instance, len(references))
+        problems = blocking_publish_problems(self.instance, len(references))
         if any(field == REFERENCES for field, _problem in problems):
             raise ValidationError([problem for field, problem in problems if field == REFERENCES])
 
@@ -300,12 +304,33 @@ class ArticleAdmin(EditConflictMixin, SimpleHistoryAdmin):
     def response_add(self, request, obj, post_url_continue=None):
         if getattr(request, "previewing_changes", False):
             return article_preview_unsaved(request, obj)
+        self.warn_of_publish_problems(request, obj)
         return super().response_add(request, obj, post_url_continue)
 
     def response_change(self, request, obj):
         if getattr(request, "previewing_changes", False):
             return article_preview_unsaved(request, obj)
+        self.warn_of_publish_problems(request, obj)
         return super().response_change(request, obj)
+
+    def warn_of_publish_problems(self, request, article):
+        """A published medical article saved with problems it already had is saved, and the editor is told."""
+        problems = publish_problems(article, article.references.count())
+        if problems:
+            missing = " ".join(problem for _field, problem in problems)
+            self.message_user(
+                request, f"This published article is in a medical category and still needs: {missing}", messages.WARNING
+            )
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        request.restoring_revision = True
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+        if getattr(request, "restoring_revision", False):
+            form_class = type(form_class.__name__, (form_class,), {"counts_stored_references": True})
+        return form_class
 
     def get_historical_record_context_helper(self, request, historical_record):
         return ArticleHistoryHelper(self.model, historical_record)

@@ -62,8 +62,6 @@ def publish_problems(article, reference_count=None):
         problems.append((REFERENCES, "Add at least one reference."))
     if not (article.seo_description or article.excerpt).strip():
         problems.append(("excerpt", "Write an excerpt (or a meta description under SEO)."))
-    if article.featured_image and not article.featured_image_alt.strip():
-        problems.append(("featured_image_alt", "Give the featured image alt text."))
     outline = _BodyOutline()
     outline.feed(article.body or "")
     if outline.images_without_alt:
@@ -75,3 +73,18 @@ def publish_problems(article, reference_count=None):
             )
         )
     return problems + [("body", problem) for problem in heading_problems(outline.headings)]
+
+
+def blocking_publish_problems(article, reference_count=None):
+    """The problems that stop this save of `article`.
+
+    All of them when it becomes published. For an article already published, only those this save would bring
+    in: fixing a typo in a live article must not need a reference it never had (the rest are warned about).
+    """
+    problems = publish_problems(article, reference_count)
+    stored = Article.objects.filter(pk=article.pk, status=Article.Status.PUBLISHED).first() if article.pk else None
+    if not problems or stored is None:
+        return problems
+    stored_count = None if reference_count is None else stored.references.count()
+    existing = {problem for _field, problem in publish_problems(stored, stored_count)}
+    return [(field, problem) for field, problem in problems if problem not in existing]

@@ -33,7 +33,7 @@ from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.views.decorators.http import require_POST
 
-from .reading import changed_words, reader_text
+from .reading import changed_words, formatting_changes, reader_text
 
 HEARTBEAT_SECONDS = 15
 # An editor whose page has not answered for this long has closed it (or lost the network).
@@ -47,9 +47,21 @@ SHOWN_CHARS = 300
 _BETWEEN_TAGS = re.compile(r">\s+<")
 
 
+def same_for_a_reader(old, new):
+    """Whether two values of a field differ only in what nobody reads: spacing, or how the HTML is spelled."""
+    if old == new:
+        return True
+    if "<" in old or "<" in new:
+        return changed_words(old, new) == ("", "") and not formatting_changes(old, new)
+    return old.split() == new.split()
+
+
 def _field_text(field, obj):
     if isinstance(field, models.FileField):
         return getattr(obj, field.attname).name or ""
+    if isinstance(field, models.DateTimeField) and getattr(obj, field.attname):
+        # The form shows whole seconds: a save that drops microseconds changed nothing anyone saw.
+        return getattr(obj, field.attname).replace(microsecond=0).isoformat()
     text = field.value_to_string(obj)
     return _spacing_ignored(text) if isinstance(field, models.TextField) else text
 
@@ -99,7 +111,6 @@ class Change:
     yours: str = ""
     both: bool = False
     inline: str = ""  # an inline's accessor: its forms are compared as a whole
-    taken: bool = False  # the inline shows their version (this editor had not changed it)
 
 
 @dataclasses.dataclass
@@ -136,6 +147,34 @@ def _put(data, name, form_field, value):
         data.setlist(name, [str(key) for key in value])
     elif not isinstance(widget, forms.FileInput):
         data[name] = "" if value is None else value
+
+
+def _typed_inline(data, prefix):
+    """What an editor typed into an inline's forms, one line per kept row, to read and copy."""
+    rows = []
+    for index in range(int(data.get(f"{prefix}-TOTAL_FORMS") or 0)):
+        start = f"{prefix}-{index}-"
+        if data.get(start + "DELETE"):
+            continue
+        values = [
+            value
+            for key, value in data.items()
+            if key.startswith(start)
+            and value
+            and key[len(start) :] not in ("id", "DELETE", "position")
+            and not key[len(start) :].endswith(("_id", "article"))
+        ]
+        if values:
+            rows.append(" · ".join(values))
+    return "\n".join(rows) or "(none)"
+
+
+def noun(obj):
+    """ "this article", or "the discussion settings" for a model named in the plural."""
+    opts = obj._meta
+    if opts.verbose_name == opts.verbose_name_plural:
+        return f"the {opts.verbose_name}"
+    return f"this {opts.verbose_name}"
 
 
 def _form_value(obj, field):
@@ -212,17 +251,20 @@ class EditConflictMixin:
         form.data = form.data.copy()
         changes = []
         for name, their_text in now.items():
-            if opened.get(name) == their_text:
-                continue
             if name in inlines:
-                taken = name in getattr(request, "_edit_inlines_taken", ())
-                changes.append(Change(label=inlines[name].capitalize(), opened="", theirs="", inline=name, taken=taken))
+                if opened.get(name) != their_text:
+                    yours = getattr(request, "_edit_inlines_yours", {}).get(name)
+                    changes.append(
+                        Change(label=inlines[name].capitalize(), opened="", theirs="", inline=name, yours=yours or "")
+                    )
+                continue
+            if same_for_a_reader(opened.get(name, ""), their_text):
                 continue
             field = stored._meta.get_field(name)
             loaded = form.data.get(LOADED_PREFIX + name)
-            baseline = opened.get(name) if loaded is None else _spacing_ignored(loaded)
-            changed_here = name in mine and mine[name] != baseline
-            both = changed_here and mine[name] != their_text
+            baseline = opened.get(name, "") if loaded is None else _spacing_ignored(loaded)
+            changed_here = name in mine and not same_for_a_reader(baseline, mine[name])
+            both = changed_here and not same_for_a_reader(their_text, mine[name])
             change = Change(
                 label=str(field.verbose_name).capitalize(),
                 opened=_shown(field, opened.get(name, "")),
@@ -238,12 +280,14 @@ class EditConflictMixin:
                 form.add_error(name, f"{saved_by} changed this too; their version is listed at the top of the page.")
             elif name in mine and not changed_here:
                 _put(form.data, name, form.fields[name], _form_value(stored, field))
+        if not changes:
+            return  # what changed since is only how the text is spelled: nothing of theirs can be lost
         version, snapshot = self.edit_session(request, stored)
         form.edit_conflict = request._edit_conflict = EditConflict(
             saved_by=saved_by, saved_at=saved_at, version=version, snapshot=snapshot, changes=changes
         )
         raise ValidationError(
-            f"{saved_by} saved this {stored._meta.verbose_name} after you opened it, so nothing of yours was saved. "
+            f"{saved_by} saved {noun(stored)} after you opened it, so nothing of yours was saved. "
             "What you typed is still in the form. Fields only they changed now show their version, fields you both "
             "changed are marked. Save again to apply yours on top.",
             code="edit_conflict",
@@ -261,10 +305,11 @@ class EditConflictMixin:
         return {name: text for name, text in state.items() if name in form.cleaned_data}
 
     def get_formset_kwargs(self, request, obj, inline, prefix):
-        """On a stale save, an inline that only the other person changed shows their version.
+        """On a stale save, an inline the other person changed shows their version.
 
-        Formsets are built before the form is validated, so this compares the inline itself rather than waiting
-        for the version check.
+        When this editor changed it too, what they typed is listed beside the conflict to copy: merging two sets
+        of inline forms row by row could resurrect or duplicate rows. Formsets are built before the form is
+        validated, so this compares the inline itself rather than waiting for the version check.
         """
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
         if "data" not in kwargs or not kwargs["data"].get(VERSION_FIELD) or obj.pk is None:
@@ -276,11 +321,14 @@ class EditConflictMixin:
         accessors = {name: foreign_key for name, foreign_key, _label in self._inline_accessors(request, obj)}
         if prefix not in accessors or prefix not in opened:
             return kwargs
-        stored = inline_state(getattr(obj, prefix).all(), accessors[prefix])
-        if stored != opened[prefix] and not self._inline_edited(request, obj, inline, kwargs, opened[prefix]):
-            request._edit_inlines_taken = {*getattr(request, "_edit_inlines_taken", ()), prefix}
-            kwargs = {key: value for key, value in kwargs.items() if key not in ("data", "files")}
-        return kwargs
+        if inline_state(getattr(obj, prefix).all(), accessors[prefix]) == opened[prefix]:
+            return kwargs
+        if self._inline_edited(request, obj, inline, kwargs, opened[prefix]):
+            request._edit_inlines_yours = {
+                **getattr(request, "_edit_inlines_yours", {}),
+                prefix: _typed_inline(kwargs["data"], prefix),
+            }
+        return {key: value for key, value in kwargs.items() if key not in ("data", "files")}
 
     def _inline_edited(self, request, obj, inline, kwargs, opened):
         """Whether the submitted inline forms differ from what the editor opened."""
@@ -313,8 +361,13 @@ class EditConflictMixin:
         if request.method == "POST":
             editing["kept_uploads"] = keep_uploads(context["adminform"].form)
         if obj is not None and obj.pk is not None and change:
-            version, snapshot = (conflict.version, conflict.snapshot) if conflict else self.edit_session(request, obj)
-            opts = self.model._meta
+            if conflict:
+                version, snapshot = conflict.version, conflict.snapshot
+            elif request.method == "POST" and request.POST.get(VERSION_FIELD):
+                # Refused for another reason: the form still rests on the version it was opened at.
+                version, snapshot = request.POST[VERSION_FIELD], request.POST.get(SNAPSHOT_FIELD, "")
+            else:
+                version, snapshot = self.edit_session(request, obj)
             if request.method == "GET":
                 presence_touch(self._state_key(obj), request.user)
             editing.update(
@@ -323,7 +376,7 @@ class EditConflictMixin:
                 others=presence_others(self._state_key(obj), request.user),
                 heartbeat_url=self._editing_url(obj),
                 heartbeat_seconds=HEARTBEAT_SECONDS,
-                noun=opts.verbose_name,
+                noun=noun(obj),
             )
         context["editing"] = editing
         return super().render_change_form(request, context, add=add, change=change, form_url=form_url, obj=obj)

@@ -71,23 +71,24 @@ def test_editor_opens_and_saves_unchanged_every_admin_form(label, editor_client,
         data = form_data(add_page.content.decode(), f"{opts.model_name}_form")
         assert editor_client.post(add_url, data).status_code in (200, 302)
 
-    obj = model._default_manager.order_by("pk").first()
-    assert obj is not None, f"the demo content has no {label}"
-    change_url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
-    change_page = editor_client.get(change_url)
-    if label not in EDITOR_SAVES:
-        assert change_page.status_code in (200, 403)
-        return
-    assert change_page.status_code == 200
-    images = image_names(obj)
-    data = form_data(change_page.content.decode(), f"{opts.model_name}_form", _save="Save")
+    objects = list(model._default_manager.order_by("pk")[:10])
+    assert objects, f"the demo content has no {label}"
+    for obj in objects:
+        change_url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+        change_page = editor_client.get(change_url)
+        if label not in EDITOR_SAVES:
+            assert change_page.status_code in (200, 403)
+            continue
+        assert change_page.status_code == 200
+        images = image_names(obj)
+        data = form_data(change_page.content.decode(), f"{opts.model_name}_form", _save="Save")
 
-    response = editor_client.post(change_url, data)
+        response = editor_client.post(change_url, data)
 
-    form = response.context and response.context.get("adminform")
-    assert response.status_code == 302, form.form.errors if form else response
-    obj.refresh_from_db()
-    assert image_names(obj) == images
+        form = response.context and response.context.get("adminform")
+        assert response.status_code == 302, (obj, form.form.errors if form else response)
+        obj.refresh_from_db()
+        assert image_names(obj) == images
 
 
 def test_editor_reverts_a_demo_article_with_a_featured_image_to_an_earlier_revision(editor_client, demo_content):

@@ -97,6 +97,11 @@
     })();
   }
 
+  function focusFirstField(form) {
+    var first = fields(form)[0];
+    if (first) first.focus();
+  }
+
   function describeTime(timestamp) {
     return new Date(timestamp).toLocaleString([], { dateStyle: "medium", timeStyle: "short" });
   }
@@ -127,18 +132,33 @@
     } catch (error) {
       local.removeItem(key);
     }
-    if (stored && same(stored.fields, opened)) {
+    var version = form.querySelector("input[name=_edit_version]");
+    var snapshot = form.querySelector("input[name=_edit_snapshot]");
+    var base = { version: version ? version.value : "", snapshot: snapshot ? snapshot.value : "" };
+    if (stored && (box.hasAttribute("data-refused") || same(stored.fields, opened))) {
+      // After a refused save the form already holds what was typed (and, after a conflict, the other
+      // person's changes): an older draft would only bring back stale values.
       local.removeItem(key);
+      stored = null;
     } else if (stored) {
       banner.querySelector(".editing-draft__when").textContent = "(from " + describeTime(stored.savedAt) + ")";
       banner.hidden = false;
       banner.querySelector(".editing-draft__restore").addEventListener("click", function () {
         writeState(form, stored.fields);
+        // The draft was typed over the version it was opened at: saving it is checked against that version,
+        // so changes saved by someone else since are shown, never silently replaced.
+        if (stored.base && version && snapshot) {
+          base = stored.base;
+          version.value = base.version;
+          snapshot.value = base.snapshot;
+        }
         banner.hidden = true;
+        focusFirstField(form);
       });
       banner.querySelector(".editing-draft__discard").addEventListener("click", function () {
         local.removeItem(key);
         banner.hidden = true;
+        focusFirstField(form);
       });
     }
 
@@ -152,7 +172,7 @@
         return;
       }
       try {
-        local.setItem(key, JSON.stringify({ savedAt: Date.now(), fields: now }));
+        local.setItem(key, JSON.stringify({ savedAt: Date.now(), fields: now, base: base }));
         stored = null;
       } catch (error) {
         // Storage full: the form itself still holds the text.
@@ -210,11 +230,11 @@
     function show(answer) {
       container.textContent = "";
       (answer.others || []).forEach(function (other) {
-        notice(container, other.name, " is editing this " + noun + " (since " + other.since + "). If you both " +
+        notice(container, other.name, " is editing " + noun + " (since " + other.since + "). If you both " +
           "save, the second save is refused and shown what the first changed: nothing is lost.");
       });
       if (answer.newer) {
-        notice(container, answer.newer.name, " saved a newer version" + (answer.newer.at ? " at " + answer.newer.at : "") +
+        notice(container, answer.newer.name, " saved a newer version" + (answer.newer.at ? " (at " + answer.newer.at + ")" : "") +
           ". Saving now will show you their changes before anything of yours is stored.");
       }
     }

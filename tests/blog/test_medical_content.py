@@ -294,3 +294,50 @@ def test_a_forged_kept_upload_token_is_ignored(editor_client, editor):
 
     assert editor_client.post(reverse("admin:blog_article_add"), data).status_code == 302
     assert not Article.objects.get().featured_image
+
+
+@pytest.fixture
+def published_medical_article(medical, reviewer):
+    return ArticleFactory(
+        category=medical, medical_reviewer=reviewer, last_reviewed_at=datetime.date(2026, 3, 1), excerpt="Short."
+    )
+
+
+def test_a_published_medical_article_without_references_can_still_be_corrected(
+    editor_client, published_medical_article
+):
+    article = published_medical_article
+    url = reverse("admin:blog_article_change", args=[article.pk])
+    data = form_data(editor_client.get(url).content.decode(), "article_form", title="A corrected title", _save="Save")
+
+    response = editor_client.post(url, data, follow=True)
+
+    assert Article.objects.get(pk=article.pk).title == "A corrected title"
+    assert "still needs: Add at least one reference." in response.content.decode()
+
+
+def test_a_correction_that_brings_in_a_problem_is_refused(editor_client, published_medical_article):
+    article = published_medical_article
+    url = reverse("admin:blog_article_change", args=[article.pk])
+    data = form_data(editor_client.get(url).content.decode(), "article_form", medical_reviewer="", _save="Save")
+
+    response = editor_client.post(url, data)
+
+    assert response.context["adminform"].form.errors["medical_reviewer"] == ["Name a medical reviewer."]
+    assert Article.objects.get(pk=article.pk).medical_reviewer is not None
+
+
+def test_restoring_a_published_revision_of_a_draft_checks_its_references(editor_client, published_medical_article):
+    article = published_medical_article
+    published = article.history.latest("history_date")
+    article.status = Article.Status.DRAFT
+    article.save()
+    revert_url = reverse("admin:blog_article_simple_history", args=[article.pk, published.history_id])
+
+    response = editor_client.post(
+        revert_url, form_data(editor_client.get(revert_url).content.decode(), "historicalarticle_form")
+    )
+
+    assert response.status_code == 200
+    assert "Add at least one reference." in response.content.decode()
+    assert Article.objects.get(pk=article.pk).status == Article.Status.DRAFT

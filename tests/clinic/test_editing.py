@@ -190,3 +190,60 @@ def test_only_people_who_may_change_the_article_use_its_heartbeat(client, articl
 
 def test_the_heartbeat_of_an_address_that_is_no_article_is_404(editor_client):
     assert editor_client.post(reverse("admin:blog_article_editing", args=["not-a-number"])).status_code == 404
+
+
+def test_a_form_refused_for_a_missing_title_saves_on_the_next_try(editor_client):
+    article = ArticleFactory(title="Knee pain")
+    url, form = opened_form(editor_client, article)
+
+    refused = editor_client.post(url, {**form, "title": ""})
+    assert refused.context["adminform"].form.errors["title"]
+    again = form_data(refused.content.decode(), "article_form", title="Knee pain, again", _save="Save")
+
+    assert editor_client.post(url, again).status_code == 302
+    assert Article.objects.get(pk=article.pk).title == "Knee pain, again"
+
+
+def test_a_save_that_only_respelled_the_html_is_no_conflict(two_clients):
+    a, b = two_clients
+    article = ArticleFactory(title="Knee pain", body="<p>Prolotherapy <em>heals</em>\n  ligaments.</p>\n<p>Ask us.</p>")
+    url, form_a = opened_form(a, article)
+    _, form_b = opened_form(b, article)
+    # What CKEditor sends back for the same text.
+    assert (
+        a.post(url, {**form_a, "body": "<p>Prolotherapy <i>heals</i> ligaments.</p><p>Ask us.</p>"}).status_code == 302
+    )
+
+    assert b.post(url, {**form_b, "title": "Knee pain explained"}).status_code == 302
+    assert Article.objects.get(pk=article.pk).title == "Knee pain explained"
+
+
+def test_a_reference_one_editor_deleted_and_the_other_edited_never_blocks_saving(two_clients):
+    a, b = two_clients
+    article = ArticleFactory()
+    article.references.create(position=1, authors="Rabago D", title="Prolotherapy trial", pmid="23690322")
+    url, form_a = opened_form(a, article)
+    _, form_b = opened_form(b, article)
+    assert a.post(url, {**form_a, "references-0-DELETE": "on"}).status_code == 302
+
+    refused = b.post(url, {**form_b, "references-0-title": "Prolotherapy for knee pain", "excerpt": "B's excerpt."})
+
+    conflict = refused.context["editing"]["conflict"]
+    references = next(change for change in conflict.changes if change.inline == "references")
+    assert "Prolotherapy for knee pain" in references.yours
+    again = b.post(url, form_data(refused.content.decode(), "article_form", _save="Save"))
+    assert again.status_code == 302
+    assert Article.objects.get(pk=article.pk).excerpt == "B's excerpt."
+    assert not article.references.exists()
+
+
+def test_settings_conflicts_are_worded_for_a_plural_name(two_clients):
+    a, b = two_clients
+    settings_page = DiscussionSettings.load()
+    url, form_a = opened_form(a, settings_page, "discussionsettings")
+    _, form_b = opened_form(b, settings_page, "discussionsettings")
+    assert a.post(url, {**form_a, "comments_per_page": "20"}).status_code == 302
+
+    page = b.post(url, {**form_b, "thread_depth": "3"}).content.decode()
+
+    assert "changed the discussion settings" in page and "this discussion settings" not in page

@@ -2,6 +2,7 @@ import datetime
 import io
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -11,6 +12,7 @@ from PIL import Image, ImageDraw
 
 from blog.demo.articles import ARTICLES, CLINIC
 from blog.models import Article, AuthorProfile, Category, Comment, Tag
+from blog.roles import AUTHOR, sync_roles
 from clinic.models import ClinicSettings
 
 AUTHOR_USERNAME = "demo-author"
@@ -44,6 +46,7 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
+        sync_roles()
         author = self.demo_profile(
             AUTHOR_USERNAME,
             first_name="Emily",
@@ -123,6 +126,8 @@ class Command(BaseCommand):
         if created:
             user.set_unusable_password()
             user.save(update_fields=["password"])
+            # With a role, an editor can open and save the account unchanged (a role is required there).
+            user.groups.add(Group.objects.get(name=AUTHOR))
         AuthorProfile.objects.get_or_create(user=user, defaults=profile)
         return user
 
