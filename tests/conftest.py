@@ -1,5 +1,8 @@
 import os
 import shutil
+import socket
+import threading
+from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
@@ -76,3 +79,30 @@ def editor_client(client, editor):
 @pytest.fixture
 def article(db):
     return ArticleFactory(title="What Is Prolotherapy?", slug="what-is-prolotherapy")
+
+
+@pytest.fixture
+def connection_recorder():
+    """A TCP listener on loopback that records every connection made to it and closes it at once.
+
+    A client that connects is answered with nothing but the close, so it never waits on a timeout; the
+    connection is recorded before it is closed, so by the time the client goes on it is in `connections`.
+    """
+    listener = socket.create_server(("127.0.0.1", 0))
+    recorder = SimpleNamespace(port=listener.getsockname()[1], connections=[])
+
+    def accept():
+        while True:
+            try:
+                connection, address = listener.accept()
+            except OSError:
+                return
+            recorder.connections.append(address)
+            connection.close()
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield recorder
+    listener.shutdown(socket.SHUT_RDWR)
+    listener.close()
+    thread.join()

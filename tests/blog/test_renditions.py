@@ -6,6 +6,7 @@ from django.core.files.storage import default_storage
 from PIL import Image
 
 from blog.images import renditions
+from blog.models import Article
 from tests.factories import ArticleFactory, uploaded_image
 
 pytestmark = pytest.mark.django_db
@@ -99,3 +100,33 @@ def test_the_first_card_image_loads_at_once_and_the_others_lazily(client):
     assert len(images) == 3
     assert 'fetchpriority="high"' in images[0] and "loading=" not in images[0]
     assert all('loading="lazy"' in image and "fetchpriority" not in image for image in images[1:])
+
+
+HOSTILE_BODY_IMAGES = [
+    "/media/http://127.0.0.1:{port}/x.png",
+    "/media/https://127.0.0.1:{port}/x.png",
+    "/media/ftp://127.0.0.1:{port}/x.png",
+    "/media///127.0.0.1:{port}/x.png",
+    "/media/http:%2F%2F127.0.0.1:{port}/x.png",
+]
+
+
+@pytest.mark.parametrize("src", HOSTILE_BODY_IMAGES)
+def test_body_images_naming_another_host_are_never_fetched(client, connection_recorder, src):
+    src = src.format(port=connection_recorder.port)
+    article = ArticleFactory(body="<p>Text</p>")
+    # As stored before the sanitizer refused such addresses.
+    Article.objects.filter(pk=article.pk).update(body=f'<p><img src="{src}" alt="Remote"></p>')
+
+    html = client.get(article.get_absolute_url()).content.decode()
+    body = html[html.index('<div class="article__body prose">') :].split("</div>")[0]
+
+    assert connection_recorder.connections == []
+    assert "<source" not in body
+    assert f'<img src="{src}" alt="Remote">' in body
+
+
+@pytest.mark.parametrize("name", ["http://127.0.0.1:{port}/x.png", "//127.0.0.1:{port}/x.png", "../x.png"])
+def test_renditions_of_anything_but_a_plain_storage_name_are_refused_unopened(connection_recorder, name):
+    assert renditions(name.format(port=connection_recorder.port)) is None
+    assert connection_recorder.connections == []
