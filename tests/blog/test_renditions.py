@@ -3,6 +3,7 @@ from pathlib import Path
 
 import pytest
 from django.core.files.storage import default_storage
+from django.urls import reverse
 from PIL import Image
 
 from blog.images import renditions
@@ -130,3 +131,17 @@ def test_body_images_naming_another_host_are_never_fetched(client, connection_re
 def test_renditions_of_anything_but_a_plain_storage_name_are_refused_unopened(connection_recorder, name):
     assert renditions(name.format(port=connection_recorder.port)) is None
     assert connection_recorder.connections == []
+
+
+def test_images_in_the_body_get_renditions_and_dimensions_with_media_on_s3(editor_client, client, s3_media):
+    upload = editor_client.post(reverse("blog:editor-image-upload"), {"upload": uploaded_image(size=(1200, 800))})
+    url = upload.json()["url"]
+    article = ArticleFactory(body=f'<figure class="image"><img src="{url}" alt="An x-ray"></figure>')
+
+    html = client.get(article.get_absolute_url()).content.decode()
+    body = html[html.index('<div class="article__body prose">') :].split("</div>")[0]
+
+    assert url.startswith(f"{s3_media.origin}/{s3_media.bucket}/editor/")
+    assert re.search(rf'<source type="image/webp" srcset="{s3_media.origin}/{s3_media.bucket}/renditions/', body)
+    assert 'width="960" height="640"' in body
+    assert f'src="{url}"' not in body
