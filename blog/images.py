@@ -1,10 +1,13 @@
 """Checks and names for uploaded images (featured images and images inserted in the editor)."""
 
 import io
+import struct
 import uuid
+from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.db import models
 from django.utils import timezone
 from PIL import Image
@@ -13,10 +16,51 @@ from PIL import Image
 RASTER_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
 
 
+def _read_header(file):
+    """Pillow's image object for `file` with only its header read, or None when it is none of RASTER_FORMATS.
+
+    This is `Image.open()` without its decompression-bomb check, which refuses a 20000×20000 picture before
+    anyone learns its size; our own pixel limit (lower than Pillow's) is applied to the size read here.
+    """
+    Image.init()
+    file.seek(0)
+    prefix = file.read(16)
+    for image_format in RASTER_FORMATS:
+        factory, accept = Image.OPEN[image_format]
+        if accept and not accept(prefix):
+            continue
+        file.seek(0)
+        try:
+            return factory(file)
+        except (SyntaxError, IndexError, TypeError, struct.error):
+            continue
+    return None
+
+
+def _refuse_too_many_pixels(image):
+    """Refuse an image whose frames would decode to more than IMAGE_MAX_PIXELS in all.
+
+    An animated GIF of 30 frames of 6000×6000 fits in under a megabyte, and re-encoding it without metadata
+    decodes every frame: counting frames reads only their headers.
+    """
+    width, height = image.size
+    if width * height > settings.IMAGE_MAX_PIXELS:
+        raise ValidationError(f"The image is {width}×{height} pixels, more than we accept.", code="too_many_pixels")
+    frames = getattr(image, "n_frames", 1)
+    if frames * width * height > settings.IMAGE_MAX_PIXELS:
+        limit = settings.IMAGE_MAX_PIXELS / 1_000_000
+        raise ValidationError(
+            f"The animation has {frames} frames of {width}×{height} pixels, more than we accept "
+            f"({limit:g} million pixels in all frames together). Upload fewer or smaller frames.",
+            code="too_many_pixels",
+        )
+
+
 def validate_raster_image(file):
     """Refuse anything that is not a JPEG, PNG, WebP or GIF that decodes completely within our limits.
 
-    The file's name and declared content type are ignored: only decoding the bytes proves it is an image.
+    The file's name and declared content type are ignored: only decoding the bytes proves it is an image. Its
+    size and frame count are checked from the header first, so nothing too large is ever decoded.
     A file already in storage was checked when it was chosen and is left alone: re-saving a form must neither
     fail on it nor read it again.
     """
@@ -27,15 +71,20 @@ def validate_raster_image(file):
         raise ValidationError(f"The image is too large: the limit is {limit_mb} MB.", code="too_large")
     position = file.tell() if hasattr(file, "tell") else 0
     try:
+        header = _read_header(file)
+        if header is None:
+            file.seek(0)
+            header = Image.open(file)  # only to name the format we refuse
+        with header as image:
+            image_format = image.format
+            if image_format not in RASTER_FORMATS:
+                raise ValidationError(
+                    f"{image_format} images are not accepted. Upload a JPEG, PNG, WebP or GIF picture.",
+                    code="unsupported_format",
+                )
+            _refuse_too_many_pixels(image)
         file.seek(0)
         with Image.open(file) as image:
-            image_format = image.format
-            width, height = image.size
-            if width * height > settings.IMAGE_MAX_PIXELS:
-                raise ValidationError(
-                    f"The image is {width}×{height} pixels, more than we accept.",
-                    code="too_many_pixels",
-                )
             image.verify()
         # verify() does not decode pixel data; loading it catches truncated and corrupt files.
         file.seek(0)
@@ -50,11 +99,6 @@ def validate_raster_image(file):
         ) from error
     finally:
         file.seek(position)
-    if image_format not in RASTER_FORMATS:
-        raise ValidationError(
-            f"{image_format} images are not accepted. Upload a JPEG, PNG, WebP or GIF picture.",
-            code="unsupported_format",
-        )
     return image_format
 
 
@@ -73,23 +117,69 @@ def _fallback_format(name):
     return "PNG" if name.lower().endswith((".png", ".gif")) else "JPEG"
 
 
+def media_url_prefix():
+    """What the URL of every stored file starts with: MEDIA_URL on disk, the bucket's address or custom domain on S3.
+
+    Asked of the storage itself, so it is exactly the address django-storages builds (custom domain, or endpoint
+    and bucket in path or virtual-host style).
+    """
+    probe = "probe"
+    return default_storage.url(probe).removesuffix(probe)
+
+
+def media_origin():
+    """The origin (`scheme://host[:port]`) stored files are served from, or "" when it is the site's own."""
+    parts = urlsplit(media_url_prefix())
+    return f"{parts.scheme}://{parts.netloc}" if parts.netloc else ""
+
+
+def is_plain_storage_name(name):
+    """Whether `name` is a relative path inside our storage: no scheme, host, parent folder or backslash."""
+    return bool(name) and not (
+        name.startswith("/")
+        or ":" in name
+        or "\\" in name
+        or "//" in name
+        or any(part in {".", ".."} for part in name.split("/"))
+        or any(ord(character) < 32 for character in name)
+    )
+
+
+def stored_name_from_url(url):
+    """The storage name of the file at `url` when `url` names a file in our own storage by a plain name, else None.
+
+    `/media/http://host/...` is not such a name: handed to sorl-thumbnail it would be fetched from that host.
+    Addresses under MEDIA_URL are understood too, so bodies written before media moved to S3 keep working.
+    """
+    for prefix in dict.fromkeys((media_url_prefix(), settings.MEDIA_URL)):
+        if prefix and url.startswith(prefix):
+            name = unquote(url.removeprefix(prefix))
+            return name if is_plain_storage_name(name) else None
+    return None
+
+
 def renditions(name, widths=RENDITION_WIDTHS):
     """WebP and JPEG/PNG renditions of the stored image `name` at each of `widths` up to its own width.
 
     Returns {"webp": [...], "fallback": [...]} lists of sorl ImageFiles (with .url, .width, .height), narrowest
-    first, or None when the image cannot be read.
+    first, or None when the image cannot be read. `name` is always read from our storage: sorl-thumbnail would
+    download a name that looks like a URL, with no timeout, and has no setting to forbid it.
     """
     from sorl.thumbnail import get_thumbnail
+    from sorl.thumbnail.images import ImageFile
 
+    if not is_plain_storage_name(name):
+        return None
+    source = ImageFile(name, default_storage)
     found = {"webp": [], "fallback": []}
     for width in sorted(widths):
-        webp = get_thumbnail(name, str(width), format="WEBP", upscale=False)
+        webp = get_thumbnail(source, str(width), format="WEBP", upscale=False)
         if not webp.size:
             return None  # sorl could not read the source (missing or damaged); it has logged why
         if found["webp"] and webp.width == found["webp"][-1].width:
             break  # the image is narrower than `width`: its own size is already there
         found["webp"].append(webp)
-        found["fallback"].append(get_thumbnail(name, str(width), format=_fallback_format(name), upscale=False))
+        found["fallback"].append(get_thumbnail(source, str(width), format=_fallback_format(name), upscale=False))
     return found if found["webp"] else None
 
 

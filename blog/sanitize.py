@@ -2,10 +2,13 @@
 
 The allowlist is what the CKEditor 5 toolbar configured in settings can produce (headings, emphasis, links,
 lists, quotes, tables, images with captions and the image styles); everything else is dropped, so pasted
-markup, scripts, event handlers and `javascript:`/`data:` URLs never reach a reader.
+markup, scripts, event handlers and `javascript:`/`data:` URLs never reach a reader. Images may only show files
+from our own storage (what the editor's upload makes): an image elsewhere would be fetched from another host.
 """
 
 import nh3
+
+from .images import stored_name_from_url
 
 ALLOWED_TAGS = {
     "p",
@@ -54,6 +57,12 @@ ALLOWED_CLASSES = {
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
 
+def _keep_attribute(element, attribute, value):
+    if element == "img" and attribute == "src" and stored_name_from_url(value) is None:
+        return None
+    return value
+
+
 def sanitize_html(html):
     """Return `html` reduced to the markup the article editor can produce."""
     return nh3.clean(
@@ -64,4 +73,5 @@ def sanitize_html(html):
         url_schemes=URL_SCHEMES,
         link_rel="noopener",
         strip_comments=True,
+        attribute_filter=_keep_attribute,
     )

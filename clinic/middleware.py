@@ -1,19 +1,12 @@
-from urllib.parse import urlsplit
-
-from django.conf import settings
 from django.middleware.gzip import GZipMiddleware
+
+from blog.images import media_origin
 
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
 
 def _policy(**directives):
     return "; ".join(f"{name.replace('_', '-')} {value}" for name, value in directives.items())
-
-
-def _media_origin():
-    """Where uploaded images come from when they are not on this site (object storage, a CDN)."""
-    parts = urlsplit(settings.MEDIA_URL)
-    return f" {parts.scheme}://{parts.netloc}" if parts.netloc else ""
 
 
 class SecurityHeadersMiddleware:
@@ -38,18 +31,20 @@ class SecurityHeadersMiddleware:
             "form_action": "'self'",
             "frame_ancestors": "'none'",
         }
-        media = _media_origin()
-        # style-src comes last: the hashes of a page's inline styles are appended to it.
-        self.public = _policy(**common, img_src=f"'self' data:{media}", style_src="'self'")
-        self.admin = _policy(**common, img_src=f"'self' data: blob:{media}", style_src="'self' 'unsafe-inline'")
+        # style-src comes last: the hashes of a page's inline styles are appended to it. {media} is where
+        # uploaded images are served from when that is not this site: the storage's own public origin.
+        self.public = _policy(**common, img_src="'self' data:{media}", style_src="'self'")
+        self.admin = _policy(**common, img_src="'self' data: blob:{media}", style_src="'self' 'unsafe-inline'")
         self.admin_prefix = "/admin/"
 
     def __call__(self, request):
         response = self.get_response(request)
+        origin = media_origin()
+        media = f" {origin}" if origin else ""
         if request.path.startswith(self.admin_prefix):
-            policy = self.admin
+            policy = self.admin.format(media=media)
         else:
-            policy = " ".join([self.public, *sorted(getattr(request, "csp_style_hashes", ()))])
+            policy = " ".join([self.public.format(media=media), *sorted(getattr(request, "csp_style_hashes", ()))])
         response.headers.setdefault("Content-Security-Policy", policy)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response

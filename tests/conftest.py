@@ -1,5 +1,10 @@
+import json
 import os
 import shutil
+import socket
+import threading
+import urllib.request
+from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
@@ -76,3 +81,78 @@ def editor_client(client, editor):
 @pytest.fixture
 def article(db):
     return ArticleFactory(title="What Is Prolotherapy?", slug="what-is-prolotherapy")
+
+
+@pytest.fixture
+def connection_recorder():
+    """A TCP listener on loopback that records every connection made to it and closes it at once.
+
+    A client that connects is answered with nothing but the close, so it never waits on a timeout; the
+    connection is recorded before it is closed, so by the time the client goes on it is in `connections`.
+    """
+    listener = socket.create_server(("127.0.0.1", 0))
+    recorder = SimpleNamespace(port=listener.getsockname()[1], connections=[])
+
+    def accept():
+        while True:
+            try:
+                connection, address = listener.accept()
+            except OSError:
+                return
+            recorder.connections.append(address)
+            connection.close()
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield recorder
+    listener.shutdown(socket.SHUT_RDWR)
+    listener.close()
+    thread.join()
+
+
+def _forget_sorl_storages():
+    """sorl-thumbnail keeps the storage it first saw; Django forgets its own when STORAGES changes."""
+    from django.utils.functional import empty
+    from sorl.thumbnail import default
+    from sorl.thumbnail.images import get_or_create_storage
+
+    default.storage._wrapped = empty
+    get_or_create_storage.cache_clear()
+
+
+@pytest.fixture
+def s3_media(settings, monkeypatch):
+    """Uploaded media on a real S3-compatible server on loopback (moto in server mode), set up as prod.py does."""
+    import boto3
+    from moto.server import ThreadedMotoServer
+
+    from clinic.settings.base import s3_media_storage
+
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    endpoint = f"http://{host}:{port}"
+    bucket = "clinic-media"
+    s3 = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1")
+    s3.create_bucket(Bucket=bucket)
+    # What the README asks of the operator: anyone may read the bucket's files (their names are random).
+    public_read = {
+        "Effect": "Allow",
+        "Principal": "*",
+        "Action": "s3:GetObject",
+        "Resource": f"arn:aws:s3:::{bucket}/*",
+    }
+    s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps({"Version": "2012-10-17", "Statement": [public_read]}))
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": s3_media_storage(bucket=bucket, endpoint_url=endpoint, region="us-east-1"),
+    }
+    settings.SERVE_MEDIA = False
+    _forget_sorl_storages()
+    yield SimpleNamespace(origin=endpoint, bucket=bucket, client=s3)
+    _forget_sorl_storages()
+    # moto keeps its buckets in this process, not in the server: empty them for the next test.
+    urllib.request.urlopen(urllib.request.Request(f"{endpoint}/moto-api/reset", method="POST"), timeout=10).close()
+    server.stop()

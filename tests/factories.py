@@ -1,5 +1,7 @@
 import datetime
 import io
+import struct
+import zlib
 
 import factory
 from django.contrib.auth import get_user_model
@@ -14,6 +16,40 @@ def image_bytes(image_format="PNG", size=(64, 48), colour=(11, 97, 99)):
     buffer = io.BytesIO()
     Image.new("RGB", size, colour).save(buffer, format=image_format)
     return buffer.getvalue()
+
+
+def animated_gif_bytes(frames, size):
+    """A GIF of `frames` frames on a `size` canvas, written by hand in a few hundred bytes.
+
+    Each frame draws one pixel, yet a decoder fills the whole canvas for every frame: the shape of a
+    decompression bomb. (Pillow takes over a minute and gigabytes to write 30 full 6000×6000 frames.)
+    """
+    width, height = size
+    frame = (
+        b"\x21\xf9\x04\x04\x0a\x00\x00\x00"  # graphic control: keep the canvas, 0.1 s
+        + b"\x2c"
+        + struct.pack("<4H", 0, 0, 1, 1)
+        + b"\x00"  # image descriptor: 1×1 at the corner
+        + b"\x02\x02\x44\x01\x00"  # LZW data for one pixel
+    )
+    screen = b"GIF89a" + struct.pack("<2H", width, height) + b"\x80\x00\x00" + b"\x00\x00\x00\xff\xff\xff"
+    return screen + frame * frames + b"\x3b"
+
+
+def png_bytes(size):
+    """A valid black PNG of `size`, one bit per pixel, compressed a thousand rows at a time."""
+    width, height = size
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    compressor = zlib.compressobj(1)
+    rows, rest = divmod(height, 1000)
+    block = bytes(1 + (width + 7) // 8) * 1000
+    data = b"".join(compressor.compress(block) for _ in range(rows))
+    data += compressor.compress(block[: len(block) // 1000 * rest]) + compressor.flush()
+    header = struct.pack(">2I5B", width, height, 1, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", data) + chunk(b"IEND", b"")
 
 
 def uploaded_image(name="photo.png", image_format="PNG", **kwargs):

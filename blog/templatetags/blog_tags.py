@@ -4,14 +4,14 @@ import re
 from html import escape
 
 from django import template
-from django.conf import settings
+from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import format_html, linebreaks, urlize
 from django.utils.safestring import mark_safe
 
-from ..images import FALLBACK_WIDTH, renditions, srcset
+from ..images import FALLBACK_WIDTH, renditions, srcset, stored_name_from_url
 from ..models import Article, Category, Comment
 from ..sharing import share_links
 
@@ -196,16 +196,19 @@ BODY_IMAGE_SIZES = "(min-width: 48rem) 42rem, 100vw"
 
 @register.filter
 def responsive_body_images(body):
-    """Serve the images editors put in the body (our uploads) through responsive renditions."""
-    media_url = settings.MEDIA_URL
+    """Serve the images editors put in the body (our uploads) through responsive renditions.
+
+    Only files that are in our own storage under a plain name are touched; any other address is left as it is,
+    never opened: a page render must not make the server fetch anything.
+    """
 
     def replace(match):
         attributes = dict(_ATTRIBUTE.findall(match[0]))
-        src = html.unescape(attributes.get("src", ""))
-        if not src.startswith(media_url):
+        name = stored_name_from_url(html.unescape(attributes.get("src", "")))
+        if name is None or not default_storage.exists(name):
             return match[0]
         alt = html.unescape(attributes.get("alt", ""))
-        context = responsive_image(src.removeprefix(media_url), alt, BODY_IMAGE_SIZES)
+        context = responsive_image(name, alt, BODY_IMAGE_SIZES)
         return render_to_string("includes/responsive_image.html", context) if context["image"] else match[0]
 
     return mark_safe(_BODY_IMAGE.sub(replace, str(body)))  # noqa: S308

@@ -141,6 +141,28 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+
+def s3_media_storage(*, bucket, endpoint_url=None, region=None, custom_domain=None):
+    """The STORAGES entry for uploaded media on S3-compatible object storage (production with DJANGO_S3_BUCKET).
+
+    Files are public and named at random, never overwritten, so their URLs carry no signature and are cached
+    for a year. The site's Content-Security-Policy allows images from the origin these URLs have.
+    """
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": endpoint_url or None,
+            "region_name": region or None,
+            "custom_domain": custom_domain or None,
+            "querystring_auth": False,
+            "file_overwrite": False,
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+        },
+    }
+
+
 # Uploaded media is served by Django itself when this is on (development, tests, a single small
 # server); at scale the front web server or object storage serves it instead.
 SERVE_MEDIA = env_bool("DJANGO_SERVE_MEDIA", DEBUG)
@@ -149,6 +171,9 @@ SERVE_MEDIA = env_bool("DJANGO_SERVE_MEDIA", DEBUG)
 THUMBNAIL_UPSCALE = False
 THUMBNAIL_QUALITY = 80
 THUMBNAIL_PREFIX = "renditions/"
+# blog.images.renditions() only ever gives sorl files from our storage; should anything hand it a URL, it must
+# not hold a worker for long (sorl's default is to wait forever, and it has no setting to refuse URLs).
+THUMBNAIL_URL_TIMEOUT = 2
 
 # Uploads bigger than this are refused before Pillow ever sees them.
 IMAGE_UPLOAD_MAX_BYTES = 10 * 1024 * 1024

@@ -5,7 +5,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import STORAGES, env_bool, env_list
+from .base import STORAGES, env_bool, env_list, s3_media_storage
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
 if DEBUG:
@@ -41,18 +41,12 @@ X_FRAME_OPTIONS = "DENY"
 if os.environ.get("DJANGO_S3_BUCKET"):
     STORAGES = {
         **STORAGES,
-        "default": {
-            "BACKEND": "storages.backends.s3.S3Storage",
-            "OPTIONS": {
-                "bucket_name": os.environ["DJANGO_S3_BUCKET"],
-                "endpoint_url": os.environ.get("DJANGO_S3_ENDPOINT_URL") or None,
-                "region_name": os.environ.get("DJANGO_S3_REGION") or None,
-                "custom_domain": os.environ.get("DJANGO_S3_CUSTOM_DOMAIN") or None,
-                "querystring_auth": False,
-                "file_overwrite": False,
-                "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
-            },
-        },
+        "default": s3_media_storage(
+            bucket=os.environ["DJANGO_S3_BUCKET"],
+            endpoint_url=os.environ.get("DJANGO_S3_ENDPOINT_URL"),
+            region=os.environ.get("DJANGO_S3_REGION"),
+            custom_domain=os.environ.get("DJANGO_S3_CUSTOM_DOMAIN"),
+        ),
     }
     SERVE_MEDIA = False
 # Preloading commits the domain and every subdomain to HTTPS in browsers' built-in lists for months: an

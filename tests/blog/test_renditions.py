@@ -3,9 +3,11 @@ from pathlib import Path
 
 import pytest
 from django.core.files.storage import default_storage
+from django.urls import reverse
 from PIL import Image
 
 from blog.images import renditions
+from blog.models import Article
 from tests.factories import ArticleFactory, uploaded_image
 
 pytestmark = pytest.mark.django_db
@@ -99,3 +101,47 @@ def test_the_first_card_image_loads_at_once_and_the_others_lazily(client):
     assert len(images) == 3
     assert 'fetchpriority="high"' in images[0] and "loading=" not in images[0]
     assert all('loading="lazy"' in image and "fetchpriority" not in image for image in images[1:])
+
+
+HOSTILE_BODY_IMAGES = [
+    "/media/http://127.0.0.1:{port}/x.png",
+    "/media/https://127.0.0.1:{port}/x.png",
+    "/media/ftp://127.0.0.1:{port}/x.png",
+    "/media///127.0.0.1:{port}/x.png",
+    "/media/http:%2F%2F127.0.0.1:{port}/x.png",
+]
+
+
+@pytest.mark.parametrize("src", HOSTILE_BODY_IMAGES)
+def test_body_images_naming_another_host_are_never_fetched(client, connection_recorder, src):
+    src = src.format(port=connection_recorder.port)
+    article = ArticleFactory(body="<p>Text</p>")
+    # As stored before the sanitizer refused such addresses.
+    Article.objects.filter(pk=article.pk).update(body=f'<p><img src="{src}" alt="Remote"></p>')
+
+    html = client.get(article.get_absolute_url()).content.decode()
+    body = html[html.index('<div class="article__body prose">') :].split("</div>")[0]
+
+    assert connection_recorder.connections == []
+    assert "<source" not in body
+    assert f'<img src="{src}" alt="Remote">' in body
+
+
+@pytest.mark.parametrize("name", ["http://127.0.0.1:{port}/x.png", "//127.0.0.1:{port}/x.png", "../x.png"])
+def test_renditions_of_anything_but_a_plain_storage_name_are_refused_unopened(connection_recorder, name):
+    assert renditions(name.format(port=connection_recorder.port)) is None
+    assert connection_recorder.connections == []
+
+
+def test_images_in_the_body_get_renditions_and_dimensions_with_media_on_s3(editor_client, client, s3_media):
+    upload = editor_client.post(reverse("blog:editor-image-upload"), {"upload": uploaded_image(size=(1200, 800))})
+    url = upload.json()["url"]
+    article = ArticleFactory(body=f'<figure class="image"><img src="{url}" alt="An x-ray"></figure>')
+
+    html = client.get(article.get_absolute_url()).content.decode()
+    body = html[html.index('<div class="article__body prose">') :].split("</div>")[0]
+
+    assert url.startswith(f"{s3_media.origin}/{s3_media.bucket}/editor/")
+    assert re.search(rf'<source type="image/webp" srcset="{s3_media.origin}/{s3_media.bucket}/renditions/', body)
+    assert 'width="960" height="640"' in body
+    assert f'src="{url}"' not in body

@@ -112,3 +112,30 @@ def test_hostile_body_never_reaches_a_reader(client):
     assert "<strong>safe</strong> words" in body
     for marker in ("<script", "onerror", "javascript:", "<iframe", "<svg"):
         assert marker not in body
+
+
+@pytest.mark.parametrize(
+    "src",
+    [
+        "/media/http://127.0.0.1:9/x.png",
+        "/media/https://example.com/x.png",
+        "/media//example.com/x.png",
+        "//example.com/x.png",
+        "https://example.com/x.png",
+        "/media/../settings.py",
+        "/media/editor/%2e%2e/%2e%2e/x.png",
+        "/media/editor\\x.png",
+        "/static/img/x.png",
+    ],
+)
+def test_sanitize_html_drops_image_addresses_outside_our_storage(src):
+    cleaned = sanitize_html(f'<p><img src="{src}" alt="x"></p>')
+
+    assert "src=" not in cleaned
+    assert 'alt="x"' in cleaned
+
+
+def test_sanitize_html_keeps_images_from_our_storage():
+    markup = '<p><img src="/media/editor/2026/11/0a1b.png" alt="x"></p>'
+
+    assert sanitize_html(markup) == markup

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from tests.factories import UserFactory, image_bytes, uploaded_image
+from tests.factories import UserFactory, animated_gif_bytes, image_bytes, png_bytes, uploaded_image
 
 pytestmark = pytest.mark.django_db
 
@@ -212,3 +212,20 @@ def test_html_and_polyglots_are_refused(editor_client, content):
 
     assert response.status_code == 400
     assert "not a valid image" in data["error"]["message"]
+
+
+def test_animated_gif_bomb_is_refused_with_its_frames_and_size(editor_client):
+    before = stored_files()
+
+    response, data = upload(editor_client, SimpleUploadedFile("moving.gif", animated_gif_bytes(30, (6000, 6000))))
+
+    assert response.status_code == 400
+    assert "30 frames of 6000×6000 pixels, more than we accept" in data["error"]["message"]
+    assert stored_files() == before
+
+
+def test_image_too_large_for_pillow_is_refused_by_its_size_not_as_damaged(editor_client):
+    response, data = upload(editor_client, SimpleUploadedFile("huge.png", png_bytes((20000, 20000))))
+
+    assert response.status_code == 400
+    assert data["error"]["message"] == "The image is 20000×20000 pixels, more than we accept."

@@ -54,3 +54,33 @@ def test_the_admin_allows_what_ckeditor_needs_and_no_more(editor_client):
     assert policy["script-src"] == ["'self'"]
     assert "'unsafe-inline'" in policy["style-src"]
     assert "blob:" in policy["img-src"]
+
+
+def test_images_are_allowed_from_this_site_only_while_media_is_on_disk(client, article, editor_client):
+    assert directives(client.get(article.get_absolute_url()))["img-src"] == ["'self'", "data:"]
+    assert directives(editor_client.get(reverse("admin:index")))["img-src"] == ["'self'", "data:", "blob:"]
+
+
+def test_images_are_allowed_from_the_s3_endpoint_and_bucket_with_media_on_s3(client, article, editor_client, s3_media):
+    assert directives(client.get(article.get_absolute_url()))["img-src"] == ["'self'", "data:", s3_media.origin]
+    admin = directives(editor_client.get(reverse("admin:index")))
+    assert admin["img-src"] == ["'self'", "data:", "blob:", s3_media.origin]
+
+
+@pytest.mark.parametrize(
+    ("options", "origin"),
+    [
+        ({"custom_domain": "media.clinic.example"}, "https://media.clinic.example"),
+        ({"region": "eu-west-3"}, "https://clinic-media.s3.amazonaws.com"),
+    ],
+)
+def test_images_are_allowed_from_the_storage_public_origin_as_django_storages_builds_it(
+    client, article, settings, monkeypatch, options, origin
+):
+    from clinic.settings.base import s3_media_storage
+
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    settings.STORAGES = {**settings.STORAGES, "default": s3_media_storage(bucket="clinic-media", **options)}
+
+    assert directives(client.get(reverse("blog:article-list")))["img-src"] == ["'self'", "data:", origin]
