@@ -15,6 +15,9 @@ How it works:
   replaced, so reading it costs a stat. Each worker also keeps recent pages in memory, valid only while the
   generation they were made in is current. A page also expires before the next scheduled article's publication time and
   before midnight (review dates), so time-based changes need no job either.
+- When the cache (Redis) cannot be reached, the generation is unknown: nothing is served from or stored in the
+  page cache, pages are rendered as if it were off (clinic/cacheguard.py logs it once). A process that saw an
+  outage renews the generation when Redis answers again, because a change saved meanwhile could not renew it.
 - The comment form needs no CSRF token for anonymous visitors (the comment view checks CSRF only for
   logged-in users, who never get cached pages), and its signed "form shown at" timestamp is replaced with a
   fresh one on every hit, so the minimum-time anti-spam rule keeps working on cached pages.
@@ -35,6 +38,8 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
+from clinic.cacheguard import guarded, outage
+
 GENERATION_KEY = "page-cache:generation"
 NEXT_PUBLICATION_KEY = "page-cache:next-publication:{generation}"
 FORM_TOKEN_PLACEHOLDER = b"\x00page-cache:comment-form-started\x00"
@@ -42,22 +47,31 @@ FORM_TOKEN_PLACEHOLDER = b"\x00page-cache:comment-form-started\x00"
 UNSTORED_HEADERS = {"set-cookie", "x-page-cache", "content-length", "x-request-id"}
 # Pages each worker process also keeps in its own memory (validated against the shared generation).
 LOCAL_PAGES = 256
+# The generation when the cache cannot be reached: no page is served or stored under it.
+UNKNOWN = object()
 
 
 class RedisGeneration:
     """The generation as a Redis key: one small GET per request on a kept-open connection."""
 
-    def __init__(self, url):
+    def __init__(self, url, options):
         import redis
 
-        self.client = redis.Redis.from_url(url, socket_keepalive=True)
+        timeouts = {name: options[name] for name in ("socket_connect_timeout", "socket_timeout") if name in options}
+        self.client = redis.Redis.from_url(url, socket_keepalive=True, **timeouts)
         self.key = cache.make_key(GENERATION_KEY)
+        self.outages_seen = outage.count
 
     def current(self):
-        return self.client.get(self.key)
+        value = guarded(lambda: self.client.get(self.key), lambda: UNKNOWN)
+        if value is not UNKNOWN and self.outages_seen != outage.count:
+            self.outages_seen = outage.count
+            value = self.renew()
+        return value
 
     def renew(self):
-        self.client.set(self.key, uuid.uuid4().hex)
+        value = uuid.uuid4().hex.encode()
+        return guarded(lambda: self.client.set(self.key, value) and value, lambda: UNKNOWN)
 
 
 class FileGeneration:
@@ -86,7 +100,7 @@ class FileGeneration:
 @functools.cache
 def generation():
     if settings.REDIS_URL:
-        return RedisGeneration(settings.REDIS_URL)
+        return RedisGeneration(settings.REDIS_URL, settings.CACHES["default"].get("OPTIONS", {}))
     return FileGeneration(settings.CACHES["default"]["LOCATION"])
 
 
@@ -155,6 +169,8 @@ def remember(key, compute):
     not the page cache is on.
     """
     made_in = generation().current()
+    if made_in is UNKNOWN:
+        return compute()
     versioned = f"{key}:{made_in}"
     value = cache.get(versioned)
     if value is None:
@@ -194,6 +210,8 @@ def cache_public_page(view):
         if not (enabled() and request.method == "GET" and is_anonymous_read(request.META)):
             return view(request, *args, **kwargs)
         made_in = generation().current()
+        if made_in is UNKNOWN:
+            return view(request, *args, **kwargs)
         response = view(request, *args, **kwargs)
         # StorePageMiddleware stores it once every middleware has added its headers (security headers included).
         response.page_cache_made_in = made_in
@@ -259,7 +277,8 @@ class PageCacheMiddleware:
 
     def __call__(self, environ, start_response):
         if enabled() and is_anonymous_read(environ):
-            entry = self.lookup(page_key(environ), generation().current())
+            current = generation().current()
+            entry = None if current is UNKNOWN else self.lookup(page_key(environ), current)
             if entry is not None:
                 return self.serve(entry, environ, start_response)
         return self.application(environ, start_response)

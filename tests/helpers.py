@@ -1,6 +1,13 @@
-"""Helpers shared by tests: what a browser would send back from a page's form."""
+"""Helpers shared by tests: what a browser would send back from a page's form, a request through the WSGI stack."""
 
+import io
 from html.parser import HTMLParser
+
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+
+# Imported once at collection: clinic.wsgi sets up Django (and its logging) again when first imported.
+from clinic.wsgi import application
 
 
 class _FormReader(HTMLParser):
@@ -74,3 +81,53 @@ def form_data(html, form_id=None, **changes):
     data = {name: values if len(values) > 1 else values[0] for name, values in data.items()}
     data.update(changes)
     return data
+
+
+class Answer:
+    def __init__(self, status, headers, body):
+        self.status, self.headers, self.body = status, dict(headers), body
+        self.header_list = list(headers)
+        self.text = body.decode(errors="replace")
+
+    @property
+    def hit(self):
+        return self.headers.get("X-Page-Cache") == "hit"
+
+
+def wsgi(path, method="GET", cookies="", query="", **extra):
+    environ = {
+        "REQUEST_METHOD": method,
+        "PATH_INFO": path,
+        "QUERY_STRING": query,
+        "SERVER_NAME": "testserver",
+        "SERVER_PORT": "80",
+        "HTTP_HOST": "testserver",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(),
+        "wsgi.errors": io.StringIO(),
+        "wsgi.version": (1, 0),
+        "wsgi.multithread": False,
+        "wsgi.multiprocess": True,
+        "wsgi.run_once": False,
+        "REMOTE_ADDR": "198.51.100.1",
+        **({"HTTP_COOKIE": cookies} if cookies else {}),
+        **extra,
+    }
+    answer = {}
+
+    def start_response(status, headers, exc_info=None):
+        answer["status"], answer["headers"] = int(status.split()[0]), headers
+
+    # As Django's test client does: a request must not close the connection the test's transaction runs in.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        chunks = application(environ, start_response)
+        body = b"".join(chunks)
+        if hasattr(chunks, "close"):
+            chunks.close()
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+    return Answer(answer["status"], answer["headers"], body)

@@ -181,14 +181,17 @@ IMAGE_UPLOAD_MAX_BYTES = 10 * 1024 * 1024
 IMAGE_MAX_PIXELS = 40_000_000
 
 # The shared cache: Redis when REDIS_URL is set (several machines), else files that every worker process on
-# this machine shares. The page cache (clinic/pagecache.py) and image renditions use it.
+# this machine shares. The page cache (clinic/pagecache.py), related posts, editors' presence and image
+# renditions use it; nothing lives only there, so while Redis is down the site runs uncached
+# (clinic/cacheguard.py), and short timeouts keep an unanswering host from holding requests.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "clinic.cacheguard.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("DJANGO_CACHE_PREFIX", "clinic"),
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0},
         }
     }
 else:

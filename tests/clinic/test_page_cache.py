@@ -2,12 +2,9 @@
 
 import datetime
 import gzip
-import io
 import time
 
 import pytest
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
 from django.utils import timezone
 
 from blog.forms import seconds_since
@@ -15,59 +12,10 @@ from blog.models import Comment, DiscussionSettings
 from blog.services import comment_set_status, commenter_erase
 from clinic.models import ClinicSettings
 from clinic.pagecache import _seconds_to_live, generation
-from clinic.wsgi import application
 from tests.factories import ArticleFactory, CommentFactory, TagFactory, uploaded_image
+from tests.helpers import wsgi
 
 pytestmark = pytest.mark.django_db
-
-
-class Answer:
-    def __init__(self, status, headers, body):
-        self.status, self.headers, self.body = status, dict(headers), body
-        self.text = body.decode(errors="replace")
-
-    @property
-    def hit(self):
-        return self.headers.get("X-Page-Cache") == "hit"
-
-
-def wsgi(path, method="GET", cookies="", query="", **extra):
-    environ = {
-        "REQUEST_METHOD": method,
-        "PATH_INFO": path,
-        "QUERY_STRING": query,
-        "SERVER_NAME": "testserver",
-        "SERVER_PORT": "80",
-        "HTTP_HOST": "testserver",
-        "SERVER_PROTOCOL": "HTTP/1.1",
-        "wsgi.url_scheme": "http",
-        "wsgi.input": io.BytesIO(),
-        "wsgi.errors": io.StringIO(),
-        "wsgi.version": (1, 0),
-        "wsgi.multithread": False,
-        "wsgi.multiprocess": True,
-        "wsgi.run_once": False,
-        "REMOTE_ADDR": "198.51.100.1",
-        **({"HTTP_COOKIE": cookies} if cookies else {}),
-        **extra,
-    }
-    answer = {}
-
-    def start_response(status, headers, exc_info=None):
-        answer["status"], answer["headers"] = int(status.split()[0]), headers
-
-    # As Django's test client does: a request must not close the connection the test's transaction runs in.
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    try:
-        chunks = application(environ, start_response)
-        body = b"".join(chunks)
-        if hasattr(chunks, "close"):
-            chunks.close()
-    finally:
-        request_started.connect(close_old_connections)
-        request_finished.connect(close_old_connections)
-    return Answer(answer["status"], answer["headers"], body)
 
 
 @pytest.fixture(autouse=True)
