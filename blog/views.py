@@ -20,6 +20,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView, dates
 
+from clinic.clientip import client_ip
 from clinic.models import clinic_settings
 from clinic.pagecache import remember
 
@@ -339,7 +340,7 @@ class ArticleDetailView(PageMetaMixin, PublishedArticleMixin, DetailView):
                     body=form.cleaned_data["body"],
                     parent=form.cleaned_data["parent"],
                     user=request.user,
-                    ip_address=request.META.get("REMOTE_ADDR"),
+                    ip_address=client_ip(request),
                     user_agent=request.headers.get("User-Agent", ""),
                     honeypot=form.cleaned_data["phone"],
                     seconds_to_submit=seconds_since(form.cleaned_data["started"]),

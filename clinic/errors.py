@@ -7,6 +7,8 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 
+from clinic.clientip import client_ip
+
 logger = logging.getLogger("clinic.errors")
 RETRY_AFTER_SECONDS = 30
 
@@ -64,9 +66,10 @@ def _sent_text(request):
 
 
 class RequestIdFilter(logging.Filter):
-    """Adds `request_id` to log records (empty outside requests), for the log format."""
+    """Adds `request_id` and the client's address to log records ("-" outside requests), for the log format."""
 
     def filter(self, record):
         request = getattr(record, "request", None)
         record.request_id = getattr(request, "id", "-") if request is not None else "-"
+        record.client_ip = (client_ip(request) if hasattr(request, "META") else None) or "-"
         return True

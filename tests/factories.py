@@ -160,13 +160,14 @@ def comment_form_data(**overrides):
     }
 
 
-def post_comment(client, article, remote_addr=None, user_agent="Mozilla/5.0 (test)", **overrides):
+def post_comment(client, article, remote_addr=None, user_agent="Mozilla/5.0 (test)", forwarded_for=None, **overrides):
     """Post the comment form for `article` from a fresh IP address (so the rate limit stays out of the way)."""
     return client.post(
         article.get_absolute_url(),
         comment_form_data(**overrides),
         REMOTE_ADDR=remote_addr or next(_addresses),
         HTTP_USER_AGENT=user_agent,
+        **({"HTTP_X_FORWARDED_FOR": forwarded_for} if forwarded_for is not None else {}),
     )
 
 

@@ -5,6 +5,7 @@ README and in `.env.example`.
 """
 
 import datetime
+import ipaddress
 import os
 from pathlib import Path
 
@@ -33,6 +34,20 @@ def env_list(name, default=()):
     if raw is None:
         return list(default)
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_networks(name):
+    """Read comma-separated IP addresses or networks (`127.0.0.1`, `10.0.0.0/8`), refusing anything else."""
+    networks = []
+    for item in env_list(name):
+        try:
+            networks.append(ipaddress.ip_network(item))
+        except ValueError as error:
+            raise ImproperlyConfigured(
+                f"{name}: {item!r} is not an IP address or network ({error}); "
+                "write addresses or networks separated by commas, e.g. 127.0.0.1,10.0.0.0/8."
+            ) from None
+    return tuple(networks)
 
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
@@ -88,6 +103,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "axes_lockout.html"
 AXES_VERBOSE = False
+AXES_CLIENT_IP_CALLABLE = "clinic.clientip.client_ip"
+
+# Reverse proxies whose X-Forwarded-For is believed (clinic/clientip.py); empty: the connection's own address.
+TRUSTED_PROXIES = env_networks("DJANGO_TRUSTED_PROXIES")
 
 ROOT_URLCONF = "clinic.urls"
 WSGI_APPLICATION = "clinic.wsgi.application"
@@ -273,7 +292,9 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"request_id": {"()": "clinic.errors.RequestIdFilter"}},
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s %(client_ip)s] %(name)s: %(message)s"}
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
 }
