@@ -1,13 +1,14 @@
 """Writes with side effects: validate, save in a transaction, send email once the transaction commits."""
 
 import datetime
+import hashlib
 import logging
 from functools import partial
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -50,23 +51,23 @@ def comment_submit(
     if staff is not None:
         name = name or staff.get_full_name() or staff.get_username()
         email = email or staff.email
-    verdict = moderate(
-        Submission(
-            article=article,
-            discussion=discussion,
-            name=name,
-            email=email,
-            url=url,
-            body=body,
-            user=staff,
-            ip_address=ip_address,
-            user_agent=user_agent,
-            honeypot=honeypot,
-            seconds_to_submit=seconds_to_submit,
-        )
+    submission = Submission(
+        article=article,
+        discussion=discussion,
+        name=name,
+        email=email,
+        url=url,
+        body=body,
+        user=staff,
+        ip_address=ip_address,
+        user_agent=user_agent,
+        honeypot=honeypot,
+        seconds_to_submit=seconds_to_submit,
     )
     parent = _reply_level_parent(parent, discussion.thread_depth)
     with transaction.atomic():
+        _serialize_refusal_checks(submission)
+        verdict = moderate(submission)
         comment = Comment.objects.create(
             article=article,
             parent=parent,
@@ -88,6 +89,31 @@ def comment_submit(
         if comment.is_approved and discussion.notify_authors:
             transaction.on_commit(partial(_email_article_author, comment))
     return comment, verdict
+
+
+def _serialize_refusal_checks(submission):
+    """Make the flood limit and the duplicate check hold when identical or rapid comments arrive at once.
+
+    Both rules read the comments and then insert one: two posts at the same moment would each find nothing
+    and both be stored. So the check and the insert run under a lock held until the transaction ends, and
+    the second post waits for the first to commit, then sees it and is refused.
+    - PostgreSQL: transaction-level advisory locks, one per client address (flood limit) and one per article,
+      email and text (duplicates), always taken in that order so that two posts never wait on each other.
+      They need no table or column and are released by the commit or rollback itself.
+    - SQLite has one writer at a time, and its transactions begin IMMEDIATE (clinic/settings/base.py): the
+      whole check and insert runs alone, the others wait for the write lock (busy timeout) and then see it.
+    A unique constraint would not do on either: the flood limit is a time window, not a key, and the text
+    (up to 65,525 characters) is too long for a unique index without a stored hash column.
+    """
+    if connection.vendor != "postgresql":
+        return
+    keys = [f"comment-duplicate:{submission.article.pk}:{submission.email.strip().lower()}:{submission.body}"]
+    if submission.ip_address:
+        keys.insert(0, f"comment-flood:{submission.ip_address}")
+    with connection.cursor() as cursor:
+        for key in keys:
+            digest = hashlib.blake2b(key.encode(), digest_size=8).digest()
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [int.from_bytes(digest, "big", signed=True)])
 
 
 def _reply_level_parent(parent, thread_depth):
