@@ -13,6 +13,11 @@ logger = logging.getLogger("clinic.errors")
 RETRY_AFTER_SECONDS = 30
 
 
+def request_id(sent):
+    """The id of a request: the one a proxy in front sent in X-Request-ID, else a new one."""
+    return sent[:64] or uuid.uuid4().hex[:16]
+
+
 class RequestIdMiddleware:
     """Give each request an id, sent back in X-Request-ID and written with any error logged about it."""
 
@@ -20,7 +25,7 @@ class RequestIdMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        request.id = request.headers.get("X-Request-ID", "")[:64] or uuid.uuid4().hex[:16]
+        request.id = request_id(request.headers.get("X-Request-ID", ""))
         response = self.get_response(request)
         response["X-Request-ID"] = request.id
         return response

@@ -39,6 +39,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from clinic.cacheguard import guarded, outage
+from clinic.errors import request_id
 
 GENERATION_KEY = "page-cache:generation"
 NEXT_PUBLICATION_KEY = "page-cache:next-publication:{generation}"
@@ -256,7 +257,14 @@ class _ReadyPage:
     def __init__(self, generation, expires_at, status, reason, headers, body):
         self.generation, self.expires_at = generation, expires_at
         self.status = f"{status} {reason}"
-        self.headers = [*headers, ("X-Page-Cache", "hit")]
+        # Any hit may be compressed for one reader and not for the next: shared caches must keep both apart.
+        vary = [part.strip() for name, value in headers if name.lower() == "vary" for part in value.split(",")]
+        vary = [part for part in vary if part and part.lower() != "accept-encoding"] + ["Accept-Encoding"]
+        self.headers = [
+            *((name, value) for name, value in headers if name.lower() != "vary"),
+            ("Vary", ", ".join(vary)),
+            ("X-Page-Cache", "hit"),
+        ]
         self.parts = body.split(FORM_TOKEN_PLACEHOLDER)
         self.token, self.body = None, self.parts[0]
 
@@ -301,8 +309,7 @@ class PageCacheMiddleware:
         if "gzip" in environ.get("HTTP_ACCEPT_ENCODING", "") and len(body) > 200:
             body = gzip.compress(body, compresslevel=5, mtime=0)
             headers.append(("Content-Encoding", "gzip"))
-            if not any(name.lower() == "vary" for name, _ in headers):
-                headers.append(("Vary", "Accept-Encoding"))
         headers.append(("Content-Length", str(len(body))))
+        headers.append(("X-Request-ID", request_id(environ.get("HTTP_X_REQUEST_ID", ""))))
         start_response(page.status, headers)
         return [b""] if environ.get("REQUEST_METHOD") == "HEAD" else [body]

@@ -243,3 +243,39 @@ def test_cached_answers_carry_the_security_headers(article):
     for header in ("Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options", "Referrer-Policy",
                    "Cross-Origin-Opener-Policy", "Permissions-Policy"):  # fmt: skip
         assert second.headers[header] == first.headers[header], header
+
+
+def vary_of(answer):
+    values = [value for name, value in answer.header_list if name.lower() == "vary"]
+    assert len(values) == 1
+    return {part.strip().lower() for part in values[0].split(",")}
+
+
+def test_every_compressed_answer_varies_on_accept_encoding(article):
+    first = wsgi(article.get_absolute_url(), HTTP_ACCEPT_ENCODING="gzip")
+    compressed_hit = wsgi(article.get_absolute_url(), HTTP_ACCEPT_ENCODING="gzip")
+    plain_hit = wsgi(article.get_absolute_url())
+
+    assert not first.hit and first.headers["Content-Encoding"] == "gzip"
+    assert compressed_hit.hit and compressed_hit.headers["Content-Encoding"] == "gzip"
+    assert plain_hit.hit and "Content-Encoding" not in plain_hit.headers
+    for answer in (first, compressed_hit, plain_hit):
+        assert {"accept-encoding", "cookie"} <= vary_of(answer)
+
+
+def test_compressed_pages_for_logged_in_editors_vary_on_accept_encoding(editor_client, article):
+    response = editor_client.get(article.get_absolute_url(), HTTP_ACCEPT_ENCODING="gzip")
+
+    assert response["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in response["Vary"]
+
+
+def test_cached_answers_carry_a_request_id(article):
+    wsgi(article.get_absolute_url())
+    first, second = wsgi(article.get_absolute_url()), wsgi(article.get_absolute_url())
+    forwarded = wsgi(article.get_absolute_url(), HTTP_X_REQUEST_ID="from-the-proxy")
+
+    assert first.hit and second.hit and forwarded.hit
+    assert len(first.headers["X-Request-ID"]) == 16
+    assert first.headers["X-Request-ID"] != second.headers["X-Request-ID"]
+    assert forwarded.headers["X-Request-ID"] == "from-the-proxy"
