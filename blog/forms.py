@@ -7,19 +7,30 @@ from django.core.validators import URLValidator
 from .models import Comment, staff_member
 
 FORM_TIMESTAMP_SALT = "blog.comment-form-started"
+# A form older than this is treated like one without a token: a token cannot be replayed for ever.
+FORM_TIMESTAMP_MAX_AGE = 24 * 3600
 
 
-def form_timestamp():
-    """A signed timestamp of when the comment form was shown (the minimum-time rule reads it back)."""
-    return signing.dumps(time.time(), salt=FORM_TIMESTAMP_SALT)
+def form_timestamp(article_id):
+    """A signed record of when the comment form of article `article_id` was shown (for the minimum-time rule)."""
+    return signing.dumps([article_id, time.time()], salt=FORM_TIMESTAMP_SALT)
 
 
-def seconds_since(timestamp):
-    """Seconds since `form_timestamp()` made `timestamp`, or None when it is missing or forged."""
+def form_article_id(timestamp):
+    """The article a `form_timestamp()` was made for (the page cache renews the token per article)."""
+    return signing.loads(timestamp, salt=FORM_TIMESTAMP_SALT)[0]
+
+
+def seconds_since(timestamp, *, article):
+    """Seconds since the form of `article` was shown; None when the token is missing, forged, older than a day or
+    made for another article."""
     try:
-        return time.time() - float(signing.loads(timestamp, salt=FORM_TIMESTAMP_SALT))
+        article_id, shown_at = signing.loads(timestamp, salt=FORM_TIMESTAMP_SALT, max_age=FORM_TIMESTAMP_MAX_AGE)
     except (signing.BadSignature, TypeError, ValueError):
         return None
+    if article_id != article.pk or not isinstance(shown_at, (int, float)):
+        return None
+    return time.time() - shown_at
 
 
 class CommentForm(forms.Form):
@@ -83,7 +94,7 @@ class CommentForm(forms.Form):
                 self.fields[field].required = False
         self.fields["phone"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
         if not self.is_bound:
-            self.initial.setdefault("started", form_timestamp())
+            self.initial.setdefault("started", form_timestamp(article.pk))
 
     def clean_parent(self):
         parent_id = self.cleaned_data.get("parent")

@@ -343,7 +343,7 @@ class ArticleDetailView(PageMetaMixin, PublishedArticleMixin, DetailView):
                     ip_address=client_ip(request),
                     user_agent=request.headers.get("User-Agent", ""),
                     honeypot=form.cleaned_data["phone"],
-                    seconds_to_submit=seconds_since(form.cleaned_data["started"]),
+                    seconds_to_submit=seconds_since(form.cleaned_data["started"], article=self.object),
                     consent=form.cleaned_data["consent"],
                 )
             except CommentRefused as refusal:

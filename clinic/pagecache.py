@@ -19,8 +19,8 @@ How it works:
   page cache, pages are rendered as if it were off (clinic/cacheguard.py logs it once). A process that saw an
   outage renews the generation when Redis answers again, because a change saved meanwhile could not renew it.
 - The comment form needs no CSRF token for anonymous visitors (the comment view checks CSRF only for
-  logged-in users, who never get cached pages), and its signed "form shown at" timestamp is replaced with a
-  fresh one on every hit, so the minimum-time anti-spam rule keeps working on cached pages.
+  logged-in users, who never get cached pages), and its signed "form of this article shown at" timestamp is
+  replaced on every hit with one at most a second old, so the minimum-time anti-spam rule keeps working.
 """
 
 import datetime
@@ -132,7 +132,8 @@ def page_key(environ):
     address = (
         f"{scheme}://{environ.get('HTTP_HOST', '')}{environ.get('PATH_INFO', '')}?{environ.get('QUERY_STRING', '')}"
     )
-    return "page:" + hashlib.sha256(address.encode("utf-8", "surrogateescape")).hexdigest()
+    # "v2": entries name the article whose comment form they carry; entries stored by older code do not.
+    return "page:v2:" + hashlib.sha256(address.encode("utf-8", "surrogateescape")).hexdigest()
 
 
 def invalidate():
@@ -196,10 +197,13 @@ def store(request, response, made_in):
         return
     body = response.content
     token = getattr(request, "comment_form_token", None)
+    form_for = None
     if token:
-        body = body.replace(token.encode(), FORM_TOKEN_PLACEHOLDER)
+        from blog.forms import form_article_id
+
+        body, form_for = body.replace(token.encode(), FORM_TOKEN_PLACEHOLDER), form_article_id(token)
     headers = [(name, value) for name, value in response.items() if name.lower() not in UNSTORED_HEADERS]
-    entry = (made_in, time.time() + seconds, response.status_code, response.reason_phrase, headers, body)
+    entry = (made_in, time.time() + seconds, response.status_code, response.reason_phrase, headers, body, form_for)
     cache.set(page_key(request.META), entry, timeout=seconds)
 
 
@@ -234,28 +238,32 @@ class StorePageMiddleware:
         return response
 
 
-class _FreshFormToken:
-    """A signed "form shown at" timestamp, renewed every second rather than on every request."""
+class _FreshFormTokens:
+    """Signed "form of this article shown at" timestamps, renewed every second rather than on every request."""
 
     def __init__(self):
-        self.made_at, self.value = 0.0, b""
+        self.tokens = {}
 
-    def get(self):
-        now = time.monotonic()
-        if now - self.made_at >= 1:
+    def get(self, article_id):
+        now = time.time()
+        made_at, value = self.tokens.get(article_id, (0.0, b""))
+        if not 0 <= now - made_at < 1:
             from blog.forms import form_timestamp
 
-            self.value, self.made_at = form_timestamp().encode(), now
-        return self.value
+            if len(self.tokens) > LOCAL_PAGES:
+                self.tokens.clear()
+            value = form_timestamp(article_id).encode()
+            self.tokens[article_id] = (now, value)
+        return value
 
 
 class _ReadyPage:
     """A stored page prepared once for serving many times: status line, headers, body split at the form token."""
 
-    __slots__ = ("generation", "expires_at", "status", "headers", "parts", "token", "body")
+    __slots__ = ("generation", "expires_at", "status", "headers", "parts", "form_for", "token", "body")
 
-    def __init__(self, generation, expires_at, status, reason, headers, body):
-        self.generation, self.expires_at = generation, expires_at
+    def __init__(self, generation, expires_at, status, reason, headers, body, form_for):
+        self.generation, self.expires_at, self.form_for = generation, expires_at, form_for
         self.status = f"{status} {reason}"
         # Any hit may be compressed for one reader and not for the next: shared caches must keep both apart.
         vary = [part.strip() for name, value in headers if name.lower() == "vary" for part in value.split(",")]
@@ -280,7 +288,7 @@ class PageCacheMiddleware:
 
     def __init__(self, application):
         self.application = application
-        self.form_token = _FreshFormToken()
+        self.form_tokens = _FreshFormTokens()
         self.local = OrderedDict()
 
     def __call__(self, environ, start_response):
@@ -304,7 +312,7 @@ class PageCacheMiddleware:
         return page
 
     def serve(self, page, environ, start_response):
-        body = page.body_with(self.form_token.get()) if len(page.parts) > 1 else page.body
+        body = page.body_with(self.form_tokens.get(page.form_for)) if len(page.parts) > 1 else page.body
         headers = page.headers.copy()
         if "gzip" in environ.get("HTTP_ACCEPT_ENCODING", "") and len(body) > 200:
             body = gzip.compress(body, compresslevel=5, mtime=0)

@@ -140,8 +140,8 @@ class CommentFactory(factory.django.DjangoModelFactory):
 _addresses = iter(f"198.51.{n // 250}.{n % 250 + 1}" for n in range(60000))
 
 
-def comment_form_data(**overrides):
-    """What a person's browser sends from the "Leave a reply" form, shown a minute ago."""
+def comment_form_data(article=None, **overrides):
+    """What a person's browser sends from the "Leave a reply" form of `article`, shown a minute ago."""
     import time
 
     from django.core import signing
@@ -154,7 +154,7 @@ def comment_form_data(**overrides):
         "url": "",
         "body": "Thank you, this helped me understand my options.",
         "consent": "on",
-        "started": signing.dumps(time.time() - 60, salt=FORM_TIMESTAMP_SALT),
+        "started": signing.dumps([getattr(article, "pk", None), time.time() - 60], salt=FORM_TIMESTAMP_SALT),
         "phone": "",
         **overrides,
     }
@@ -164,7 +164,7 @@ def post_comment(client, article, remote_addr=None, user_agent="Mozilla/5.0 (tes
     """Post the comment form for `article` from a fresh IP address (so the rate limit stays out of the way)."""
     return client.post(
         article.get_absolute_url(),
-        comment_form_data(**overrides),
+        comment_form_data(article, **overrides),
         REMOTE_ADDR=remote_addr or next(_addresses),
         HTTP_USER_AGENT=user_agent,
         **({"HTTP_X_FORWARDED_FOR": forwarded_for} if forwarded_for is not None else {}),

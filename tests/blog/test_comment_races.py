@@ -41,7 +41,7 @@ def at_once(post):
 @pytest.mark.parametrize("round_", range(ROUNDS))
 def test_identical_comments_sent_at_once_are_stored_once(round_):
     article = ArticleFactory()
-    data = comment_form_data(body=f"Is PRP painful? ({round_})")
+    data = comment_form_data(article, body=f"Is PRP painful? ({round_})")
 
     answers = at_once(lambda index: Client().post(article.get_absolute_url(), data, REMOTE_ADDR=f"198.51.100.{index}"))
 
@@ -54,7 +54,7 @@ def test_comments_from_one_address_sent_at_once_are_stored_once(round_):
     article = ArticleFactory()
 
     def post(index):
-        data = comment_form_data(email=f"reader{index}@example.com", body=f"Question {index} ({round_})")
+        data = comment_form_data(article, email=f"reader{index}@example.com", body=f"Question {index} ({round_})")
         return Client().post(article.get_absolute_url(), data, REMOTE_ADDR="203.0.113.1")
 
     answers = at_once(post)

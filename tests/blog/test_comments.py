@@ -379,7 +379,11 @@ def test_clinic_reply_from_the_site_is_approved_with_badge_and_credentials(clien
     assert "You are commenting as <strong>Dr. Jane Doe, MD</strong>" in form
     response = client.post(
         article.get_absolute_url(),
-        {"body": "A little, for a day or two.", "parent": question.pk, "started": comment_form_data()["started"]},
+        {
+            "body": "A little, for a day or two.",
+            "parent": question.pk,
+            "started": comment_form_data(article)["started"],
+        },
     )
 
     reply = Comment.objects.get(body="A little, for a day or two.")

@@ -1,14 +1,17 @@
 """One test per comment rule (blog/moderation.py), through the rules and through the form."""
 
+import datetime
 import time
 
 import pytest
+import time_machine
 from django.core import signing
+from django.utils import timezone
 
 from blog import moderation
 from blog.forms import FORM_TIMESTAMP_SALT
 from blog.models import Comment, DiscussionSettings
-from tests.factories import CommentFactory, UserFactory, post_comment
+from tests.factories import ArticleFactory, CommentFactory, UserFactory, post_comment
 
 pytestmark = pytest.mark.django_db
 
@@ -253,7 +256,7 @@ def test_bot_filling_the_honeypot_gets_the_same_answer_and_lands_in_spam(client,
 
 
 def test_bot_posting_instantly_lands_in_spam(client, article):
-    response = post_comment(client, article, started=signing.dumps(time.time(), salt=FORM_TIMESTAMP_SALT))
+    response = post_comment(client, article, started=signing.dumps([article.pk, time.time()], salt=FORM_TIMESTAMP_SALT))
 
     assert response.status_code == 302
     assert Comment.objects.get().status == Comment.Status.SPAM
@@ -264,6 +267,30 @@ def test_missing_or_forged_form_timestamp_lands_in_spam(client, article, started
     post_comment(client, article, started=started)
 
     assert Comment.objects.get().status == Comment.Status.SPAM
+
+
+def form_token_of(client, article):
+    page = client.get(article.get_absolute_url()).content.decode()
+    return page.split('name="started" value="')[1].split('"')[0]
+
+
+def test_a_form_token_of_another_article_lands_in_spam(client, article):
+    token = form_token_of(client, ArticleFactory())
+
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=1)):
+        post_comment(client, article, started=token)
+
+    assert Comment.objects.get().status == Comment.Status.SPAM
+
+
+@pytest.mark.parametrize(("hours", "status"), [(23, Comment.Status.PENDING), (25, Comment.Status.SPAM)])
+def test_a_form_token_is_good_for_a_day(client, article, hours, status):
+    token = form_token_of(client, article)
+
+    with time_machine.travel(timezone.now() + datetime.timedelta(hours=hours)):
+        post_comment(client, article, started=token)
+
+    assert Comment.objects.get().status == status
 
 
 def test_patient_safety_notice_is_shown_to_the_commenter(client, article):

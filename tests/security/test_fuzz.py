@@ -91,7 +91,7 @@ def test_the_comment_form_survives_anything(article, fields):
     data = {key: value.replace("\ud800", "") for key, value in fields.items()}
 
     response = client.post(article.get_absolute_url(), data, REMOTE_ADDR="198.51.100.77")
-    also = client.post(article.get_absolute_url(), comment_form_data(**data), REMOTE_ADDR="198.51.100.78")
+    also = client.post(article.get_absolute_url(), comment_form_data(article, **data), REMOTE_ADDR="198.51.100.78")
 
     assert response.status_code < 500
     assert also.status_code < 500

@@ -49,7 +49,9 @@ def test_two_thousand_comments_from_twenty_clients_are_all_stored_once(live_serv
 
     def commenter(client):
         for number in range(PER_CLIENT):
-            data = comment_form_data(name=f"Client {client}", email=f"c{client}@example.com", body=f"{client}-{number}")
+            data = comment_form_data(
+                article, name=f"Client {client}", email=f"c{client}@example.com", body=f"{client}-{number}"
+            )
             request = urllib.request.Request(url, data=urlencode(data).encode(), method="POST")
             try:
                 posted[opener.open(request, timeout=60).status] += 1
