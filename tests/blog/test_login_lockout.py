@@ -56,3 +56,13 @@ def test_editors_see_lockouts_and_can_lift_them(client, editor):
     assert listing.status_code == 200
     assert "victim" in listing.content.decode()
     assert editor.has_perm("axes.delete_accessattempt")
+
+
+def test_the_lockout_page_says_how_long_in_words(client, editor):
+    for _ in range(5):
+        attempt(client, "editor", "wrong")
+
+    html = attempt(client, "editor", "wrong").content.decode()
+
+    assert "locked for 15 minutes" in html
+    assert "PT15M" not in html
