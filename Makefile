@@ -70,17 +70,17 @@ chromium:
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache staticfiles
 
-## serve: production mode: clinic.settings.prod under gunicorn on 127.0.0.1:$(PORT) (reads .env if present)
-PORT ?= 8000
-WEB_CONCURRENCY ?= $(shell echo $$((2 * $$(nproc) + 1)))
+## serve: production mode: clinic.settings.prod under gunicorn on 127.0.0.1:$PORT (reads .env if present)
+# PORT and WEB_CONCURRENCY are read by the shell after .env, so that setting them there works too.
+ENV_FILE ?= ./.env
 serve: $(VENV)/.runtime
-	@set -a; [ -f .env ] && . ./.env; set +a; \
+	@set -a; [ -f $(ENV_FILE) ] && . $(ENV_FILE); set +a; \
 	export DJANGO_SETTINGS_MODULE=clinic.settings.prod; \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING && \
 	$(BIN)/python manage.py migrate --no-input && \
 	$(BIN)/python manage.py collectstatic --no-input -v0 && \
-	exec $(BIN)/gunicorn clinic.wsgi:application --bind 127.0.0.1:$(PORT) --workers $(WEB_CONCURRENCY) \
-		--access-logfile - --forwarded-allow-ips 127.0.0.1
+	exec $(BIN)/gunicorn clinic.wsgi:application --bind "127.0.0.1:$${PORT:-8000}" \
+		--workers "$${WEB_CONCURRENCY:-$$((2 * $$(nproc) + 1))}" --access-logfile - --forwarded-allow-ips 127.0.0.1
 
 ## bench: the benchmark of docs/benchmarks.md (SQLite, and PostgreSQL when it answers on 127.0.0.1:5432)
 bench: $(VENV)/.runtime
