@@ -1,10 +1,14 @@
 """The client's address behind trusted proxies (DJANGO_TRUSTED_PROXIES), and everything that uses it."""
 
+import http.client
+import http.server
 import ipaddress
 import logging
 import os
 import subprocess
 import sys
+import threading
+from urllib.parse import urlencode
 
 import pytest
 from django.conf import settings as django_settings
@@ -14,7 +18,7 @@ from django.urls import reverse
 from blog.models import Comment
 from clinic.clientip import client_ip
 from clinic.errors import RequestIdFilter
-from tests.factories import post_comment
+from tests.factories import ArticleFactory, comment_form_data, post_comment
 
 PROXY = "127.0.0.1"
 LOGIN = reverse("admin:login")
@@ -150,3 +154,65 @@ def test_log_lines_about_a_request_carry_the_clients_address(behind_proxy):
 
     assert (record.request_id, record.client_ip) == ("abc", "198.51.100.7")
     assert "%(client_ip)s" in django_settings.LOGGING["formatters"]["plain"]["format"]
+
+
+class ForwardingProxy(http.server.BaseHTTPRequestHandler):
+    """A reverse proxy as nginx's `proxy_add_x_forwarded_for` behaves: appends the address it was connected from."""
+
+    upstream = None
+
+    def forward(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        forwarded = ", ".join(filter(None, [self.headers.get("X-Forwarded-For"), self.client_address[0]]))
+        headers = {name: value for name, value in self.headers.items() if name.lower() != "x-forwarded-for"}
+        upstream = http.client.HTTPConnection(*self.upstream, timeout=30)
+        upstream.request(self.command, self.path, body=body, headers={**headers, "X-Forwarded-For": forwarded})
+        answer = upstream.getresponse()
+        content = answer.read()
+        self.send_response(answer.status)
+        for name, value in answer.getheaders():
+            if name.lower() not in ("transfer-encoding", "connection", "content-length"):
+                self.send_header(name, value)
+        self.send_header("Content-Length", str(len(content)))
+        self.end_headers()
+        self.wfile.write(content)
+        upstream.close()
+
+    do_GET = do_POST = forward
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def proxy(live_server):
+    ForwardingProxy.upstream = (live_server.thread.host, live_server.thread.port)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), ForwardingProxy)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server.server_address[1]
+    server.shutdown()
+    server.server_close()
+
+
+def post_through(proxy, source, article, body, forged=None):
+    """Post a comment from the loopback address `source` (127.0.0.0/8 is all ours) through the proxy."""
+    connection = http.client.HTTPConnection("127.0.0.1", proxy, timeout=30, source_address=(source, 0))
+    data = urlencode(comment_form_data(article, email=f"{source}@example.com", body=body))
+    headers = {"Content-Type": "application/x-www-form-urlencoded", **({"X-Forwarded-For": forged} if forged else {})}
+    connection.request("POST", article.get_absolute_url(), body=data, headers=headers)
+    status = connection.getresponse().status
+    connection.close()
+    return status
+
+
+@pytest.mark.django_db(transaction=True)
+def test_through_a_real_reverse_proxy_each_reader_keeps_their_own_address(settings, proxy):
+    settings.TRUSTED_PROXIES = (ipaddress.ip_network(PROXY),)
+    article = ArticleFactory()
+
+    assert post_through(proxy, "127.0.0.2", article, "First reader") == 302
+    assert post_through(proxy, "127.0.0.3", article, "Second reader") == 302
+    assert post_through(proxy, "127.0.0.2", article, "Forged", forged="198.51.100.1") == 429
+
+    assert sorted(Comment.objects.values_list("ip_address", flat=True)) == ["127.0.0.2", "127.0.0.3"]
