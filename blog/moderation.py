@@ -9,13 +9,14 @@ Refusals (the commenter gets the form back with a message; nothing is stored):
 Verdicts (the comment is stored with the status the rule gives):
   3. clinic_reply      a logged-in staff member's comment is approved at once
   4. honeypot_filled   the hidden field only bots see was filled in                 -> spam, silently
-  5. filled_too_fast   the form came back sooner than a person can type            -> spam, silently
+  5. filled_too_fast   the form came back sooner than a person can type, or without our token -> spam, silently
   6. disallowed_word   a disallowed word appears in any field                       -> spam
-  7. personal_details  the text looks like it shares personal health or contact details -> held, with a notice
-  8. too_many_links    the text has the configured number of links or more         -> held
-  9. moderation_word   a moderation word appears in any field                       -> held
- 10. moderation_off    the site does not require moderation                         -> approved
- 11. known_commenter   the same name and email already have an approved comment     -> approved
+  7. form_left_open    the form was shown more than a day ago (a genuine but old token) -> held
+  8. personal_details  the text looks like it shares personal health or contact details -> held, with a notice
+  9. too_many_links    the text has the configured number of links or more         -> held
+ 10. moderation_word   a moderation word appears in any field                       -> held
+ 11. moderation_off    the site does not require moderation                         -> approved
+ 12. known_commenter   the same name and email already have an approved comment     -> approved
  otherwise                                                                          -> held
 """
 
@@ -26,6 +27,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils import timezone
 
+from .forms import FORM_TIMESTAMP_MAX_AGE
 from .models import Comment, staff_member
 
 PERSONAL_DETAILS_NOTICE = (
@@ -123,6 +125,13 @@ def filled_too_fast(submission):
         return Verdict(Comment.Status.SPAM, "Sent too fast after the form was shown, or without a valid form")
 
 
+def form_left_open(submission):
+    """A person may leave a tab open overnight: their comment waits for a moderator rather than going to spam,
+    and an old token can never publish anything by itself."""
+    if (submission.seconds_to_submit or 0) > FORM_TIMESTAMP_MAX_AGE:
+        return Verdict(Comment.Status.PENDING, "The form was open for more than a day")
+
+
 def _first_listed_word(submission, words):
     fields = submission.all_fields
     return next((word for word in words if word in fields), None)
@@ -181,6 +190,7 @@ VERDICTS = [
     honeypot_filled,
     filled_too_fast,
     disallowed_word,
+    form_left_open,
     personal_details,
     too_many_links,
     moderation_word,

@@ -235,6 +235,7 @@ def test_rules_are_applied_in_the_documented_order():
         "honeypot_filled",
         "filled_too_fast",
         "disallowed_word",
+        "form_left_open",
         "personal_details",
         "too_many_links",
         "moderation_word",
@@ -283,14 +284,19 @@ def test_a_form_token_of_another_article_lands_in_spam(client, article):
     assert Comment.objects.get().status == Comment.Status.SPAM
 
 
-@pytest.mark.parametrize(("hours", "status"), [(23, Comment.Status.PENDING), (25, Comment.Status.SPAM)])
-def test_a_form_token_is_good_for_a_day(client, article, hours, status):
+@pytest.mark.parametrize(
+    ("hours", "held_reason"), [(23, "Known commenter"), (25, "The form was open for more than a day")]
+)
+def test_a_form_token_is_good_for_a_day_then_its_comment_waits_for_a_moderator(client, article, hours, held_reason):
+    CommentFactory(article=article, name="Maria Lopez", email="maria@example.com")
     token = form_token_of(client, article)
 
     with time_machine.travel(timezone.now() + datetime.timedelta(hours=hours)):
         post_comment(client, article, started=token)
 
-    assert Comment.objects.get().status == status
+    comment = Comment.objects.exclude(body__startswith="Comment number").get()
+    assert comment.held_reason == held_reason
+    assert comment.status == (Comment.Status.APPROVED if hours < 24 else Comment.Status.PENDING)
 
 
 def test_patient_safety_notice_is_shown_to_the_commenter(client, article):
