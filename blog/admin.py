@@ -3,7 +3,7 @@ import json
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
+from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -285,6 +285,15 @@ class ArticleAdmin(EditConflictMixin, SimpleHistoryAdmin):
         )
 
     def get_readonly_fields(self, request, obj=None):
+        if (
+            getattr(request, "restoring_revision", False)
+            and obj is not None
+            and not self.has_change_permission(request, obj)
+        ):
+            # A revision one may only read: read-only fields, as Django's change page makes them by itself, but
+            # for the prepopulated slug and title, which django-simple-history's page needs as form fields.
+            prepopulated = {*self.prepopulated_fields, *sum(self.prepopulated_fields.values(), [])}
+            return [field for field in flatten_fieldsets(self.get_fieldsets(request, obj)) if field not in prepopulated]
         fields = list(super().get_readonly_fields(request, obj))
         if not can_publish(request.user):
             fields += ["status", "published_at"]
