@@ -3,12 +3,13 @@ import json
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
-from django.core.exceptions import ValidationError
+from django.contrib.admin.utils import flatten_fieldsets, unquote
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -186,8 +187,31 @@ class ArticleAdmin(EditConflictMixin, SimpleHistoryAdmin):
         return article.author_name
 
     def get_queryset(self, request):
+        """Others' articles only for editors; choosing an article (autocomplete) also offers published ones.
+
+        Related posts and a comment's article may name any published article (readers see those anyway), never
+        another author's draft or scheduled article.
+        """
         articles = super().get_queryset(request)
-        return articles if can_edit_others(request.user) else articles.filter(author=request.user)
+        if can_edit_others(request.user):
+            return articles
+        own = Q(author=request.user)
+        match = getattr(request, "resolver_match", None)
+        if match is not None and match.url_name == "autocomplete":
+            return articles.filter(own | Q(pk__in=Article.objects.published().values("pk")))
+        return articles.filter(own)
+
+    def _refused_article(self, request, object_id):
+        """The refusal for an article that exists but is not this person's, else None."""
+        try:
+            pk = unquote(object_id)
+            hidden = Article.objects.filter(pk=pk).exists() and not self.get_queryset(request).filter(pk=pk).exists()
+        except (ValueError, ValidationError):
+            return None
+        return self._get_obj_does_not_exist_redirect(request, self.opts, object_id) if hidden else None
+
+    def _may_see(self, request, article):
+        return article is None or can_edit_others(request.user) or article.author_id == request.user.pk
 
     def _may_touch(self, request, article):
         if article is None or can_edit_others(request.user):
@@ -196,6 +220,10 @@ class ArticleAdmin(EditConflictMixin, SimpleHistoryAdmin):
             return False
         # Contributors cannot change what has been published, as in WordPress.
         return article.status == Article.Status.DRAFT or can_publish(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        # Also decides who may open an article's history and revisions (django-simple-history asks this).
+        return super().has_view_permission(request, obj) and self._may_see(request, obj)
 
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and self._may_touch(request, obj)
@@ -257,6 +285,15 @@ class ArticleAdmin(EditConflictMixin, SimpleHistoryAdmin):
         )
 
     def get_readonly_fields(self, request, obj=None):
+        if (
+            getattr(request, "restoring_revision", False)
+            and obj is not None
+            and not self.has_change_permission(request, obj)
+        ):
+            # A revision one may only read: read-only fields, as Django's change page makes them by itself, but
+            # for the prepopulated slug and title, which django-simple-history's page needs as form fields.
+            prepopulated = {*self.prepopulated_fields, *sum(self.prepopulated_fields.values(), [])}
+            return [field for field in flatten_fieldsets(self.get_fieldsets(request, obj)) if field not in prepopulated]
         fields = list(super().get_readonly_fields(request, obj))
         if not can_publish(request.user):
             fields += ["status", "published_at"]
@@ -272,7 +309,23 @@ class ArticleAdmin(EditConflictMixin, SimpleHistoryAdmin):
             obj.author = request.user
         if not can_publish(request.user) and not change:
             obj.status = Article.Status.DRAFT
+        if change:
+            self._keep_what_only_others_change(request, obj)
         super().save_model(request, obj, form, change)
+
+    def _keep_what_only_others_change(self, request, article):
+        """Keep the stored author and publication state that this person may not change.
+
+        Their form shows those fields read-only, but a restored revision brings its own values: without this a
+        contributor could publish by restoring a published revision, or an author hand an article to another.
+        """
+        stored = Article.objects.filter(pk=article.pk).values("author_id", "status", "published_at").first()
+        if stored is None:
+            return
+        if not can_edit_others(request.user):
+            article.author_id = stored["author_id"]
+        if not can_publish(request.user):
+            article.status, article.published_at = stored["status"], stored["published_at"]
 
     def view_on_site(self, article):
         return article.get_absolute_url() if article.is_published else article.get_preview_url()
@@ -322,7 +375,24 @@ class ArticleAdmin(EditConflictMixin, SimpleHistoryAdmin):
                 request, f"This published article is in a medical category and still needs: {missing}", messages.WARNING
             )
 
+    def history_view(self, request, object_id, extra_context=None):
+        return self._refused_article(request, object_id) or super().history_view(request, object_id, extra_context)
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """A revision, restored on POST only by someone who may change the article as it stands now.
+
+        django-simple-history itself saves the POST for anyone who may view the article.
+        """
+        refused = self._refused_article(request, object_id)
+        if refused is not None:
+            return refused
+        if request.method == "POST":
+            article = self.get_object(request, unquote(object_id))
+            if article is None:
+                revision = get_object_or_404(Article.history.model, id=unquote(object_id), history_id=version_id)
+                article = revision.instance
+            if not self.has_change_permission(request, article):
+                raise PermissionDenied
         request.restoring_revision = True
         return super().history_form_view(request, object_id, version_id, extra_context)
 
