@@ -8,7 +8,7 @@ from django.views.generic import RedirectView
 
 from clinic.accounts import my_account
 from clinic.models import clinic_settings
-from clinic.views import serve_media
+from clinic.views import serve_media, view_on_site
 
 # Read from Clinic settings whenever an admin page is drawn, so renaming the clinic needs no restart.
 admin.site.site_header = lazy(lambda: f"{clinic_settings().name} — editing", str)()
@@ -26,6 +26,8 @@ urlpatterns = [
         name="password-set",
     ),
     path("admin/choose-password/done/", auth_views.PasswordResetCompleteView.as_view(), name="password-set-done"),
+    # Ahead of the admin's own "View on site", which would answer for objects one may not view.
+    path("admin/r/<int:content_type_id>/<path:object_id>/", view_on_site),
     path("admin/", admin.site.urls),
     # Browsers ask for /favicon.ico on pages that name no icon (the admin, feeds, images).
     path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("img/favicon.svg"), permanent=True)),
