@@ -113,12 +113,19 @@ def test_a_stale_save_of_a_settings_page_is_refused(two_clients):
     assert (stored.comments_per_page, stored.thread_depth) == (20, 3)
 
 
-def test_references_only_the_other_editor_changed_are_kept(two_clients):
+@pytest.fixture
+def referenced_article_open_twice(two_clients):
+    """An article with one reference, whose change form both editors opened: (a, b, article, url, form a, form b)."""
     a, b = two_clients
     article = ArticleFactory()
     article.references.create(position=1, authors="Rabago D", title="Prolotherapy trial", pmid="23690322")
     url, form_a = opened_form(a, article)
     _, form_b = opened_form(b, article)
+    return a, b, article, url, form_a, form_b
+
+
+def test_references_only_the_other_editor_changed_are_kept(referenced_article_open_twice):
+    a, b, article, url, form_a, form_b = referenced_article_open_twice
     assert a.post(url, {**form_a, "references-0-title": "Prolotherapy for knee osteoarthritis"}).status_code == 302
 
     response = b.post(url, {**form_b, "title": "New title"})
@@ -218,12 +225,8 @@ def test_a_save_that_only_respelled_the_html_is_no_conflict(two_clients):
     assert Article.objects.get(pk=article.pk).title == "Knee pain explained"
 
 
-def test_a_reference_one_editor_deleted_and_the_other_edited_never_blocks_saving(two_clients):
-    a, b = two_clients
-    article = ArticleFactory()
-    article.references.create(position=1, authors="Rabago D", title="Prolotherapy trial", pmid="23690322")
-    url, form_a = opened_form(a, article)
-    _, form_b = opened_form(b, article)
+def test_a_reference_one_editor_deleted_and_the_other_edited_never_blocks_saving(referenced_article_open_twice):
+    a, b, article, url, form_a, form_b = referenced_article_open_twice
     assert a.post(url, {**form_a, "references-0-DELETE": "on"}).status_code == 302
 
     refused = b.post(url, {**form_b, "references-0-title": "Prolotherapy for knee pain", "excerpt": "B's excerpt."})
