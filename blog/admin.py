@@ -55,10 +55,8 @@ class ArticleAdminForm(forms.ModelForm):
         super()._post_clean()
         # After the model's own validation, the instance holds the submitted values.
         count = self.instance.references.count() if self.counts_stored_references and self.instance.pk else None
-        problems = blocking_publish_problems(self.instance, count)
-        self.publish_problems = [(field, problem) for field, problem in problems if field != REFERENCES]
-        if self.counts_stored_references:
-            self.publish_problems = problems
+        # Without a count the references are left to the references formset.
+        self.publish_problems = blocking_publish_problems(self.instance, count)
         for field, problem in self.publish_problems:
             self.add_error(field if field in self.fields else None, problem)
 

@@ -205,9 +205,9 @@ class EditConflictMixin:
             state[accessor] = inline_state(getattr(obj, accessor).all(), foreign_key)
         return state
 
-    def edit_session(self, request, obj):
+    def edit_session(self, request, obj, state=None):
         """What the change form carries: the version it shows and a signed copy of the values."""
-        state = self.edit_state(request, obj)
+        state = self.edit_state(request, obj) if state is None else state
         return state_version(state), signing.dumps(state, salt=SNAPSHOT_SALT, compress=True)
 
     # The version check
@@ -282,7 +282,7 @@ class EditConflictMixin:
                 _put(form.data, name, form.fields[name], _form_value(stored, field))
         if not changes:
             return  # what changed since is only how the text is spelled: nothing of theirs can be lost
-        version, snapshot = self.edit_session(request, stored)
+        version, snapshot = self.edit_session(request, stored, now)
         form.edit_conflict = request._edit_conflict = EditConflict(
             saved_by=saved_by, saved_at=saved_at, version=version, snapshot=snapshot, changes=changes
         )
