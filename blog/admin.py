@@ -18,13 +18,13 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 
-from clinic.admin import HTTPS_URL_FIELDS, SingletonModelAdmin
-from clinic.editing import EditConflictMixin
+from core.admin import HTTPS_URL_FIELDS, SingletonModelAdmin
+from core.editing import EditConflictMixin
+from core.sanitize import sanitize_html
 
 from .history import ArticleHistoryHelper
 from .models import DISCUSSION_BOUNDS, Article, AuthorProfile, Category, Comment, DiscussionSettings, Reference, Tag
 from .publishing import REFERENCES, blocking_publish_problems, publish_problems
-from .sanitize import sanitize_html
 from .services import comment_set_status, commenter_erase, commenter_export
 from .views import article_preview_unsaved
 
@@ -493,7 +493,6 @@ class CommentAdmin(admin.ModelAdmin):
         if not change:
             if obj.parent_id:
                 obj.article = obj.parent.article
-                obj.depth = obj.parent.depth + 1
             obj.user = request.user
             obj.name = obj.name or request.user.get_full_name() or request.user.get_username()
             obj.email = obj.email or request.user.email

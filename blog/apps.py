@@ -9,10 +9,19 @@ class BlogConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
+        from core import pagecache
+
         from . import signals
+        from .commenters import COOKIES
+        from .forms import renewed_form_timestamp
+        from .models import Article, next_review_change_at
 
         signals.connect()
         post_migrate.connect(_ensure_search_index, sender=self, dispatch_uid="blog-sqlite-search-index")
+        pagecache.bypass_cookies(*COOKIES)
+        pagecache.fresh_token(renewed_form_timestamp)
+        pagecache.expires_at(Article.objects.next_publication_at)
+        pagecache.expires_at(next_review_change_at)
 
 
 def _ensure_search_index(using, **kwargs):

@@ -4,8 +4,8 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
 from clinic.models import clinic_settings
+from core.links import absolute_url
 
-from .links import absolute_url
 from .models import Article, Category
 
 FEED_LENGTH = 20

@@ -16,9 +16,9 @@ def form_timestamp(article_id):
     return signing.dumps([article_id, time.time()], salt=FORM_TIMESTAMP_SALT)
 
 
-def form_article_id(timestamp):
-    """The article a `form_timestamp()` was made for (the page cache renews the token per article)."""
-    return signing.loads(timestamp, salt=FORM_TIMESTAMP_SALT)[0]
+def renewed_form_timestamp(timestamp):
+    """A fresh `form_timestamp()` for the article `timestamp` was made for: each page cache hit carries one."""
+    return form_timestamp(signing.loads(timestamp, salt=FORM_TIMESTAMP_SALT)[0])
 
 
 def seconds_since(timestamp, *, article):

@@ -9,7 +9,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from simple_history.template_utils import HistoricalRecordContextHelper
 
-from clinic.reading import BREAK, changed_words, formatting_changes, same_markup
+from core.reading import BREAK, changed_words, formatting_changes, same_markup
 
 SHOWN_CHARS = 300
 

@@ -9,20 +9,20 @@ from django.db import connections, models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
+from django.utils.http import urlencode
 from django.utils.text import Truncator
 from django_ckeditor_5.fields import CKEditor5Field
 from simple_history.models import HistoricalRecords
 
-from clinic.models import SingletonModel
-
-from .images import CleanImageField, generated_image_name, validate_raster_image
-from .sanitize import sanitize_html
+from clinic.metadata import META_DESCRIPTION_LENGTH
+from core.images import CleanImageField, generated_image_name, validate_raster_image
+from core.models import SingletonModel
+from core.sanitize import sanitize_html
 
 SEARCH_CONFIG = "english"
 WORDS_PER_MINUTE = 200
 EXCERPT_WORDS = 40
 SHORT_EXCERPT_WORDS = 20
-META_DESCRIPTION_LENGTH = 160
 
 
 class ArchiveQuerySet(models.QuerySet):
@@ -87,6 +87,17 @@ class Tag(models.Model):
         return reverse("blog:tag-detail", kwargs={"slug": self.slug})
 
 
+def overdue_for_review():
+    """What "overdue for medical review" means: the next review date has passed (it is a day, in local time)."""
+    return models.Q(next_review_at__lt=timezone.localdate())
+
+
+def next_review_change_at():
+    """Next local midnight: when articles whose review date is today become overdue (and leave related posts)."""
+    today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    return today + datetime.timedelta(days=1)
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """Articles readers may see: published, with a publication time that has come."""
@@ -109,9 +120,17 @@ class ArticleQuerySet(models.QuerySet):
             + SearchVector("body", weight="C", config=SEARCH_CONFIG)
         )
 
+    def scheduled(self):
+        """Articles set to publish at a time that has not come yet."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+
+    def next_publication_at(self):
+        """When the next scheduled article goes live, or None."""
+        return self.scheduled().order_by("published_at").values_list("published_at", flat=True).first()
+
     def review_overdue(self):
         """Articles whose next medical review date has passed."""
-        return self.filter(next_review_at__lt=timezone.localdate())
+        return self.filter(overdue_for_review())
 
     def related_to(self, article, limit):
         """Up to `limit` published articles to read next, in at most two queries.
@@ -121,7 +140,7 @@ class ArticleQuerySet(models.QuerySet):
         only the articles that are pinned or share a tag (found through indexes, so it does not grow with the
         size of the site); when they are too few, the second fills up from the same category, then the newest.
         """
-        candidates = self.published().exclude(pk=article.pk).exclude(next_review_at__lt=timezone.localdate())
+        candidates = self.published().exclude(pk=article.pk).exclude(overdue_for_review())
         pinned = Article.related_articles.through.objects.filter(from_article=article.pk).values("to_article")
         article_tags = Article.tags.through.objects.filter(article=article.pk).values("tag")
         same_category = models.Case(
@@ -321,6 +340,13 @@ class Article(models.Model):
     def get_absolute_url(self):
         return reverse("blog:article-detail", kwargs={"slug": self.slug})
 
+    def discussion_url(self, page=1, *, reply_to=None):
+        """The address of page `page` of the discussion (WordPress's `?cpage=`), replying to comment `reply_to`."""
+        query = {"cpage": page} if page > 1 else {}
+        if reply_to is not None:
+            query["replytocom"] = reply_to
+        return f"{self.get_absolute_url()}?{urlencode(query)}" if query else self.get_absolute_url()
+
     def get_preview_url(self):
         return reverse("blog:article-preview", kwargs={"pk": self.pk})
 
@@ -349,10 +375,6 @@ class Article(models.Model):
         if not (user.is_active and user.is_staff and user.has_perm("blog.change_article")):
             return False
         return self.author_id == user.pk or user.has_perm("blog.edit_others_articles")
-
-    @property
-    def review_overdue(self):
-        return self.next_review_at is not None and self.next_review_at < timezone.localdate()
 
     @property
     def author_profile(self):
@@ -664,15 +686,20 @@ class Comment(models.Model):
         return f"{self.name} on {self.article}"
 
     def save(self, *args, **kwargs):
+        """A new comment's place in its thread comes from its parent: one level deeper, the same thread."""
+        if self._state.adding:
+            self.depth = self.parent.depth + 1 if self.parent_id else 1
+            if self.parent_id:
+                self.thread_id = self.parent.thread_id or self.parent_id
         super().save(*args, **kwargs)
         if self.thread_id is None:
-            self.thread_id = self.parent.thread_id if self.parent_id else self.pk
+            self.thread_id = self.pk
             Comment.objects.filter(pk=self.pk).update(thread_id=self.thread_id)
 
-    def get_absolute_url(self):
-        page = self.discussion_page_number(DiscussionSettings.load().comments_per_page)
-        query = f"?cpage={page}" if page > 1 else ""
-        return f"{self.article.get_absolute_url()}{query}#comment-{self.pk}"
+    def get_absolute_url(self, *, per_page=None):
+        """The comment on the page of its article's discussion that shows it; `per_page` when already known."""
+        per_page = per_page or DiscussionSettings.load().comments_per_page
+        return f"{self.article.discussion_url(self.discussion_page_number(per_page))}#comment-{self.pk}"
 
     def discussion_page_number(self, per_page):
         """The page of the article's discussion that shows this comment's thread."""

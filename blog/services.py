@@ -8,17 +8,16 @@ from functools import partial
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
-from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from clinic.models import clinic_settings
-from clinic.pagecache import invalidate
+from core.links import absolute_url
+from core.mail import mail_send
+from core.pagecache import invalidate
 
-from .links import absolute_url
 from .models import Comment, DiscussionSettings, staff_member
 from .moderation import Submission, moderate
 
@@ -31,6 +30,7 @@ ERASED_BODY = "This comment was removed at its author's request."
 def comment_submit(
     *,
     article,
+    discussion=None,
     name,
     email,
     url="",
@@ -45,9 +45,10 @@ def comment_submit(
 ):
     """Judge a comment by the rules in moderation.py and store it; return (comment, verdict).
 
-    Raises moderation.CommentRefused, with nothing stored, when a rule refuses the comment.
+    Raises moderation.CommentRefused, with nothing stored, when a rule refuses the comment. `discussion` is the
+    DiscussionSettings the caller already read, if it did.
     """
-    discussion = DiscussionSettings.load()
+    discussion = discussion or DiscussionSettings.load()
     staff = staff_member(user)
     if staff is not None:
         name = name or staff.get_full_name() or staff.get_username()
@@ -72,7 +73,6 @@ def comment_submit(
         comment = Comment.objects.create(
             article=article,
             parent=parent,
-            depth=parent.depth + 1 if parent else 1,
             user=staff,
             name=name,
             email=email,
@@ -200,17 +200,6 @@ def comment_moderators():
     )
 
 
-def _send(*, subject, message, recipients):
-    """Send a notification; a mail server that is down is logged, never turned into the reader's error.
-
-    It runs after the transaction committed: the comment or the approval is already safe.
-    """
-    try:
-        send_mail(subject=subject, message=message, from_email=None, recipient_list=recipients)
-    except Exception:
-        logger.exception("Could not send the notification “%s” to %s", subject, ", ".join(recipients))
-
-
 def _admin_url(name, *args):
     return absolute_url(reverse(name, args=args))
 
@@ -227,9 +216,10 @@ def _email_moderators(comment):
         "pending_url": _admin_url("admin:blog_comment_changelist") + "?status__exact=pending",
         "article_url": absolute_url(comment.article.get_absolute_url()),
     }
-    _send(
+    mail_send(
         subject=f"[{site_name}] Comment waiting for moderation on “{comment.article.title}”",
-        message=render_to_string("blog/email/comment_pending.txt", context),
+        template="blog/email/comment_pending.txt",
+        context=context,
         recipients=recipients,
     )
 
@@ -244,8 +234,9 @@ def _email_article_author(comment):
         "site_name": site_name,
         "comment_url": absolute_url(comment.get_absolute_url()),
     }
-    _send(
+    mail_send(
         subject=f"[{site_name}] New comment on “{comment.article.title}”",
-        message=render_to_string("blog/email/comment_approved.txt", context),
+        template="blog/email/comment_approved.txt",
+        context=context,
         recipients=[author.email],
     )

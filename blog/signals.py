@@ -1,12 +1,11 @@
-"""Cache upkeep: saved or deleted content makes stored pages stale (clinic/pagecache.py); saved images get
+"""Cache upkeep: saved or deleted blog content makes stored pages stale (core/pagecache.py); saved images get
 their renditions."""
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from clinic.models import ClinicSettings
-from clinic.pagecache import invalidate
+from core.images import renditions
+from core.pagecache import invalidate
 
-from .images import renditions
 from .models import Article, ArticleRedirect, AuthorProfile, Category, Comment, DiscussionSettings, Reference, Tag
 
 CONTENT_MODELS = [
@@ -18,7 +17,6 @@ CONTENT_MODELS = [
     DiscussionSettings,
     Reference,
     Tag,
-    ClinicSettings,
 ]
 
 

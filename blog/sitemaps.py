@@ -1,33 +1,6 @@
-from django.conf import settings
-from django.contrib.sitemaps import Sitemap
-from django.urls import reverse
+from core.sitemaps import SiteSitemap
 
 from .models import Article, Category, Tag
-
-
-class SiteSitemap(Sitemap):
-    """Addresses on SITE_URL when it is set, else on the scheme and host the request came to."""
-
-    def get_protocol(self, protocol=None):
-        return settings.SITE_URL.split("://", 1)[0] if settings.SITE_URL else super().get_protocol(protocol)
-
-    def get_domain(self, site=None):
-        return settings.SITE_URL.split("://", 1)[1] if settings.SITE_URL else super().get_domain(site)
-
-
-class HomeSitemap(SiteSitemap):
-    changefreq = "daily"
-    priority = 1.0
-
-    def items(self):
-        return ["blog:article-list"]
-
-    def location(self, name):
-        return reverse(name)
-
-    def lastmod(self, name):
-        latest = Article.objects.published().order_by("-updated_at").first()
-        return latest.updated_at if latest else None
 
 
 class ArticleSitemap(SiteSitemap):
@@ -55,6 +28,3 @@ class TagSitemap(SiteSitemap):
 
     def items(self):
         return Tag.objects.with_published_articles()
-
-
-SITEMAPS = {"home": HomeSitemap, "articles": ArticleSitemap, "categories": CategorySitemap, "tags": TagSitemap}

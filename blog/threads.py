@@ -12,6 +12,7 @@ OWN_STATUSES = [Comment.Status.PENDING, Comment.Status.SPAM]
 
 @dataclass
 class DiscussionPage:
+    article: object
     count: int
     page: Page
     threads: list
@@ -19,6 +20,21 @@ class DiscussionPage:
     @property
     def has_comments(self):
         return bool(self.threads)
+
+    @property
+    def url(self):
+        return self.article.discussion_url(self.page.number)
+
+    @property
+    def previous_url(self):
+        return self.article.discussion_url(self.page.previous_page_number()) if self.page.has_previous() else ""
+
+    @property
+    def next_url(self):
+        return self.article.discussion_url(self.page.next_page_number()) if self.page.has_next() else ""
+
+    def reply_url(self, comment):
+        return self.article.discussion_url(self.page.number, reply_to=comment.pk)
 
 
 def discussion_page(*, article, per_page, page_number, own_comment_ids=()):
@@ -39,7 +55,8 @@ def discussion_page(*, article, per_page, page_number, own_comment_ids=()):
             threads += comments.filter(parent=None, pk__in=own_comment_ids, status__in=OWN_STATUSES)
     replies = list(comments.filter(visible, thread_id__in=[root.pk for root in threads]).exclude(parent=None))
     _nest(threads, replies)
-    return DiscussionPage(count=Comment.objects.filter(article=article).approved().count(), page=page, threads=threads)
+    count = Comment.objects.filter(article=article).approved().count()
+    return DiscussionPage(article=article, count=count, page=page, threads=threads)
 
 
 def _nest(roots, replies):

@@ -1,10 +1,8 @@
-from django.contrib.sitemaps.views import sitemap
 from django.urls import path, register_converter
 
-from clinic.pagecache import cache_public_page as cached
+from core.pagecache import cache_public_page as cached
 
 from . import feeds, views
-from .sitemaps import SITEMAPS
 
 
 class FourDigitYear:
@@ -29,9 +27,10 @@ register_converter(TwoDigitMonth, "mm")
 app_name = "blog"
 
 urlpatterns = [
-    # Pages anonymous readers get from the page cache (clinic/pagecache.py).
+    # Pages anonymous readers get from the page cache (core/pagecache.py).
     path("", cached(views.ArticleListView.as_view()), name="article-list"),
     path("blog/<slug:slug>/", cached(views.ArticleDetailView.as_view()), name="article-detail"),
+    path("blog/<slug:slug>/comment/", views.CommentCreateView.as_view(), name="comment-create"),
     path("category/<slug:slug>/", cached(views.CategoryArticleListView.as_view()), name="category-detail"),
     path("category/<slug:slug>/feed/", cached(feeds.LatestArticlesFeed()), name="category-feed-rss"),
     path("category/<slug:slug>/feed/atom/", cached(feeds.LatestArticlesAtomFeed()), name="category-feed-atom"),
@@ -40,14 +39,8 @@ urlpatterns = [
     path("search/", cached(views.SearchView.as_view()), name="search"),
     path("feed/", cached(feeds.LatestArticlesFeed()), name="feed-rss"),
     path("feed/atom/", cached(feeds.LatestArticlesAtomFeed()), name="feed-atom"),
-    path("sitemap.xml", cached(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
-    path("robots.txt", cached(views.robots_txt), name="robots-txt"),
     path("<yyyy:year>/", cached(views.YearArchiveView.as_view()), name="archive-year"),
     path("<yyyy:year>/<mm:month>/", cached(views.MonthArchiveView.as_view()), name="archive-month"),
     # Never cached.
     path("preview/<int:pk>/", views.ArticlePreviewView.as_view(), name="article-preview"),
-    path("editor/image-upload/", views.editor_image_upload, name="editor-image-upload"),
-    # WordPress-style address of the old site; a catch-all, so it stays last here and this module is
-    # included last in clinic/urls.py.
-    path("<slug:slug>/", views.legacy_article_redirect, name="legacy-article"),
 ]

@@ -1,15 +1,12 @@
 import copy
-import json
 import logging
 
 from django.conf import settings
 from django.contrib import messages
-from django.core import signing
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.storage import default_storage
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import DatabaseError
-from django.http import Http404, HttpResponse, JsonResponse, QueryDict
+from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -17,29 +14,22 @@ from django.utils.cache import patch_cache_control
 from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView, dates
 
-from clinic.clientip import client_ip
+from clinic.metadata import listing_meta
 from clinic.models import clinic_settings
-from clinic.pagecache import remember
+from core.clientip import client_ip
+from core.pagecache import carry_fresh_token, remember
 
 from . import metadata, search
+from .commenters import commenter_remember, own_pending_comment_ids, remembered_author
 from .forms import CommentForm, seconds_since
-from .images import generated_image_name, renditions, validate_raster_image, without_metadata
-from .links import absolute_url
-from .models import Article, ArticleRedirect, AuthorProfile, Category, Comment, DiscussionSettings, Tag, staff_member
+from .models import Article, AuthorProfile, Category, Comment, DiscussionSettings, Tag, staff_member
 from .moderation import CommentRefused
 from .services import comment_submit
 from .threads import discussion_page
 
 logger = logging.getLogger(__name__)
-
-COMMENT_AUTHOR_COOKIE = "comment_author"
-PENDING_COMMENTS_COOKIE = "comment_pending"
-COOKIE_SALT = "blog.comments"
-ONE_YEAR = 365 * 24 * 3600
-THIRTY_DAYS = 30 * 24 * 3600
 
 
 class PublishedArticleMixin:
@@ -61,7 +51,7 @@ class PageMetaMixin:
 
 
 class RememberedCountPaginator(Paginator):
-    """A paginator that counts the articles of a list once per content change (clinic.pagecache.remember):
+    """A paginator that counts the articles of a list once per content change (core.pagecache.remember):
     counting every published article is the one part of a list page that grows with the site."""
 
     def __init__(self, *args, count_key, **kwargs):
@@ -92,7 +82,7 @@ class ArticleListView(RememberedCountMixin, PageMetaMixin, PublishedArticleMixin
     context_object_name = "articles"
 
     def get_page_meta(self, context):
-        return metadata.listing_meta(
+        return listing_meta(
             self.request,
             title=clinic_settings(self.request).name,
             description=clinic_settings(self.request).tagline,
@@ -125,7 +115,7 @@ class ArticleArchiveView(ArticleListView):
             "page_obj": context["page_obj"],
             "trail": [(name, self.archive.get_absolute_url())],
         }
-        return metadata.listing_meta(self.request, **(fields | overrides))
+        return listing_meta(self.request, **(fields | overrides))
 
 
 class CategoryArticleListView(ArticleArchiveView):
@@ -177,7 +167,7 @@ class YearArchiveView(DateArchiveMixin, dates.YearArchiveView):
     def get_page_meta(self, context):
         year = context["year"].year
         path = reverse("blog:archive-year", kwargs={"year": year})
-        return metadata.listing_meta(
+        return listing_meta(
             self.request,
             title=f"Articles from {year}",
             description=f"Articles published in {year}.",
@@ -194,7 +184,7 @@ class MonthArchiveView(DateArchiveMixin, dates.MonthArchiveView):
         month = context["month"]
         year_path = reverse("blog:archive-year", kwargs={"year": month.year})
         path = reverse("blog:archive-month", kwargs={"year": month.year, "month": month.month})
-        return metadata.listing_meta(
+        return listing_meta(
             self.request,
             title=f"Articles from {month:%B %Y}",
             description=f"Articles published in {month:%B %Y}.",
@@ -234,7 +224,7 @@ class SearchView(PageMetaMixin, PublishedArticleMixin, ListView):
 
     def get_page_meta(self, context):
         title = f"Search results for “{self.query}”" if self.query else "Search"
-        return metadata.listing_meta(
+        return listing_meta(
             self.request,
             title=title,
             description=f"Search the articles of {clinic_settings(self.request).name}.",
@@ -244,19 +234,18 @@ class SearchView(PageMetaMixin, PublishedArticleMixin, ListView):
         )
 
 
-@method_decorator(csrf_exempt, name="dispatch")
 class ArticleDetailView(PageMetaMixin, PublishedArticleMixin, DetailView):
-    """The article with its discussion; a POST here is a comment ("Leave a reply").
-
-    Anonymous comments need no CSRF token, so that cached pages can carry the form: a forged anonymous comment
-    is no more than anyone can post directly, and it goes through the same moderation. Logged-in users, whose
-    comments are published at once, are checked as usual (and never get cached pages).
-    """
+    """The article with its discussion and the "Leave a reply" form (posted to `CommentCreateView`)."""
 
     context_object_name = "article"
 
     def get_queryset(self):
         return super().get_queryset().select_related("medical_reviewer").prefetch_related("tags", "references")
+
+    def get_object(self, queryset=None):
+        article = super().get_object(queryset)
+        self.discussion = DiscussionSettings.load()
+        return article
 
     def get_context_data(self, comment_form=None, **kwargs):
         discussion = self.discussion
@@ -268,14 +257,13 @@ class ArticleDetailView(PageMetaMixin, PublishedArticleMixin, DetailView):
                 user=self.request.user,
                 initial=self.comment_form_initial(),
             )
-            # The page cache swaps this token for a fresh one on every cached answer.
-            self.request.comment_form_token = comment_form.initial["started"]
+            carry_fresh_token(self.request, comment_form.initial["started"])
         return super().get_context_data(
             discussion=discussion_page(
                 article=self.object,
                 per_page=discussion.comments_per_page,
                 page_number=self.request.GET.get("cpage"),
-                own_comment_ids=self.own_pending_comment_ids(),
+                own_comment_ids=own_pending_comment_ids(self.request),
             ),
             comments_open=comments_open,
             comment_form=comment_form,
@@ -290,13 +278,8 @@ class ArticleDetailView(PageMetaMixin, PublishedArticleMixin, DetailView):
     def get_page_meta(self, context):
         return metadata.article_meta(self.request, self.object)
 
-    def own_pending_comment_ids(self):
-        ids = _read_cookie(self.request, PENDING_COMMENTS_COOKIE, default=[])
-        return [pk for pk in ids if isinstance(pk, int)]
-
     def comment_form_initial(self):
-        remembered = _read_cookie(self.request, COMMENT_AUTHOR_COOKIE, default={})
-        initial = {key: remembered[key] for key in ("name", "email", "url") if isinstance(remembered.get(key), str)}
+        initial = remembered_author(self.request)
         if initial:
             initial["remember"] = True
         reply_to = self.request.GET.get("replytocom", "")
@@ -306,15 +289,23 @@ class ArticleDetailView(PageMetaMixin, PublishedArticleMixin, DetailView):
                 initial.update(parent=parent.pk, parent_comment=parent)
         return initial
 
+
+@method_decorator(csrf_exempt, name="dispatch")
+class CommentCreateView(ArticleDetailView):
+    """A comment posted with "Leave a reply": stored and sent to the commenter's comment, or the article again
+    with the form as typed and the reason next to the field.
+
+    Anonymous comments need no CSRF token, so that cached pages can carry the form: a forged anonymous comment
+    is no more than anyone can post directly, and it goes through the same moderation. Logged-in users, whose
+    comments are published at once, are checked as usual (and never get cached pages).
+    """
+
+    http_method_names = ["get", "post"]
+
     def get(self, request, *args, **kwargs):
-        self.discussion = DiscussionSettings.load()
-        try:
-            return super().get(request, *args, **kwargs)
-        except Http404:
-            moved = ArticleRedirect.objects.filter(old_slug=kwargs.get("slug"), article__in=Article.objects.published())
-            if moved.exists():
-                return redirect(moved.get().article, permanent=True)
-            raise
+        # Someone reloading the address of a form that was sent back: the article's form is where to write.
+        article = get_object_or_404(self.get_queryset(), slug=kwargs["slug"])
+        return redirect(f"{article.get_absolute_url()}#respond")
 
     def post(self, request, *args, **kwargs):
         if request.user.is_authenticated:
@@ -322,7 +313,6 @@ class ArticleDetailView(PageMetaMixin, PublishedArticleMixin, DetailView):
             if refused is not None:
                 return refused
         self.object = self.get_object()
-        self.discussion = DiscussionSettings.load()
         form = CommentForm(
             request.POST,
             article=self.object,
@@ -334,6 +324,7 @@ class ArticleDetailView(PageMetaMixin, PublishedArticleMixin, DetailView):
             try:
                 comment, verdict = comment_submit(
                     article=self.object,
+                    discussion=self.discussion,
                     name=form.cleaned_data["name"],
                     email=form.cleaned_data["email"],
                     url=form.cleaned_data["url"],
@@ -363,32 +354,15 @@ class ArticleDetailView(PageMetaMixin, PublishedArticleMixin, DetailView):
 
     def comment_posted(self, form, comment):
         """Send the commenter to their comment, remembering them only if they asked to."""
-        response = redirect(comment.get_absolute_url())
-        secure = self.request.is_secure()
-        if form.cleaned_data["remember"] and not form.staff:
-            author = {key: form.cleaned_data[key] for key in ("name", "email", "url")}
-            _write_cookie(response, COMMENT_AUTHOR_COOKIE, author, max_age=ONE_YEAR, secure=secure)
-        else:
-            response.delete_cookie(COMMENT_AUTHOR_COOKIE, samesite="Lax")
-        if not comment.is_approved:
-            own = [comment.pk, *self.own_pending_comment_ids()][:50]
-            _write_cookie(response, PENDING_COMMENTS_COOKIE, own, max_age=THIRTY_DAYS, secure=secure)
+        response = redirect(comment.get_absolute_url(per_page=self.discussion.comments_per_page))
+        remembered = form.cleaned_data["remember"] and not form.staff
+        commenter_remember(
+            self.request,
+            response,
+            author=form.cleaned_data if remembered else None,
+            held_comment=None if comment.is_approved else comment,
+        )
         return response
-
-
-def _read_cookie(request, name, *, default):
-    """A signed JSON cookie's value, or `default` when it is missing, forged or not of `default`'s type."""
-    try:
-        value = json.loads(request.get_signed_cookie(name, salt=COOKIE_SALT))
-    except (KeyError, signing.BadSignature, ValueError):
-        return default
-    return value if isinstance(value, type(default)) else default
-
-
-def _write_cookie(response, name, value, *, max_age, secure):
-    response.set_signed_cookie(
-        name, json.dumps(value), salt=COOKIE_SALT, max_age=max_age, httponly=True, samesite="Lax", secure=secure
-    )
 
 
 class ArticlePreviewView(ArticleDetailView):
@@ -437,45 +411,3 @@ def article_preview_unsaved(request, article):
     reading.method, reading.GET = "GET", QueryDict()
     response = ArticlePreviewView.as_view(unsaved=True)(reading, pk=article.pk)
     return response.render()
-
-
-def robots_txt(request):
-    sitemap = absolute_url(reverse("blog:sitemap"), request)
-    previews = reverse("blog:article-preview", kwargs={"pk": 0}).removesuffix("0/")
-    private = [reverse("admin:index"), previews, reverse("blog:search")]
-    lines = ["User-agent: *", *(f"Disallow: {path}" for path in private), f"Sitemap: {sitemap}", ""]
-    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
-
-
-def legacy_article_redirect(request, slug):
-    """Send the old WordPress address `/<slug>/` permanently to the article's address (its current one)."""
-    published = Article.objects.published()
-    article = published.filter(slug=slug).first()
-    if article is None:
-        article = get_object_or_404(published, redirects__old_slug=slug)
-    return redirect(article, permanent=True)
-
-
-def _upload_error(message, status):
-    # CKEditor's upload adapter shows `error.message` to the editor.
-    return JsonResponse({"error": {"message": message}}, status=status)
-
-
-@require_POST
-def editor_image_upload(request):
-    """Store an image inserted in the article editor and return its URL in CKEditor's format."""
-    user = request.user
-    if not (user.is_active and user.is_staff):
-        return _upload_error("Log in to the admin to upload images.", 403)
-    if not (user.has_perm("blog.add_article") or user.has_perm("blog.change_article")):
-        return _upload_error("You do not have permission to add images to articles.", 403)
-    upload = request.FILES.get("upload")
-    if upload is None:
-        return _upload_error("No file was received. Choose an image to upload.", 400)
-    try:
-        image_format = validate_raster_image(upload)
-    except ValidationError as error:
-        return _upload_error(error.messages[0], 400)
-    name = default_storage.save(generated_image_name("editor", image_format), without_metadata(upload, image_format))
-    renditions(name)
-    return JsonResponse({"url": default_storage.url(name)})

@@ -16,20 +16,19 @@ from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.tokens import default_token_generator
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.shortcuts import redirect
-from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.text import slugify
 
-from blog.links import absolute_url
 from blog.models import AuthorProfile
-from blog.roles import EDITOR, ROLE_PERMISSIONS
+from clinic.roles import EDITOR, ROLE_PERMISSIONS
+from core.links import absolute_url
+from core.mail import mail_send
 
 from .models import clinic_settings
 
@@ -323,11 +322,12 @@ def staff_password_link_send(*, user, invited_by, request=None):
         "link": absolute_url(path, request),
         "days": settings.PASSWORD_RESET_TIMEOUT // 86400,
     }
-    message = render_to_string("admin/email/staff_password_link.txt", context)
-    try:
-        send_mail(f"[{site_name}] Your staff account: choose your password", message, None, [user.email])
-    except Exception:
-        logger.exception("Could not email the password link to %s", user.email)
+    mail_send(
+        subject=f"[{site_name}] Your staff account: choose your password",
+        template="admin/email/staff_password_link.txt",
+        context=context,
+        recipients=[user.email],
+    )
 
 
 def my_account(request):

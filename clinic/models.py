@@ -3,24 +3,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from PIL import ExifTags, Image
 
-from blog.images import CleanImageField, generated_image_name, validate_raster_image
+from core.images import CleanImageField, generated_image_name, validate_raster_image
+from core.models import SingletonModel
 
 from .theme import DEFAULT_BRAND_COLOR, validate_brand_color
-
-
-class SingletonModel(models.Model):
-    """A model with exactly one row, edited in the admin as one settings page."""
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        self.pk = 1
-        super().save(*args, **kwargs)
-
-    @classmethod
-    def load(cls):
-        return cls.objects.get_or_create(pk=1)[0]
 
 
 def logo_path(clinic, filename):

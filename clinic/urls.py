@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.sitemaps.views import sitemap
 from django.templatetags.static import static
 from django.urls import include, path, re_path, reverse_lazy
 from django.utils.functional import lazy
@@ -8,7 +9,9 @@ from django.views.generic import RedirectView
 
 from clinic.accounts import my_account
 from clinic.models import clinic_settings
-from clinic.views import serve_media, view_on_site
+from clinic.sitemaps import SITEMAPS
+from clinic.views import robots_txt, serve_media, view_on_site
+from core.pagecache import cache_public_page as cached
 
 # Read from Clinic settings whenever an admin page is drawn, so renaming the clinic needs no restart.
 admin.site.site_header = lazy(lambda: f"{clinic_settings().name} — editing", str)()
@@ -16,7 +19,7 @@ admin.site.site_title = lazy(lambda: clinic_settings().name, str)()
 admin.site.index_title = "Content"
 
 # django_ckeditor_5's own URLs are deliberately not included: its upload view checks only `is_staff` and
-# keeps the client's file name. The editor posts to blog:editor-image-upload instead (see settings).
+# keeps the client's file name. The editor posts to core:editor-image-upload instead (see settings).
 urlpatterns = [
     path("admin/my-account/", admin.site.admin_view(my_account), name="my-account"),
     # The link a new staff member is emailed to choose their password (clinic.accounts.staff_password_link_send).
@@ -31,11 +34,15 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # Browsers ask for /favicon.ico on pages that name no icon (the admin, feeds, images).
     path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("img/favicon.svg"), permanent=True)),
+    path("robots.txt", cached(robots_txt), name="robots-txt"),
+    path("sitemap.xml", cached(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("", include("core.urls")),
 ]
 
 if settings.SERVE_MEDIA:
     urlpatterns.append(re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$", serve_media))
 
 urlpatterns.append(path("", include("blog.urls")))
+# Old WordPress addresses are answered by wordpress.middleware, after everything here had its chance.
 
 handler403 = "clinic.views.permission_denied"

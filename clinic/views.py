@@ -4,13 +4,15 @@ from django.contrib.admin.exceptions import NotRegistered
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.views import shortcut
-from django.http import Http404, HttpResponseForbidden
+from django.http import Http404, HttpResponse, HttpResponseForbidden
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.views.static import serve
 
-from blog.roles import EDITOR
+from clinic.roles import EDITOR
+from core.links import absolute_url
 
 from .accounts import editors_to_ask, role_of
 
@@ -56,3 +58,12 @@ def permission_denied(request, exception):
             "editors": editors_to_ask(user),
         }
     return HttpResponseForbidden(render_to_string("403.html", context, request))
+
+
+def robots_txt(request):
+    """Where crawlers may go (not the admin, previews or search results) and where the sitemap is."""
+    sitemap = absolute_url(reverse("sitemap"), request)
+    previews = reverse("blog:article-preview", kwargs={"pk": 0}).removesuffix("0/")
+    private = [reverse("admin:index"), previews, reverse("blog:search")]
+    lines = ["User-agent: *", *(f"Disallow: {path}" for path in private), f"Sitemap: {sitemap}", ""]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

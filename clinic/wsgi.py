@@ -2,7 +2,7 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
-from clinic.pagecache import PageCacheMiddleware
+from core.pagecache import PageCacheMiddleware
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clinic.settings.prod")
 

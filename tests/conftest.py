@@ -51,7 +51,7 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture(autouse=True)
 def _fresh_cache_generation():
     """Nothing cached by an earlier test (whose transaction never committed) may show in this one."""
-    from clinic.pagecache import generation
+    from core.pagecache import generation
 
     generation().renew()
 
@@ -65,7 +65,7 @@ def _clean_media_root():
 @pytest.fixture
 def editor(db):
     """A staff member in the Editor group, as `ensure_editor` creates."""
-    from blog.roles import editor_group
+    from clinic.roles import editor_group
 
     user = UserFactory(username="editor", is_staff=True)
     user.groups.add(editor_group())

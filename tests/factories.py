@@ -4,6 +4,7 @@ import struct
 import zlib
 
 import factory
+from django.urls import reverse
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
@@ -129,10 +130,6 @@ class CommentFactory(factory.django.DjangoModelFactory):
     user_agent = "Mozilla/5.0 (test)"
 
     @factory.lazy_attribute
-    def depth(self):
-        return self.parent.depth + 1 if self.parent else 1
-
-    @factory.lazy_attribute
     def created_at(self):
         return timezone.now()
 
@@ -160,10 +157,15 @@ def comment_form_data(article=None, **overrides):
     }
 
 
+def comment_url(article):
+    """Where the "Leave a reply" form of `article` is posted."""
+    return reverse("blog:comment-create", kwargs={"slug": article.slug})
+
+
 def post_comment(client, article, remote_addr=None, user_agent="Mozilla/5.0 (test)", forwarded_for=None, **overrides):
     """Post the comment form for `article` from a fresh IP address (so the rate limit stays out of the way)."""
     return client.post(
-        article.get_absolute_url(),
+        comment_url(article),
         comment_form_data(article, **overrides),
         REMOTE_ADDR=remote_addr or next(_addresses),
         HTTP_USER_AGENT=user_agent,

@@ -1,27 +1,14 @@
-import html
-import json
 import re
 from html import escape
 
 from django import template
-from django.core.files.storage import default_storage
-from django.core.serializers.json import DjangoJSONEncoder
-from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.html import format_html, linebreaks, urlize
+from django.utils.html import linebreaks, urlize
 from django.utils.safestring import mark_safe
 
-from ..images import FALLBACK_WIDTH, renditions, srcset, stored_name_from_url
-from ..models import Article, Category, Comment
 from ..sharing import share_links
 
 register = template.Library()
-
-
-@register.simple_tag
-def nav_categories():
-    """Categories that have at least one published article, for the main navigation."""
-    return Category.objects.with_published_articles()
 
 
 _PARAGRAPH_BREAK = re.compile(r"\n{2,}")
@@ -36,9 +23,7 @@ def comment_threads(discussion, comments_open):
     template engine's cost per comment made a busy article several times slower to render than a quiet one.
     Everything that comes from a commenter is escaped here (`escape`), or by `comment_html`.
     """
-    number = discussion.page.number
-    page_query = f"?cpage={number}" if number > 1 else ""
-    reply_query = f"?cpage={number}&amp;replytocom=" if number > 1 else "?replytocom="
+    page_url = escape(discussion.url)
     awaiting = '<p class="comment__awaiting" role="status">Your comment is awaiting moderation.</p>'
 
     def draw(comment):
@@ -54,8 +39,9 @@ def comment_threads(discussion, comments_open):
             badge += f' <span class="comment__role">{escape(role)}</span>' if role else ""
         reply = ""
         if comment.is_approved and comments_open:
+            reply_url = escape(discussion.reply_url(comment))
             reply = (
-                f'<p class="comment__actions"><a class="comment__reply" href="{reply_query}{comment.pk}#respond">'
+                f'<p class="comment__actions"><a class="comment__reply" href="{reply_url}#respond">'
                 f'Reply<span class="visually-hidden"> to {name}</span></a></p>'
             )
         children = ""
@@ -70,7 +56,7 @@ def comment_threads(discussion, comments_open):
             f'<article class="comment__card"><header class="comment__meta">'
             f'<span class="avatar avatar--{comment.avatar_colour}" aria-hidden="true">{escape(comment.initials)}</span>'
             f'<span class="comment__who"><b class="comment__author">{author}</b>{badge} '
-            f'<a class="comment__permalink" href="{page_query}#comment-{comment.pk}">{_comment_time(comment)}</a>'
+            f'<a class="comment__permalink" href="{page_url}#comment-{comment.pk}">{_comment_time(comment)}</a>'
             f"</span></header>{'' if comment.is_approved else awaiting}"
             f'<div class="comment__text">{comment_html(comment.body)}</div>{reply}</article>{children}</li>'
         )
@@ -104,21 +90,6 @@ def comment_html(text):
 @register.filter
 def thoughts_heading(count):
     return "One thought" if count == 1 else f"{count} thoughts"
-
-
-@register.simple_tag
-def pending_comment_count():
-    return Comment.objects.pending().count()
-
-
-_JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
-
-
-@register.filter
-def json_ld(data):
-    """A JSON-LD <script> block; <, > and & are escaped so no text can close the script element."""
-    payload = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(_JSON_SCRIPT_ESCAPES)
-    return format_html('<script type="application/ld+json">{}</script>', mark_safe(payload))  # noqa: S308
 
 
 @register.inclusion_tag("blog/includes/share_links.html", takes_context=True)
@@ -157,58 +128,3 @@ def cite_references(body, count):
             )
         pieces.append(piece)
     return mark_safe("".join(pieces))  # noqa: S308
-
-
-@register.simple_tag(takes_context=True)
-def overdue_reviews(context, limit=10):
-    """Articles overdue for medical review that the current admin user may see, most overdue first."""
-    articles = Article.objects.review_overdue().order_by("next_review_at")
-    user = context["request"].user
-    if not user.has_perm("blog.edit_others_articles"):
-        articles = articles.filter(author=user)
-    return articles[:limit]
-
-
-@register.inclusion_tag("includes/responsive_image.html")
-def responsive_image(name, alt="", sizes="100vw", loading="lazy", priority=False, css_class=""):
-    """A <picture> with WebP and JPEG/PNG renditions of the stored image `name`, sized for the layout."""
-    made = renditions(name) if name else None
-    if made is None:
-        return {"image": None}
-    fallback = made["fallback"]
-    main = next((image for image in fallback if image.width >= FALLBACK_WIDTH), fallback[-1])
-    return {
-        "image": main,
-        "webp_srcset": srcset(made["webp"]),
-        "fallback_srcset": srcset(fallback),
-        "alt": alt,
-        "sizes": sizes,
-        "loading": loading,
-        "priority": priority,
-        "css_class": css_class,
-    }
-
-
-_BODY_IMAGE = re.compile(r"<img\b[^>]*>")
-_ATTRIBUTE = re.compile(r'(\w+)="([^"]*)"')
-BODY_IMAGE_SIZES = "(min-width: 48rem) 42rem, 100vw"
-
-
-@register.filter
-def responsive_body_images(body):
-    """Serve the images editors put in the body (our uploads) through responsive renditions.
-
-    Only files that are in our own storage under a plain name are touched; any other address is left as it is,
-    never opened: a page render must not make the server fetch anything.
-    """
-
-    def replace(match):
-        attributes = dict(_ATTRIBUTE.findall(match[0]))
-        name = stored_name_from_url(html.unescape(attributes.get("src", "")))
-        if name is None or not default_storage.exists(name):
-            return match[0]
-        alt = html.unescape(attributes.get("alt", ""))
-        context = responsive_image(name, alt, BODY_IMAGE_SIZES)
-        return render_to_string("includes/responsive_image.html", context) if context["image"] else match[0]
-
-    return mark_safe(_BODY_IMAGE.sub(replace, str(body)))  # noqa: S308

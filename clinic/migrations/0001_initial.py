@@ -2,7 +2,7 @@
 
 from django.db import migrations, models
 
-import blog.images
+import core.images
 import clinic.models
 
 
@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
                         blank=True,
                         help_text="Square, at least 512×512 pixels; used by search engines. JPEG, PNG, WebP or GIF.",
                         upload_to=clinic.models.logo_path,
-                        validators=[blog.images.validate_raster_image],
+                        validators=[core.images.validate_raster_image],
                     ),
                 ),
                 (

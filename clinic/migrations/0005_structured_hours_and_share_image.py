@@ -10,7 +10,7 @@ import datetime
 import logging
 import re
 
-import blog.images
+import core.images
 import clinic.models
 from django.db import migrations, models
 
@@ -149,7 +149,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='clinicsettings',
             name='share_image',
-            field=blog.images.CleanImageField(blank=True, help_text='The picture social networks show when the home page, an archive or an author page is shared; 1200×630 pixels works best. Without one, the logo is shown. JPEG, PNG, WebP or GIF.', upload_to=clinic.models.share_image_path, validators=[blog.images.validate_raster_image], verbose_name='share image'),
+            field=core.images.CleanImageField(blank=True, help_text='The picture social networks show when the home page, an archive or an author page is shared; 1200×630 pixels works best. Without one, the logo is shown. JPEG, PNG, WebP or GIF.', upload_to=clinic.models.share_image_path, validators=[core.images.validate_raster_image], verbose_name='share image'),
         ),
         migrations.AddField(
             model_name='clinicsettings',

@@ -66,17 +66,19 @@ INSTALLED_APPS = [
     "simple_history",
     "sorl.thumbnail",
     "axes",
+    "core",
     "clinic",
     "blog",
+    "wordpress",
 ]
 
 MIDDLEWARE = [
-    "clinic.errors.RequestIdMiddleware",
+    "core.middleware.RequestIdMiddleware",
     # Outside the page store, so that pages are stored as rendered and compressed on the way out.
-    "clinic.middleware.TextGZipMiddleware",
-    "clinic.pagecache.StorePageMiddleware",
+    "core.middleware.TextGZipMiddleware",
+    "core.pagecache.StorePageMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "clinic.middleware.SecurityHeadersMiddleware",
+    "core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -87,7 +89,9 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into its lockout answer.
     "axes.middleware.AxesMiddleware",
-    "clinic.errors.DatabaseUnavailableMiddleware",
+    "core.middleware.DatabaseUnavailableMiddleware",
+    # Last: it answers only what nothing else answered (an old WordPress address, with a 301).
+    "wordpress.middleware.OldAddressFallbackMiddleware",
 ]
 
 AUTHENTICATION_BACKENDS = [
@@ -103,9 +107,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "axes_lockout.html"
 AXES_VERBOSE = False
-AXES_CLIENT_IP_CALLABLE = "clinic.clientip.client_ip"
+AXES_CLIENT_IP_CALLABLE = "core.clientip.client_ip"
 
-# Reverse proxies whose X-Forwarded-For is believed (clinic/clientip.py); empty: the connection's own address.
+# Reverse proxies whose X-Forwarded-For is believed (core/clientip.py); empty: the connection's own address.
 TRUSTED_PROXIES = env_networks("DJANGO_TRUSTED_PROXIES")
 
 ROOT_URLCONF = "clinic.urls"
@@ -194,7 +198,7 @@ SERVE_MEDIA = env_bool("DJANGO_SERVE_MEDIA", DEBUG)
 THUMBNAIL_UPSCALE = False
 THUMBNAIL_QUALITY = 80
 THUMBNAIL_PREFIX = "renditions/"
-# blog.images.renditions() only ever gives sorl files from our storage; should anything hand it a URL, it must
+# core.images.renditions() only ever gives sorl files from our storage; should anything hand it a URL, it must
 # not hold a worker for long (sorl's default is to wait forever, and it has no setting to refuse URLs).
 THUMBNAIL_URL_TIMEOUT = 2
 
@@ -211,7 +215,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "clinic.cacheguard.ResilientRedisCache",
+            "BACKEND": "core.cacheguard.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("DJANGO_CACHE_PREFIX", "clinic"),
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0},
@@ -237,8 +241,13 @@ SITE_TAGLINE = "Articles on regenerative medicine, pain and recovery"
 BLOG_ARTICLES_PER_PAGE = 10
 
 CKEDITOR_5_FILE_UPLOAD_PERMISSION = "staff"
-# Our own view adds the article-permission check, Pillow decoding and generated file names.
-CK_EDITOR_5_UPLOAD_FILE_VIEW_NAME = "blog:editor-image-upload"
+# Our own view (core/editor.py) adds a permission check, Pillow decoding and generated file names.
+CK_EDITOR_5_UPLOAD_FILE_VIEW_NAME = "core:editor-image-upload"
+# Staff members holding any one of these may upload images from the editor.
+EDITOR_UPLOAD_PERMISSIONS = ["blog.add_article", "blog.change_article"]
+# Fields of posted forms that no person typed: never shown back on the 503 page (core/middleware.py). The
+# comment form's signed timestamp and its honeypot.
+ERROR_PAGE_HIDDEN_FIELDS = ["started", "phone"]
 CKEDITOR_5_UPLOAD_FILE_TYPES = ["jpeg", "jpg", "png", "gif", "webp"]
 CKEDITOR_5_MAX_FILE_SIZE = IMAGE_UPLOAD_MAX_BYTES // (1024 * 1024)
 CKEDITOR_5_CUSTOM_CSS = "css/admin-editor.css"
@@ -295,7 +304,7 @@ CKEDITOR_5_CONFIGS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "clinic.errors.RequestIdFilter"}},
+    "filters": {"request_id": {"()": "core.middleware.RequestIdFilter"}},
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s %(client_ip)s] %(name)s: %(message)s"}
     },

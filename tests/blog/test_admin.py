@@ -102,7 +102,7 @@ def test_add_form_uses_ckeditor_and_prepopulates_the_slug(editor_client, editor)
 
     assert "django_ckeditor_5/dist/bundle.js" in html
     assert 'class="django_ckeditor_5"' in html
-    assert reverse("blog:editor-image-upload") in html
+    assert reverse("core:editor-image-upload") in html
     assert 'data-prepopulated-fields="[{&quot;id&quot;: &quot;#id_slug&quot;' in html
     assert f'<option value="{editor.pk}" selected>' in html
 

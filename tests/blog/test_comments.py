@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from blog.models import AuthorProfile, Comment, DiscussionSettings
 from blog.services import comment_set_status
-from tests.factories import ArticleFactory, CommentFactory, UserFactory, comment_form_data, post_comment
+from tests.factories import ArticleFactory, CommentFactory, UserFactory, comment_form_data, comment_url, post_comment
 
 pytestmark = pytest.mark.django_db
 
@@ -95,7 +95,7 @@ def test_comment_shows_name_linked_to_website_date_permalink_and_local_avatar(cl
 
     assert '<a href="https://maria.example/blog" rel="nofollow ugc noopener">Maria Lopez</a>' in html
     assert (
-        f'href="#comment-{comment.pk}"><time datetime="2026-03-20T14:05:00+00:00">March 20, 2026 at 2:05 p.m.</time>'
+        f'href="{article.get_absolute_url()}#comment-{comment.pk}"><time datetime="2026-03-20T14:05:00+00:00">March 20, 2026 at 2:05 p.m.</time>'
         in html
     )
     assert 'aria-hidden="true">ML</span>' in html
@@ -159,7 +159,7 @@ def test_reply_link_works_without_javascript(client, article):
     parent = CommentFactory(article=article, name="Tom Baker")
 
     html = page_of(client, article)
-    assert f'href="?replytocom={parent.pk}#respond">Reply' in html
+    assert f'href="{article.get_absolute_url()}?replytocom={parent.pk}#respond">Reply' in html
 
     reply_form = page_of(client, article, replytocom=parent.pk)
     assert "Reply to Tom Baker" in reply_form
@@ -298,7 +298,7 @@ def test_commenting_on_a_draft_is_404(client):
 
 
 def test_a_request_missing_every_field_is_a_400_not_a_crash(client, article):
-    response = client.post(article.get_absolute_url(), {"unexpected": "x" * 10000})
+    response = client.post(comment_url(article), {"unexpected": "x" * 10000})
 
     assert response.status_code == 400
     assert not Comment.objects.exists()
@@ -378,7 +378,7 @@ def test_clinic_reply_from_the_site_is_approved_with_badge_and_credentials(clien
     form = page_of(client, article, replytocom=question.pk)
     assert "You are commenting as <strong>Dr. Jane Doe, MD</strong>" in form
     response = client.post(
-        article.get_absolute_url(),
+        comment_url(article),
         {
             "body": "A little, for a day or two.",
             "parent": question.pk,

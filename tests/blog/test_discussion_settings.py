@@ -83,8 +83,8 @@ def public_pages(article):
         reverse("blog:category-feed-rss", kwargs={"slug": article.category.slug}),
         reverse("blog:archive-year", kwargs={"year": year}),
         reverse("blog:archive-month", kwargs={"year": year, "month": month}),
-        reverse("blog:sitemap"),
-        reverse("blog:robots-txt"),
+        reverse("sitemap"),
+        reverse("robots-txt"),
     ]
 
 

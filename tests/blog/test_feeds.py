@@ -78,7 +78,7 @@ def test_unknown_category_feed_is_404(client, articles):
 
 
 def test_sitemap_lists_home_published_articles_with_lastmod_categories_and_tags(client, articles):
-    sitemap = xml_of(client, reverse("blog:sitemap"), "application/xml")
+    sitemap = xml_of(client, reverse("sitemap"), "application/xml")
 
     entries = {url.findtext(f"{SITEMAP}loc"): url.findtext(f"{SITEMAP}lastmod") for url in sitemap}
     assert set(entries) == {
@@ -96,26 +96,26 @@ def test_sitemap_leaves_out_categories_with_only_drafts(client, articles):
     CategoryFactory(slug="only-drafts")
     ArticleFactory(category=CategoryFactory(slug="draft-category"), draft=True)
 
-    body = client.get(reverse("blog:sitemap")).content.decode()
+    body = client.get(reverse("sitemap")).content.decode()
 
     assert "only-drafts" not in body
     assert "draft-category" not in body
 
 
 def test_robots_txt_points_at_the_sitemap(client, articles):
-    response = client.get(reverse("blog:robots-txt"))
+    response = client.get(reverse("robots-txt"))
 
     assert response["Content-Type"] == "text/plain; charset=utf-8"
     lines = response.content.decode().splitlines()
     assert f"Sitemap: {SITE}/sitemap.xml" in lines
     assert "User-agent: *" in lines
     assert "Disallow: /admin/" in lines
-    assert reverse("blog:robots-txt") == "/robots.txt"
-    assert reverse("blog:sitemap") == "/sitemap.xml"
+    assert reverse("robots-txt") == "/robots.txt"
+    assert reverse("sitemap") == "/sitemap.xml"
 
 
 def test_robots_txt_keeps_crawlers_out_of_previews(client, articles):
-    lines = client.get(reverse("blog:robots-txt")).content.decode().splitlines()
+    lines = client.get(reverse("robots-txt")).content.decode().splitlines()
 
     assert "Disallow: /preview/" in lines
     assert reverse("blog:article-preview", kwargs={"pk": articles[0].pk}).startswith("/preview/")

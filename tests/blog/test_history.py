@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from blog.history import is_real_change
-from clinic.reading import changed_words, formatting_changes, reader_text
+from core.reading import changed_words, formatting_changes, reader_text
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db

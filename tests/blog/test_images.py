@@ -3,9 +3,9 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import GifImagePlugin
 
-from blog.images import validate_raster_image
 from blog.models import Article, AuthorProfile
 from clinic.models import ClinicSettings
+from core.images import validate_raster_image
 from tests.factories import animated_gif_bytes, png_bytes
 
 GIF_BOMB = animated_gif_bytes(30, (6000, 6000))

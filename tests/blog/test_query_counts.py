@@ -19,7 +19,7 @@ PAGES = {
     "search": lambda data: reverse("blog:search") + "?q=tendon",
     "feed": lambda data: reverse("blog:feed-rss"),
     "category-feed": lambda data: reverse("blog:category-feed-atom", kwargs={"slug": data["category"].slug}),
-    "sitemap": lambda data: reverse("blog:sitemap"),
+    "sitemap": lambda data: reverse("sitemap"),
 }
 LIMITS = {"article": 11}
 

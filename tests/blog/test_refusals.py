@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from blog.roles import AUTHOR, CONTRIBUTOR, EDITOR, MODERATOR
+from clinic.roles import AUTHOR, CONTRIBUTOR, EDITOR, MODERATOR
 from tests.factories import ArticleFactory, AuthorProfileFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -6,8 +6,8 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 from PIL import Image
 
-from blog.images import renditions
 from blog.models import Article
+from core.images import renditions
 from tests.factories import ArticleFactory, uploaded_image
 
 pytestmark = pytest.mark.django_db
@@ -134,7 +134,7 @@ def test_renditions_of_anything_but_a_plain_storage_name_are_refused_unopened(co
 
 
 def test_images_in_the_body_get_renditions_and_dimensions_with_media_on_s3(editor_client, client, s3_media):
-    upload = editor_client.post(reverse("blog:editor-image-upload"), {"upload": uploaded_image(size=(1200, 800))})
+    upload = editor_client.post(reverse("core:editor-image-upload"), {"upload": uploaded_image(size=(1200, 800))})
     url = upload.json()["url"]
     article = ArticleFactory(body=f'<figure class="image"><img src="{url}" alt="An x-ray"></figure>')
 

@@ -5,8 +5,8 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from blog.models import Article, Comment, DiscussionSettings
-from blog.roles import AUTHOR, CONTRIBUTOR, EDITOR, MODERATOR, ROLE_PERMISSIONS
 from clinic.models import ClinicSettings
+from clinic.roles import AUTHOR, CONTRIBUTOR, EDITOR, MODERATOR, ROLE_PERMISSIONS
 from tests.blog.test_admin import article_form
 from tests.factories import ArticleFactory, CommentFactory, UserFactory
 

@@ -1,6 +1,6 @@
 import pytest
 
-from blog.sanitize import sanitize_html
+from core.sanitize import sanitize_html
 from tests.factories import ArticleFactory
 
 HOSTILE_SNIPPETS = [

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from blog.models import Article, AuthorProfile
-from blog.roles import AUTHOR, CONTRIBUTOR
+from clinic.roles import AUTHOR, CONTRIBUTOR
 from tests.factories import ArticleFactory, TagFactory, UserFactory
 from tests.helpers import form_data
 
@@ -41,7 +41,7 @@ def public_pages(article):
         reverse("blog:archive-month", kwargs={"year": published_at.year, "month": published_at.month}),
         reverse("blog:feed-rss"),
         reverse("blog:feed-atom"),
-        reverse("blog:sitemap"),
+        reverse("sitemap"),
         reverse("blog:search") + "?q=knee",
         reverse("blog:article-detail", kwargs={"slug": "what-is-prolotherapy"}),  # related posts
     ]

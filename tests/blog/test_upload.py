@@ -12,7 +12,7 @@ from tests.factories import UserFactory, animated_gif_bytes, image_bytes, png_by
 
 pytestmark = pytest.mark.django_db
 
-UPLOAD_URL = reverse("blog:editor-image-upload")
+UPLOAD_URL = reverse("core:editor-image-upload")
 
 
 def stored_files():

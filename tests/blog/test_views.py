@@ -185,21 +185,6 @@ def test_unknown_archive_is_404(client, name):
     assert client.get(reverse(name, kwargs={"slug": "nothing-here"})).status_code == 404
 
 
-def test_wordpress_address_redirects_permanently_to_the_article(client, article):
-    response = client.get(reverse("blog:legacy-article", kwargs={"slug": article.slug}))
-
-    assert response.status_code == 301
-    assert response["Location"] == article.get_absolute_url()
-    assert article.get_absolute_url() == "/blog/what-is-prolotherapy/"
-
-
-def test_wordpress_address_of_a_draft_or_unknown_slug_is_404(client):
-    draft = ArticleFactory(draft=True)
-
-    assert client.get(reverse("blog:legacy-article", kwargs={"slug": draft.slug})).status_code == 404
-    assert client.get(reverse("blog:legacy-article", kwargs={"slug": "nope"})).status_code == 404
-
-
 def test_navigation_links_categories_with_published_articles(client):
     ArticleFactory(category=CategoryFactory(name="Regenerative Medicine", slug="regenerative-medicine"))
 

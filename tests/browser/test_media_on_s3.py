@@ -18,7 +18,7 @@ document.addEventListener("securitypolicyviolation", (event) => window.__csp.pus
 def test_article_images_on_s3_load_within_the_content_security_policy(page, live_server, s3_media, editor):
     uploader = Client()
     uploader.force_login(editor)
-    upload = uploader.post(reverse("blog:editor-image-upload"), {"upload": uploaded_image(size=(1200, 800))})
+    upload = uploader.post(reverse("core:editor-image-upload"), {"upload": uploaded_image(size=(1200, 800))})
     body_image = upload.json()["url"]
     article = ArticleFactory(
         featured_image=uploaded_image("hero.jpg", "JPEG", size=(2000, 1000)),

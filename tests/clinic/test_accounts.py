@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
 from blog.models import AuthorProfile
-from blog.roles import AUTHOR, CONTRIBUTOR, EDITOR, MODERATOR
+from clinic.roles import AUTHOR, CONTRIBUTOR, EDITOR, MODERATOR
 from tests.factories import AuthorProfileFactory, UserFactory, uploaded_image
 
 pytestmark = pytest.mark.django_db

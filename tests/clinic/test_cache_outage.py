@@ -13,9 +13,9 @@ from django.templatetags.static import static
 from django.urls import reverse
 
 from blog.models import Comment
-from clinic import editing
-from clinic.cacheguard import outage
-from clinic.pagecache import generation
+from core import editing
+from core.cacheguard import outage
+from core.pagecache import generation
 from tests.factories import ArticleFactory, UserFactory, post_comment, uploaded_image
 from tests.helpers import wsgi
 
@@ -36,7 +36,7 @@ def use_redis(settings):
         settings.REDIS_URL = url
         settings.CACHES = {
             "default": {
-                "BACKEND": "clinic.cacheguard.ResilientRedisCache",
+                "BACKEND": "core.cacheguard.ResilientRedisCache",
                 "LOCATION": url,
                 "KEY_PREFIX": "clinic-test-outage",
                 "OPTIONS": {"socket_connect_timeout": 0.3, "socket_timeout": 0.3},

@@ -16,9 +16,9 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from blog.models import Comment
-from clinic.clientip import client_ip
-from clinic.errors import RequestIdFilter
-from tests.factories import ArticleFactory, comment_form_data, post_comment
+from core.clientip import client_ip
+from core.middleware import RequestIdFilter
+from tests.factories import ArticleFactory, comment_form_data, comment_url, post_comment
 
 PROXY = "127.0.0.1"
 LOGIN = reverse("admin:login")
@@ -200,7 +200,7 @@ def post_through(proxy, source, article, body, forged=None):
     connection = http.client.HTTPConnection("127.0.0.1", proxy, timeout=30, source_address=(source, 0))
     data = urlencode(comment_form_data(article, email=f"{source}@example.com", body=body))
     headers = {"Content-Type": "application/x-www-form-urlencoded", **({"X-Forwarded-For": forged} if forged else {})}
-    connection.request("POST", article.get_absolute_url(), body=data, headers=headers)
+    connection.request("POST", comment_url(article), body=data, headers=headers)
     status = connection.getresponse().status
     connection.close()
     return status

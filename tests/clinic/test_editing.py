@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from blog.models import Article, DiscussionSettings
-from blog.roles import AUTHOR, sync_roles
-from clinic.editing import PRESENCE_SECONDS
+from clinic.roles import AUTHOR, sync_roles
+from core.editing import PRESENCE_SECONDS
 from tests.factories import ArticleFactory, UserFactory
 from tests.helpers import form_data
 

@@ -11,7 +11,7 @@ from blog.forms import seconds_since
 from blog.models import Comment, DiscussionSettings
 from blog.services import comment_set_status, commenter_erase
 from clinic.models import ClinicSettings
-from clinic.pagecache import _seconds_to_live, generation
+from core.pagecache import _seconds_to_live, generation
 from tests.factories import ArticleFactory, CommentFactory, TagFactory, uploaded_image
 from tests.helpers import wsgi
 

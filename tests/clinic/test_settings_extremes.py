@@ -69,8 +69,8 @@ def public_pages():
         reverse("blog:search") + "?q=text",
         reverse("blog:feed-rss"),
         reverse("blog:feed-atom"),
-        reverse("blog:sitemap"),
-        reverse("blog:robots-txt"),
+        reverse("sitemap"),
+        reverse("robots-txt"),
     ]
 
 

@@ -16,8 +16,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, reverse
 
 from blog.models import Article, AuthorProfile, Category, Comment, DiscussionSettings, Tag
-from blog.roles import AUTHOR, CONTRIBUTOR, EDITOR, MODERATOR
 from clinic.models import ClinicSettings
+from clinic.roles import AUTHOR, CONTRIBUTOR, EDITOR, MODERATOR
 from tests.factories import (
     ArticleFactory,
     AuthorProfileFactory,
@@ -549,7 +549,7 @@ def test_previews_and_uploads_as_each_role(world, role):
     if own is not None:
         assert client.get(reverse("blog:article-preview", args=[own.pk])).status_code == 200
 
-    response = client.post(reverse("blog:editor-image-upload"), {"upload": uploaded_image()})
+    response = client.post(reverse("core:editor-image-upload"), {"upload": uploaded_image()})
     assert response.status_code == (200 if writes else 403)
 
     before = snapshot(draft)

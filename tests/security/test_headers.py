@@ -11,7 +11,7 @@ def directives(response):
     return {part.split()[0]: part.split()[1:] for part in policy.split("; ")}
 
 
-@pytest.mark.parametrize("name", ["blog:article-list", "blog:search", "blog:feed-rss", "blog:robots-txt"])
+@pytest.mark.parametrize("name", ["blog:article-list", "blog:search", "blog:feed-rss", "robots-txt"])
 def test_public_pages_send_a_strict_policy_and_the_other_security_headers(client, article, name):
     response = client.get(reverse(name))
 

@@ -12,8 +12,8 @@ from PIL import Image, ImageDraw
 
 from blog.demo.articles import ARTICLES, CLINIC
 from blog.models import Article, AuthorProfile, Category, Comment, Tag
-from blog.roles import AUTHOR, sync_roles
 from clinic.models import ClinicSettings
+from clinic.roles import AUTHOR, sync_roles
 
 AUTHOR_USERNAME = "demo-author"
 
@@ -143,7 +143,6 @@ class Command(BaseCommand):
         Comment.objects.create(
             article=article,
             parent=question,
-            depth=2,
             user=author,
             name="Emily Harper",
             email=author.email,

@@ -8,22 +8,25 @@ How it works:
 - `PageCacheMiddleware` wraps the WSGI application (clinic/wsgi.py). For an anonymous GET or HEAD it finds
   the stored response (in the worker's memory, else the shared cache) and answers with it directly: no URL
   resolving, no middleware, no database.
-- Every stored page carries the *generation* it was made in. Any change that can alter a page (an article,
-  comment, category, tag, profile, reference or settings saved or deleted) replaces the generation with a new
-  value once its transaction commits (`invalidate()`); pages of older generations are never served again, in
+- Every stored page carries the *generation* it was made in. Any change that can alter a page (the apps'
+  cache signals call `invalidate()` for the models they own) replaces the generation with a new value once its
+  transaction commits; pages of older generations are never served again, in
   any process. The generation is a Redis key, or without Redis a file beside the file cache that is
   replaced, so reading it costs a stat. Each worker also keeps recent pages in memory, valid only while the
-  generation they were made in is current. A page also expires before the next scheduled article's publication time and
-  before midnight (review dates), so time-based changes need no job either.
+  generation they were made in is current. A page also expires at the next moment an app says its pages change
+  by themselves (`expires_at`: a scheduled article's publication time, midnight for review dates), so
+  time-based changes need no job either.
 - When the cache (Redis) cannot be reached, the generation is unknown: nothing is served from or stored in the
-  page cache, pages are rendered as if it were off (clinic/cacheguard.py logs it once). A process that saw an
+  page cache, pages are rendered as if it were off (core/cacheguard.py logs it once). A process that saw an
   outage renews the generation when Redis answers again, because a change saved meanwhile could not renew it.
-- The comment form needs no CSRF token for anonymous visitors (the comment view checks CSRF only for
-  logged-in users, who never get cached pages), and its signed "form of this article shown at" timestamp is
-  replaced on every hit with one at most a second old, so the minimum-time anti-spam rule keeps working.
+- A page may carry one token that must be fresh for each reader (the comment form's signed "shown at"
+  timestamp): the view names it with `carry_fresh_token()`, and every hit carries instead what the app's
+  `fresh_token` factory makes of it, at most a second old.
+
+The cache knows no app. What it must know about them, apps tell it once, from their `AppConfig.ready()`:
+`bypass_cookies(*names)` (cookies that make a page personal), `fresh_token(factory)` and `expires_at(provider)`.
 """
 
-import datetime
 import functools
 import gzip
 import hashlib
@@ -38,12 +41,12 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
-from clinic.cacheguard import guarded, outage
-from clinic.errors import request_id
+from .cacheguard import guarded, outage
+from .middleware import request_id
 
 GENERATION_KEY = "page-cache:generation"
-NEXT_PUBLICATION_KEY = "page-cache:next-publication:{generation}"
-FORM_TOKEN_PLACEHOLDER = b"\x00page-cache:comment-form-started\x00"
+EXPIRES_AT_KEY = "page-cache:expires-at:{generation}"
+FRESH_TOKEN_PLACEHOLDER = b"\x00page-cache:fresh-token\x00"
 # Headers Django adds per request that a stored page must not repeat.
 UNSTORED_HEADERS = {"set-cookie", "x-page-cache", "content-length", "x-request-id"}
 # Pages each worker process also keeps in its own memory (validated against the shared generation).
@@ -109,14 +112,41 @@ def enabled():
     return settings.PAGE_CACHE_SECONDS > 0
 
 
+class _Hooks:
+    """What the apps told the page cache (see the module docstring)."""
+
+    def __init__(self):
+        self.cookies = set()
+        self.token_factory = None
+        self.expiry_providers = []
+
+
+_hooks = _Hooks()
+
+
+def bypass_cookies(*names):
+    """Readers sending any of these cookies get their own page, never a stored one (nor is theirs stored)."""
+    _hooks.cookies.update(names)
+
+
+def fresh_token(factory):
+    """`factory(token)` makes a fresh token of the kind `carry_fresh_token()` named, for every hit."""
+    _hooks.token_factory = factory
+
+
+def expires_at(provider):
+    """`provider()` gives the next moment (an aware datetime, or None) at which stored pages change by themselves."""
+    if provider not in _hooks.expiry_providers:
+        _hooks.expiry_providers.append(provider)
+
+
+def carry_fresh_token(request, token):
+    """Mark `token`, somewhere in the page being rendered, as one to renew on every hit (see `fresh_token`)."""
+    request.page_cache_fresh_token = token
+
+
 def _cookie_names():
-    return (
-        settings.SESSION_COOKIE_NAME,
-        settings.CSRF_COOKIE_NAME,
-        "messages",
-        "comment_pending",
-        "comment_author",
-    )
+    return (settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME, "messages", *_hooks.cookies)
 
 
 def is_anonymous_read(environ):
@@ -132,8 +162,8 @@ def page_key(environ):
     address = (
         f"{scheme}://{environ.get('HTTP_HOST', '')}{environ.get('PATH_INFO', '')}?{environ.get('QUERY_STRING', '')}"
     )
-    # "v2": entries name the article whose comment form they carry; entries stored by older code do not.
-    return "page:v2:" + hashlib.sha256(address.encode("utf-8", "surrogateescape")).hexdigest()
+    # "v3": entries carry the fresh token they were stored with; entries stored by older code do not.
+    return "page:v3:" + hashlib.sha256(address.encode("utf-8", "surrogateescape")).hexdigest()
 
 
 def invalidate():
@@ -141,24 +171,21 @@ def invalidate():
     transaction.on_commit(lambda: generation().renew())
 
 
-def _seconds_to_live(made_in):
-    """The page lifetime, cut short by the next scheduled publication and by the next midnight."""
-    from blog.models import Article
+def _next_change(made_in, now):
+    """The next moment pages change by themselves, asked of the apps once per generation and kept until it passes."""
+    key = EXPIRES_AT_KEY.format(generation=made_in)
+    moment = cache.get(key)
+    if moment is None or moment <= now.timestamp():
+        moments = [provider() for provider in _hooks.expiry_providers]
+        moment = min((found.timestamp() for found in moments if found is not None), default=float("inf"))
+        cache.set(key, moment, timeout=settings.CACHED_PARTS_SECONDS)
+    return moment
 
+
+def _seconds_to_live(made_in):
+    """The page lifetime, cut short by the next moment pages change by themselves."""
     now = timezone.now()
-    key = NEXT_PUBLICATION_KEY.format(generation=made_in)
-    next_publication = cache.get(key)
-    if next_publication is None:
-        upcoming = (
-            Article.objects.filter(status=Article.Status.PUBLISHED, published_at__gt=now)
-            .order_by("published_at")
-            .values_list("published_at", flat=True)
-            .first()
-        )
-        next_publication = upcoming.timestamp() if upcoming else float("inf")
-        cache.set(key, next_publication, timeout=settings.CACHED_PARTS_SECONDS)
-    midnight = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0) + datetime.timedelta(days=1)
-    limits = [settings.CACHED_PARTS_SECONDS, next_publication - now.timestamp(), (midnight - now).total_seconds()]
+    limits = [settings.CACHED_PARTS_SECONDS, _next_change(made_in, now) - now.timestamp()]
     if enabled():
         limits.append(settings.PAGE_CACHE_SECONDS)
     return int(min(limits))
@@ -196,14 +223,13 @@ def store(request, response, made_in):
     if seconds <= 0:
         return
     body = response.content
-    token = getattr(request, "comment_form_token", None)
-    form_for = None
-    if token:
-        from blog.forms import form_article_id
-
-        body, form_for = body.replace(token.encode(), FORM_TOKEN_PLACEHOLDER), form_article_id(token)
+    token = getattr(request, "page_cache_fresh_token", None)
+    if token and _hooks.token_factory is not None:
+        body = body.replace(token.encode(), FRESH_TOKEN_PLACEHOLDER)
+    else:
+        token = None
     headers = [(name, value) for name, value in response.items() if name.lower() not in UNSTORED_HEADERS]
-    entry = (made_in, time.time() + seconds, response.status_code, response.reason_phrase, headers, body, form_for)
+    entry = (made_in, time.time() + seconds, response.status_code, response.reason_phrase, headers, body, token)
     cache.set(page_key(request.META), entry, timeout=seconds)
 
 
@@ -238,32 +264,30 @@ class StorePageMiddleware:
         return response
 
 
-class _FreshFormTokens:
-    """Signed "form of this article shown at" timestamps, renewed every second rather than on every request."""
+class _FreshTokens:
+    """Fresh tokens for stored ones (`fresh_token`), renewed every second rather than on every request."""
 
     def __init__(self):
         self.tokens = {}
 
-    def get(self, article_id):
+    def get(self, stored):
         now = time.time()
-        made_at, value = self.tokens.get(article_id, (0.0, b""))
+        made_at, value = self.tokens.get(stored, (0.0, b""))
         if not 0 <= now - made_at < 1:
-            from blog.forms import form_timestamp
-
             if len(self.tokens) > LOCAL_PAGES:
                 self.tokens.clear()
-            value = form_timestamp(article_id).encode()
-            self.tokens[article_id] = (now, value)
+            value = _hooks.token_factory(stored).encode()
+            self.tokens[stored] = (now, value)
         return value
 
 
 class _ReadyPage:
-    """A stored page prepared once for serving many times: status line, headers, body split at the form token."""
+    """A stored page prepared once for serving many times: status line, headers, body split at the fresh token."""
 
-    __slots__ = ("generation", "expires_at", "status", "headers", "parts", "form_for", "token", "body")
+    __slots__ = ("generation", "expires_at", "status", "headers", "parts", "stored_token", "token", "body")
 
-    def __init__(self, generation, expires_at, status, reason, headers, body, form_for):
-        self.generation, self.expires_at, self.form_for = generation, expires_at, form_for
+    def __init__(self, generation, expires_at, status, reason, headers, body, stored_token):
+        self.generation, self.expires_at, self.stored_token = generation, expires_at, stored_token
         self.status = f"{status} {reason}"
         # Any hit may be compressed for one reader and not for the next: shared caches must keep both apart.
         vary = [part.strip() for name, value in headers if name.lower() == "vary" for part in value.split(",")]
@@ -273,11 +297,11 @@ class _ReadyPage:
             ("Vary", ", ".join(vary)),
             ("X-Page-Cache", "hit"),
         ]
-        self.parts = body.split(FORM_TOKEN_PLACEHOLDER)
+        self.parts = body.split(FRESH_TOKEN_PLACEHOLDER)
         self.token, self.body = None, self.parts[0]
 
     def body_with(self, token):
-        """The body with `token` in the comment form, joined once per token rather than per request."""
+        """The body with `token` in place, joined once per token rather than per request."""
         if len(self.parts) > 1 and token is not self.token:
             self.token, self.body = token, token.join(self.parts)
         return self.body
@@ -288,7 +312,7 @@ class PageCacheMiddleware:
 
     def __init__(self, application):
         self.application = application
-        self.form_tokens = _FreshFormTokens()
+        self.fresh_tokens = _FreshTokens()
         self.local = OrderedDict()
 
     def __call__(self, environ, start_response):
@@ -312,7 +336,7 @@ class PageCacheMiddleware:
         return page
 
     def serve(self, page, environ, start_response):
-        body = page.body_with(self.form_tokens.get(page.form_for)) if len(page.parts) > 1 else page.body
+        body = page.body_with(self.fresh_tokens.get(page.stored_token)) if len(page.parts) > 1 else page.body
         headers = page.headers.copy()
         if "gzip" in environ.get("HTTP_ACCEPT_ENCODING", "") and len(body) > 200:
             body = gzip.compress(body, compresslevel=5, mtime=0)

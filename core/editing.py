@@ -38,7 +38,7 @@ from .reading import changed_words, formatting_changes, reader_text
 HEARTBEAT_SECONDS = 15
 # An editor whose page has not answered for this long has closed it (or lost the network).
 PRESENCE_SECONDS = 3 * HEARTBEAT_SECONDS
-SNAPSHOT_SALT = "clinic.editing.snapshot"
+SNAPSHOT_SALT = "core.editing.snapshot"
 VERSION_FIELD, SNAPSHOT_FIELD = "_edit_version", "_edit_snapshot"
 # What a rich-text editor made of a field's HTML when the form opened (its own spelling of the same content),
 # sent by the change form's script: the baseline for "did this editor change the field".
@@ -423,7 +423,7 @@ class EditConflictMixin:
         return JsonResponse({"others": presence_others(key, request.user), "newer": newer})
 
 
-KEPT_PREFIX, KEPT_SALT, KEPT_SECONDS = "_kept-", "clinic.editing.kept-upload", 24 * 3600
+KEPT_PREFIX, KEPT_SALT, KEPT_SECONDS = "_kept-", "core.editing.kept-upload", 24 * 3600
 
 
 def keep_uploads(form):

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import validate_email
 
-from blog.roles import editor_group
+from clinic.roles import editor_group
 
 
 def project_python():

@@ -1,0 +1,25 @@
+"""The sitemap of the whole site: the home page and each app's sections."""
+
+from django.urls import reverse
+
+from blog.models import Article
+from blog.sitemaps import ArticleSitemap, CategorySitemap, TagSitemap
+from core.sitemaps import SiteSitemap
+
+
+class HomeSitemap(SiteSitemap):
+    changefreq = "daily"
+    priority = 1.0
+
+    def items(self):
+        return ["blog:article-list"]
+
+    def location(self, name):
+        return reverse(name)
+
+    def lastmod(self, name):
+        latest = Article.objects.published().order_by("-updated_at").first()
+        return latest.updated_at if latest else None
+
+
+SITEMAPS = {"home": HomeSitemap, "articles": ArticleSitemap, "categories": CategorySitemap, "tags": TagSitemap}

@@ -1,0 +1,71 @@
+"""Template tags every app's pages use: structured data and responsive images."""
+
+import html
+import json
+import re
+
+from django import template
+from django.core.files.storage import default_storage
+from django.core.serializers.json import DjangoJSONEncoder
+from django.template.loader import render_to_string
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from ..images import FALLBACK_WIDTH, renditions, srcset, stored_name_from_url
+
+register = template.Library()
+
+
+_JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+@register.filter
+def json_ld(data):
+    """A JSON-LD <script> block; <, > and & are escaped so no text can close the script element."""
+    payload = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(_JSON_SCRIPT_ESCAPES)
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(payload))  # noqa: S308
+
+
+@register.inclusion_tag("includes/responsive_image.html")
+def responsive_image(name, alt="", sizes="100vw", loading="lazy", priority=False, css_class=""):
+    """A <picture> with WebP and JPEG/PNG renditions of the stored image `name`, sized for the layout."""
+    made = renditions(name) if name else None
+    if made is None:
+        return {"image": None}
+    fallback = made["fallback"]
+    main = next((image for image in fallback if image.width >= FALLBACK_WIDTH), fallback[-1])
+    return {
+        "image": main,
+        "webp_srcset": srcset(made["webp"]),
+        "fallback_srcset": srcset(fallback),
+        "alt": alt,
+        "sizes": sizes,
+        "loading": loading,
+        "priority": priority,
+        "css_class": css_class,
+    }
+
+
+_BODY_IMAGE = re.compile(r"<img\b[^>]*>")
+_ATTRIBUTE = re.compile(r'(\w+)="([^"]*)"')
+BODY_IMAGE_SIZES = "(min-width: 48rem) 42rem, 100vw"
+
+
+@register.filter
+def responsive_body_images(body):
+    """Serve the images editors put in the body (our uploads) through responsive renditions.
+
+    Only files that are in our own storage under a plain name are touched; any other address is left as it is,
+    never opened: a page render must not make the server fetch anything.
+    """
+
+    def replace(match):
+        attributes = dict(_ATTRIBUTE.findall(match[0]))
+        name = stored_name_from_url(html.unescape(attributes.get("src", "")))
+        if name is None or not default_storage.exists(name):
+            return match[0]
+        alt = html.unescape(attributes.get("alt", ""))
+        context = responsive_image(name, alt, BODY_IMAGE_SIZES)
+        return render_to_string("includes/responsive_image.html", context) if context["image"] else match[0]
+
+    return mark_safe(_BODY_IMAGE.sub(replace, str(body)))  # noqa: S308
