@@ -119,7 +119,7 @@ def can_publish(user):
 
 @admin.register(Article)
 class ArticleAdmin(EditConflictMixin, SimpleHistoryAdmin):
-    """Editors see and edit every article; authors and contributors only their own (see blog/roles.py)."""
+    """Editors see and edit every article; authors and contributors only their own (see clinic/roles.py)."""
 
     form = ArticleAdminForm
     list_display = ["title", "status_label", "published_at", "category", "author_name", "next_review_at"]

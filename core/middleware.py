@@ -16,7 +16,7 @@ from django.template.loader import render_to_string
 from .clientip import client_ip
 from .images import media_origin
 
-logger = logging.getLogger("core.middleware")
+logger = logging.getLogger("clinic.errors")
 RETRY_AFTER_SECONDS = 30
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 

@@ -1,13 +1,22 @@
-"""Helpers shared by tests: what a browser would send back from a page's form, a request through the WSGI stack."""
+"""Helpers shared by tests: what a browser would send back from a page's form, a request through the WSGI stack,
+the article form the admin posts, logging in with a real browser."""
 
 import io
 from html.parser import HTMLParser
 
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from blog.models import Article
 
 # Imported once at collection: clinic.wsgi sets up Django (and its logging) again when first imported.
 from clinic.wsgi import application
+from tests.factories import CategoryFactory, TagFactory, uploaded_image
+
+# The demo article's address, as seed_demo and the browser tests' data have it.
+ARTICLE = "/blog/what-is-prolotherapy/"
 
 
 class _FormReader(HTMLParser):
@@ -131,3 +140,47 @@ def wsgi(path, method="GET", cookies="", query="", **extra):
         request_started.connect(close_old_connections)
         request_finished.connect(close_old_connections)
     return Answer(answer["status"], answer["headers"], body)
+
+
+def article_form(editor, **overrides):
+    """What the admin's add/change form posts for an article; category and tags are made only when not given."""
+    data = {
+        "title": "What Is Prolotherapy?",
+        "slug": "what-is-prolotherapy",
+        "excerpt": "An injection treatment that stimulates healing.",
+        "body": "<p>Prolotherapy is <strong>regenerative</strong>.</p><script>alert(1)</script>",
+        "featured_image": uploaded_image("hero.png"),
+        "featured_image_alt": "A physician preparing an injection",
+        "status": Article.Status.PUBLISHED,
+        "published_at_0": "",
+        "published_at_1": "",
+        "author": editor.pk,
+        "allow_comments": "on",
+        **references_management_form(),
+        **overrides,
+    }
+    if "category" not in overrides:
+        data["category"] = CategoryFactory(name="Regenerative Medicine").pk
+    if "tags" not in overrides:
+        data["tags"] = [TagFactory(name="Joint Pain").pk]
+    return data
+
+
+def references_management_form(total=0, initial=0):
+    return {
+        "references-TOTAL_FORMS": str(total),
+        "references-INITIAL_FORMS": str(initial),
+        "references-MIN_NUM_FORMS": "0",
+        "references-MAX_NUM_FORMS": "1000",
+    }
+
+
+PASSWORD = "correct horse battery staple"
+
+
+def log_in(page, live_server, user):
+    page.goto(live_server.url + reverse("admin:login"))
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="Content")).to_be_visible()

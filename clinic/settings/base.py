@@ -208,9 +208,9 @@ IMAGE_UPLOAD_MAX_BYTES = 10 * 1024 * 1024
 IMAGE_MAX_PIXELS = 40_000_000
 
 # The shared cache: Redis when REDIS_URL is set (several machines), else files that every worker process on
-# this machine shares. The page cache (clinic/pagecache.py), related posts, editors' presence and image
+# this machine shares. The page cache (core/pagecache.py), related posts, editors' presence and image
 # renditions use it; nothing lives only there, so while Redis is down the site runs uncached
-# (clinic/cacheguard.py), and short timeouts keep an unanswering host from holding requests.
+# (core/cacheguard.py), and short timeouts keep an unanswering host from holding requests.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {

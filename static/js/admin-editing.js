@@ -1,4 +1,4 @@
-// Keeps editors' work safe in the admin's change forms (see clinic/editing.py):
+// Keeps editors' work safe in the admin's change forms (see core/editing.py):
 // - who else has this form open, asked every few seconds (a small JSON endpoint), and whether someone saved
 //   a newer version meanwhile;
 // - a local draft of every field, kept in this browser as the editor types, offered back after a crash, a
@@ -107,7 +107,7 @@
   }
 
   // The server compares what the editor sends with what CKEditor made of the stored HTML on opening
-  // (clinic/editing.py LOADED_PREFIX), so CKEditor's own rewriting is not taken for a change.
+  // (core/editing.py LOADED_PREFIX), so CKEditor's own rewriting is not taken for a change.
   function recordLoadedEditors(form) {
     Object.keys(window.editors || {}).forEach(function (id) {
       var textarea = document.getElementById(id);

@@ -3,44 +3,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from blog.models import Article, Comment
-from tests.factories import ArticleFactory, CategoryFactory, CommentFactory, TagFactory, uploaded_image
+from tests.factories import ArticleFactory, CategoryFactory, CommentFactory, TagFactory
+from tests.helpers import article_form
 
 pytestmark = pytest.mark.django_db
 
 ADD_URL = reverse("admin:blog_article_add")
-
-
-def article_form(editor, **overrides):
-    """What the admin's add/change form posts for an article; category and tags are made only when not given."""
-    data = {
-        "title": "What Is Prolotherapy?",
-        "slug": "what-is-prolotherapy",
-        "excerpt": "An injection treatment that stimulates healing.",
-        "body": "<p>Prolotherapy is <strong>regenerative</strong>.</p><script>alert(1)</script>",
-        "featured_image": uploaded_image("hero.png"),
-        "featured_image_alt": "A physician preparing an injection",
-        "status": Article.Status.PUBLISHED,
-        "published_at_0": "",
-        "published_at_1": "",
-        "author": editor.pk,
-        "allow_comments": "on",
-        **references_management_form(),
-        **overrides,
-    }
-    if "category" not in overrides:
-        data["category"] = CategoryFactory(name="Regenerative Medicine").pk
-    if "tags" not in overrides:
-        data["tags"] = [TagFactory(name="Joint Pain").pk]
-    return data
-
-
-def references_management_form(total=0, initial=0):
-    return {
-        "references-TOTAL_FORMS": str(total),
-        "references-INITIAL_FORMS": str(initial),
-        "references-MIN_NUM_FORMS": "0",
-        "references-MAX_NUM_FORMS": "1000",
-    }
 
 
 def test_editor_creates_and_publishes_an_article_through_the_admin(editor_client, editor, client):

@@ -95,8 +95,8 @@ def test_comment_shows_name_linked_to_website_date_permalink_and_local_avatar(cl
 
     assert '<a href="https://maria.example/blog" rel="nofollow ugc noopener">Maria Lopez</a>' in html
     assert (
-        f'href="{article.get_absolute_url()}#comment-{comment.pk}"><time datetime="2026-03-20T14:05:00+00:00">March 20, 2026 at 2:05 p.m.</time>'
-        in html
+        f'href="{article.get_absolute_url()}#comment-{comment.pk}">'
+        '<time datetime="2026-03-20T14:05:00+00:00">March 20, 2026 at 2:05 p.m.</time>' in html
     )
     assert 'aria-hidden="true">ML</span>' in html
     assert "gravatar" not in html.lower()

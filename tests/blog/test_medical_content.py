@@ -12,9 +12,8 @@ from django.utils import timezone
 from blog.models import Article, AuthorProfile, Reference
 from blog.publishing import heading_problems, publish_problems
 from core.editing import KEPT_SALT
-from tests.blog.test_admin import article_form, references_management_form
 from tests.factories import ArticleFactory, CategoryFactory, TagFactory, UserFactory
-from tests.helpers import form_data
+from tests.helpers import article_form, form_data, references_management_form
 
 pytestmark = pytest.mark.django_db
 

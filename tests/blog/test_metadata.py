@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 
 from blog.metadata import person_name
-from clinic.metadata import DEFAULT_LOGO_SIZE
 from blog.models import AuthorProfile, Reference
+from clinic.metadata import DEFAULT_LOGO_SIZE
 from clinic.models import ClinicSettings
 from tests.factories import ArticleFactory, CategoryFactory, TagFactory, UserFactory, uploaded_image
 

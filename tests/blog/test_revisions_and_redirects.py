@@ -3,8 +3,8 @@ from django.urls import reverse
 
 from blog.models import Article, ArticleRedirect
 from core.reading import changed_words
-from tests.blog.test_admin import article_form, references_management_form
 from tests.factories import ArticleFactory
+from tests.helpers import article_form, references_management_form
 
 pytestmark = pytest.mark.django_db
 

@@ -4,8 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from blog.models import Article, AuthorProfile, Category, Tag
-
-ARTICLE = "/blog/what-is-prolotherapy/"
+from tests.helpers import ARTICLE, log_in
 
 
 @pytest.fixture
@@ -38,7 +37,5 @@ def demo_site(live_server, settings):
 @pytest.fixture
 def logged_in_page(page, live_server, editor):
     """A browser page logged in to the admin as the Editor."""
-    from tests.browser.test_editor import log_in
-
     log_in(page, live_server, editor)
     return page

@@ -11,7 +11,7 @@ from django.conf import settings
 from playwright.sync_api import expect
 
 from blog.models import Article
-from tests.browser.conftest import ARTICLE
+from tests.helpers import ARTICLE
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

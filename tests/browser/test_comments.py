@@ -5,7 +5,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from blog.models import Comment, DiscussionSettings
-from tests.browser.test_editor import PASSWORD, log_in
+from tests.helpers import PASSWORD, log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -7,8 +7,8 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from blog.models import Article
-from tests.browser.test_editor import PASSWORD, log_in
 from tests.factories import UserFactory
+from tests.helpers import PASSWORD, log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

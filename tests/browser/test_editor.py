@@ -11,16 +11,6 @@ from tests.factories import image_bytes
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PASSWORD = "correct horse battery staple"
-
-
-def log_in(page, live_server, user):
-    page.goto(live_server.url + reverse("admin:login"))
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="Content")).to_be_visible()
-
 
 def test_editor_publishes_an_article_with_bold_text_and_an_uploaded_image(
     logged_in_page, live_server, browser, tmp_path

@@ -8,7 +8,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from blog.models import Article
-from tests.browser.test_editor import log_in
+from tests.helpers import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -9,8 +9,8 @@ from django.test import Client
 from django.urls import reverse
 
 from blog.models import Article, Comment, DiscussionSettings
-from tests.blog.test_admin import article_form
 from tests.factories import ArticleFactory, post_comment
+from tests.helpers import article_form
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

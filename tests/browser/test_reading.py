@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from clinic.models import ClinicSettings
-from tests.browser.conftest import ARTICLE
+from tests.helpers import ARTICLE
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

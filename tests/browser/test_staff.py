@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from tests.browser.test_editor import log_in
+from tests.helpers import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

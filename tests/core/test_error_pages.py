@@ -51,7 +51,7 @@ def test_a_database_failure_while_saving_an_article_writes_nothing_and_gives_the
 
     from blog.admin import ArticleAdmin
     from blog.models import Article
-    from tests.blog.test_admin import article_form
+    from tests.helpers import article_form
 
     def fail(*args, **kwargs):
         raise OperationalError("server closed the connection unexpectedly")

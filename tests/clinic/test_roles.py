@@ -7,8 +7,8 @@ from django.urls import reverse
 from blog.models import Article, Comment, DiscussionSettings
 from clinic.models import ClinicSettings
 from clinic.roles import AUTHOR, CONTRIBUTOR, EDITOR, MODERATOR, ROLE_PERMISSIONS
-from tests.blog.test_admin import article_form
 from tests.factories import ArticleFactory, CommentFactory, UserFactory
+from tests.helpers import article_form
 
 pytestmark = pytest.mark.django_db
 
