@@ -1,8 +1,8 @@
 """A page cache for anonymous readers, answered before Django's request handling runs.
 
 How it works:
-- `cache_public_page` wraps the public views and marks what they answer an anonymous GET (no session, no
-  comment cookies); `StorePageMiddleware`, first in MIDDLEWARE, then stores the complete response (status
+- `cache_public_page` wraps the public views and marks what they answer an anonymous GET (no session, none of
+  the cookies apps name); `StorePageMiddleware`, first in MIDDLEWARE, then stores the complete response (status
   200, no Set-Cookie, all headers added) in the default cache (Redis when REDIS_URL is set, else files
   shared by all worker processes on the machine).
 - `PageCacheMiddleware` wraps the WSGI application (clinic/wsgi.py). For an anonymous GET or HEAD it finds
@@ -10,17 +10,16 @@ How it works:
   resolving, no middleware, no database.
 - Every stored page carries the *generation* it was made in. Any change that can alter a page (the apps'
   cache signals call `invalidate()` for the models they own) replaces the generation with a new value once its
-  transaction commits; pages of older generations are never served again, in
-  any process. The generation is a Redis key, or without Redis a file beside the file cache that is
+  transaction commits; pages of older generations are never served again, in any process. The generation is a Redis key, or without Redis a file beside the file cache that is
   replaced, so reading it costs a stat. Each worker also keeps recent pages in memory, valid only while the
   generation they were made in is current. A page also expires at the next moment an app says its pages change
-  by themselves (`expires_at`: a scheduled article's publication time, midnight for review dates), so
+  by themselves (`expires_at`: for the blog, a scheduled article's publication time and midnight), so
   time-based changes need no job either.
 - When the cache (Redis) cannot be reached, the generation is unknown: nothing is served from or stored in the
   page cache, pages are rendered as if it were off (core/cacheguard.py logs it once). A process that saw an
   outage renews the generation when Redis answers again, because a change saved meanwhile could not renew it.
-- A page may carry one token that must be fresh for each reader (the comment form's signed "shown at"
-  timestamp): the view names it with `carry_fresh_token()`, and every hit carries instead what the app's
+- A page may carry one token that must be fresh for each reader (for the blog, the comment form's signed
+  "shown at" timestamp): the view names it with `carry_fresh_token()`, and every hit carries instead what the app's
   `fresh_token` factory makes of it, at most a second old.
 
 The cache knows no app. What it must know about them, apps tell it once, from their `AppConfig.ready()`:

@@ -1,8 +1,11 @@
 import logging
 
 import pytest
+from django.db import OperationalError
 from django.test import Client
 from django.urls import reverse
+
+from tests.factories import comment_form_data, comment_url
 
 pytestmark = pytest.mark.django_db
 
@@ -69,3 +72,25 @@ def test_a_database_failure_while_saving_an_article_writes_nothing_and_gives_the
     assert "Three weeks of careful writing." in page
     assert "csrfmiddlewaretoken" not in page
     assert not Article.objects.exists()
+
+
+def test_the_503_page_gives_back_what_was_typed_but_not_the_fields_nobody_typed(client, article, settings, monkeypatch):
+    """The comment form's signed timestamp and honeypot are named in ERROR_PAGE_HIDDEN_FIELDS, not in core."""
+    from blog.models import DiscussionSettings
+
+    def database_down():
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(DiscussionSettings, "load", database_down)
+    data = comment_form_data(article, body="My question about my knee.", phone="bot-filled")
+
+    response = client.post(comment_url(article), data)
+    page = response.content.decode()
+    assert response.status_code == 503
+    assert "My question about my knee." in page
+    assert data["started"] not in page
+    assert "bot-filled" not in page
+
+    settings.ERROR_PAGE_HIDDEN_FIELDS = []
+    page = client.post(comment_url(article), data).content.decode()
+    assert data["started"] in page

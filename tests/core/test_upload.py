@@ -229,3 +229,18 @@ def test_image_too_large_for_pillow_is_refused_by_its_size_not_as_damaged(editor
 
     assert response.status_code == 400
     assert data["error"]["message"] == "The image is 20000×20000 pixels, more than we accept."
+
+
+def test_who_may_upload_comes_from_the_setting(client, settings):
+    """Any app whose editor takes images names its permissions in EDITOR_UPLOAD_PERMISSIONS; the endpoint obeys."""
+    from django.contrib.auth.models import Permission
+
+    member = UserFactory(is_staff=True)
+    member.user_permissions.add(Permission.objects.get(codename="change_clinicsettings"))
+    client.force_login(member)
+
+    assert upload(client, uploaded_image())[0].status_code == 403
+    settings.EDITOR_UPLOAD_PERMISSIONS = ["clinic.change_clinicsettings"]
+    assert upload(client, uploaded_image())[0].status_code == 200
+    settings.EDITOR_UPLOAD_PERMISSIONS = []
+    assert upload(client, uploaded_image())[0].status_code == 403
