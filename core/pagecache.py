@@ -10,11 +10,11 @@ How it works:
   resolving, no middleware, no database.
 - Every stored page carries the *generation* it was made in. Any change that can alter a page (the apps'
   cache signals call `invalidate()` for the models they own) replaces the generation with a new value once its
-  transaction commits; pages of older generations are never served again, in any process. The generation is a Redis key, or without Redis a file beside the file cache that is
-  replaced, so reading it costs a stat. Each worker also keeps recent pages in memory, valid only while the
-  generation they were made in is current. A page also expires at the next moment an app says its pages change
-  by themselves (`expires_at`: for the blog, a scheduled article's publication time and midnight), so
-  time-based changes need no job either.
+  transaction commits; pages of older generations are never served again, in any process. The generation is a
+  Redis key, or without Redis a file beside the file cache that is replaced, so reading it costs a stat. Each
+  worker also keeps recent pages in memory, valid only while the generation they were made in is current. A page
+  also expires at the next moment an app says its pages change by themselves (`expires_at`: for the blog, a
+  scheduled article's publication time and midnight), so time-based changes need no job either.
 - When the cache (Redis) cannot be reached, the generation is unknown: nothing is served from or stored in the
   page cache, pages are rendered as if it were off (core/cacheguard.py logs it once). A process that saw an
   outage renews the generation when Redis answers again, because a change saved meanwhile could not renew it.

@@ -18,11 +18,13 @@ def test_published_excludes_drafts_and_future_articles():
     assert list(Article.objects.published()) == [visible]
 
 
-def test_published_includes_an_article_the_moment_its_time_comes():
+def test_published_includes_an_article_the_moment_its_time_comes(time_machine):
+    time_machine.move_to(timezone.now(), tick=False)
     article = ArticleFactory(published_at=timezone.now() + datetime.timedelta(seconds=1))
+    time_machine.shift(datetime.timedelta(microseconds=999_999))
     assert not Article.objects.published().exists()
 
-    Article.objects.filter(pk=article.pk).update(published_at=timezone.now())
+    time_machine.shift(datetime.timedelta(microseconds=1))
 
     assert list(Article.objects.published()) == [article]
 

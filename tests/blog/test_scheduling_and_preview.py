@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.contrib.auth.models import Group
@@ -128,13 +129,40 @@ def test_preview_cannot_receive_comments(editor_client):
     assert editor_client.post(article.get_preview_url(), {"body": "x"}).status_code == 405
 
 
-def test_change_form_offers_a_preview_and_view_on_site_goes_there_for_drafts(editor_client):
-    article = ArticleFactory(draft=True)
-
+def view_on_site_of(editor_client, article):
+    """The change form's "View on site" address (none if the form has no such link) and the whole form."""
     html = editor_client.get(reverse("admin:blog_article_change", args=[article.pk])).content.decode()
+    found = re.search(r'<a href="([^"]*)" class="viewsitelink">View on site</a>', html)
+    return (found[1] if found else None), html
+
+
+@pytest.mark.parametrize(
+    ("state", "banner"),
+    [("draft", "This is a draft: readers cannot see it."), ("scheduled", "Scheduled for")],
+)
+def test_for_an_unpublished_article_preview_and_view_on_site_lead_to_its_preview(editor_client, state, banner):
+    article = ArticleFactory(title="Knee braces, unpublished", **{state: True})
+
+    address, html = view_on_site_of(editor_client, article)
 
     assert f'href="{article.get_preview_url()}" target="_blank" rel="noopener">Preview</a>' in html
-    assert Article.objects.get(pk=article.pk).status == "draft"
+    assert address == article.get_preview_url()
+    shown = editor_client.get(address)
+    assert shown.status_code == 200
+    page = shown.content.decode()
+    assert "Preview — not published." in page and banner in page
+    assert "Knee braces, unpublished" in page
+
+
+def test_for_a_published_article_view_on_site_leads_to_its_public_address(editor_client, article):
+    address, html = view_on_site_of(editor_client, article)
+
+    assert ">Preview</a>" not in html
+    assert address == article.get_absolute_url()
+    shown = editor_client.get(address)
+    assert shown.status_code == 200
+    page = shown.content.decode()
+    assert "What Is Prolotherapy?" in page and "Preview — not published." not in page
 
 
 def test_preview_changes_shows_the_unsaved_form_of_a_published_article_and_saves_nothing(editor_client, client):

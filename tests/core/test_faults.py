@@ -8,7 +8,6 @@ import os
 import shutil
 import subprocess
 import tempfile
-import time
 from pathlib import Path
 
 import pytest
@@ -70,13 +69,8 @@ def test_database_down_gives_the_branded_503_and_the_site_recovers(throwaway_clu
         assert "Traceback" not in page and "OperationalError" not in page
         assert response.getheader("X-Request-ID") in page
 
+        # pg_ctl -w returns once the database accepts connections: the very next request is answered as usual.
         throwaway_cluster["start"]()
-        statuses = []
-        for _ in range(20):
-            statuses.append(server.request("GET", "/")[0].status)
-            if statuses[-1] == 200:
-                break
-            time.sleep(0.5)
-        assert statuses[-1] == 200, statuses
+        assert server.request("GET", "/")[0].status == 200
     finally:
         server.stop()

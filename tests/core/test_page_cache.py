@@ -2,7 +2,6 @@
 
 import datetime
 import gzip
-import time
 
 import pytest
 from django.utils import timezone
@@ -11,7 +10,7 @@ from blog.forms import seconds_since
 from blog.models import Comment, DiscussionSettings
 from blog.services import comment_set_status, commenter_erase
 from clinic.models import ClinicSettings
-from core.pagecache import _seconds_to_live, generation
+from core.pagecache import generation
 from tests.factories import ArticleFactory, CommentFactory, TagFactory, uploaded_image
 from tests.helpers import wsgi
 
@@ -167,20 +166,81 @@ def test_fresh_after_a_scheduled_article_is_moved_into_the_past(committed):
     assert_fresh_after("/", publish_now, "Now live", committed)
 
 
-def test_a_scheduled_article_appears_when_its_time_comes(article):
-    ArticleFactory(title="Just in time", published_at=timezone.now() + datetime.timedelta(seconds=2))
+@pytest.fixture
+def travelling_cache(settings, tmp_path, time_machine):
+    """The file cache, frozen at the next noon here, for tests that travel in time.
+
+    Travel moves this process's clock only: Redis would keep what the site stored (remembered article counts,
+    related posts) by its own clock, as if no time had passed. The file cache reads this process's clock, as
+    the site's own checks of a stored page's expiry do. Noon is far from midnight, when every page expires.
+    """
+    settings.REDIS_URL = ""
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(tmp_path)}
+    }
+    generation.cache_clear()
+    generation().renew()
+    now = timezone.localtime()
+    noon = now.replace(hour=12, minute=0, second=0, microsecond=0)
+    time_machine.move_to(noon if noon > now else noon + datetime.timedelta(days=1), tick=False)
+    yield time_machine
+    generation.cache_clear()
+
+
+def test_a_scheduled_article_appears_when_its_time_comes(article, travelling_cache):
+    scheduled = ArticleFactory(title="Just in time", published_at=timezone.now() + datetime.timedelta(seconds=2))
     wsgi("/")
+    waiting = wsgi("/")
+    assert waiting.hit and "Just in time" not in waiting.text
+    assert wsgi(scheduled.get_absolute_url()).status == 404
 
+    travelling_cache.shift(datetime.timedelta(seconds=3))
+
+    home = wsgi("/")
+    assert "Just in time" in home.text and "What Is Prolotherapy?" in home.text
+    assert wsgi(scheduled.get_absolute_url()).status == 200
+
+
+def test_pages_expire_before_the_next_scheduled_publication(article, travelling_cache):
+    ArticleFactory(title="Ninety seconds on", published_at=timezone.now() + datetime.timedelta(seconds=90))
+    assert not wsgi("/").hit
+
+    travelling_cache.shift(datetime.timedelta(seconds=85))
+    shortly_before = wsgi("/")
+    assert shortly_before.hit and "Ninety seconds on" not in shortly_before.text
+
+    travelling_cache.shift(datetime.timedelta(seconds=6))
+    after_publication = wsgi("/")
+    assert not after_publication.hit
+    assert "Ninety seconds on" in after_publication.text and "What Is Prolotherapy?" in after_publication.text
+    # The publication moment passed: pages are stored again at once (not only once that moment is forgotten).
     assert wsgi("/").hit
-    time.sleep(2.5)
-    answer = wsgi("/")
-    assert "Just in time" in answer.text
 
 
-def test_pages_expire_before_the_next_scheduled_publication():
-    ArticleFactory(published_at=timezone.now() + datetime.timedelta(seconds=90))
+def related_titles(answer):
+    related = answer.text.partition('id="related-title"')[2].partition("</section>")[0]
+    return {name.partition("</span>")[0] for name in related.split('class="related__name">')[1:]}
 
-    assert 85 <= _seconds_to_live(generation().current()) <= 90
+
+def test_pages_expire_at_midnight_when_review_dates_pass(article, travelling_cache):
+    midnight = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0) + datetime.timedelta(days=1)
+    travelling_cache.move_to(midnight - datetime.timedelta(minutes=1), tick=False)
+    tag = TagFactory()
+    article.tags.add(tag)
+    ArticleFactory(title="Due for review today", tags=[tag], next_review_at=timezone.localdate())
+    assert related_titles(wsgi(article.get_absolute_url())) == {"Due for review today"}
+
+    travelling_cache.shift(datetime.timedelta(seconds=59))
+    before_midnight = wsgi(article.get_absolute_url())
+    assert before_midnight.hit and related_titles(before_midnight) == {"Due for review today"}
+
+    # A second past midnight: a frozen clock can stop on the very instant where the page has expired and the
+    # file cache still keeps the related posts (it expires entries strictly after); a running clock never does.
+    travelling_cache.shift(datetime.timedelta(seconds=2))
+    after_midnight = wsgi(article.get_absolute_url())
+    assert not after_midnight.hit
+    assert "What Is Prolotherapy?" in after_midnight.text
+    assert "Due for review today" not in related_titles(after_midnight)
 
 
 def test_fresh_after_a_comment_is_approved(article, committed):
