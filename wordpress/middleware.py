@@ -1,9 +1,15 @@
 """The old WordPress site's addresses, answered with a permanent redirect where nothing else answers them."""
 
+import re
+
 from django.http import HttpResponsePermanentRedirect
 from django.urls import reverse
+from django.urls.converters import SlugConverter
 
 from blog.models import Article
+
+# What a slug may be (the `<slug:...>` converter's pattern); anything else was never an article's address.
+SLUG = re.compile(SlugConverter.regex)
 
 
 def moved_article(path):
@@ -14,7 +20,7 @@ def moved_article(path):
     """
     parts = path.strip("/").split("/")
     blog_prefix = reverse("blog:article-detail", kwargs={"slug": "-"}).strip("/").split("/")[:-1]
-    if parts[:-1] not in ([], blog_prefix) or not parts[-1]:
+    if parts[:-1] not in ([], blog_prefix) or not SLUG.fullmatch(parts[-1]):
         return None
     slug, published = parts[-1], Article.objects.published()
     if not parts[:-1]:

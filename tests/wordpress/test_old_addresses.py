@@ -53,3 +53,9 @@ def test_a_deeper_address_is_not_an_old_article(client, article):
 
 def test_a_post_to_an_old_address_is_not_redirected(client, article):
     assert client.post(f"/{article.slug}/").status_code == 404
+
+
+@pytest.mark.parametrize("address", ["/\x00/", "/what-is-prolotherapy\x00/", "/blog/\x00/", "/caf\u00e9/", "/a%20b/"])
+def test_an_address_that_could_never_be_a_slug_is_a_plain_not_found(client, article, address):
+    """Not looked up at all: PostgreSQL refuses a NUL in a query, and no slug holds one."""
+    assert client.get(address).status_code == 404
