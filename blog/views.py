@@ -302,10 +302,19 @@ class CommentCreateView(ArticleDetailView):
 
     http_method_names = ["get", "post"]
 
+    def get_object(self, queryset=None):
+        """The article, also under a slug it had when the commenter opened its page (renamed meanwhile)."""
+        queryset = self.get_queryset() if queryset is None else queryset
+        slug = self.kwargs["slug"]
+        article = queryset.filter(slug=slug).first() or queryset.filter(redirects__old_slug=slug).first()
+        if article is None:
+            raise Http404("No article here.")
+        self.discussion = DiscussionSettings.load()
+        return article
+
     def get(self, request, *args, **kwargs):
         # Someone reloading the address of a form that was sent back: the article's form is where to write.
-        article = get_object_or_404(self.get_queryset(), slug=kwargs["slug"])
-        return redirect(f"{article.get_absolute_url()}#respond")
+        return redirect(f"{self.get_object().get_absolute_url()}#respond")
 
     def post(self, request, *args, **kwargs):
         if request.user.is_authenticated:

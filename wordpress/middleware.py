@@ -45,4 +45,7 @@ class OldAddressFallbackMiddleware:
         if response.status_code != 404 or request.method not in ("GET", "HEAD"):
             return response
         article = moved_article(request.path_info)
-        return HttpResponsePermanentRedirect(article.get_absolute_url()) if article is not None else response
+        if article is None:
+            return response
+        query = request.META.get("QUERY_STRING", "")
+        return HttpResponsePermanentRedirect(article.get_absolute_url() + (f"?{query}" if query else ""))

@@ -90,3 +90,16 @@ def test_a_comment_post_reads_the_discussion_settings_once(client, article):
     assert response.status_code == 302
     reads = [query["sql"] for query in captured if 'FROM "blog_discussionsettings"' in query["sql"]]
     assert len(reads) == 1, reads
+
+
+def test_a_comment_written_while_the_article_was_renamed_is_not_lost(client, article):
+    """The commenter opened the page under the old slug; the form posts there after an editor renamed it."""
+    action = comment_url(article)
+    article.slug = "prolotherapy-explained"
+    article.save()
+
+    response = client.post(action, comment_form_data(article, body="Is it painful?"), REMOTE_ADDR="198.51.100.9")
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/blog/prolotherapy-explained/")
+    assert Comment.objects.get().body == "Is it painful?"

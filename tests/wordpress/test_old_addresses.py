@@ -59,3 +59,9 @@ def test_a_post_to_an_old_address_is_not_redirected(client, article):
 def test_an_address_that_could_never_be_a_slug_is_a_plain_not_found(client, article, address):
     """Not looked up at all: PostgreSQL refuses a NUL in a query, and no slug holds one."""
     assert client.get(address).status_code == 404
+
+
+def test_the_query_string_goes_along(client, article):
+    response = client.get(f"/{article.slug}/?utm_source=newsletter&cpage=2")
+
+    assert response["Location"] == f"{article.get_absolute_url()}?utm_source=newsletter&cpage=2"
