@@ -15,12 +15,13 @@ class BlogConfig(AppConfig):
         from .commenters import COOKIES
         from .forms import renewed_form_timestamp
         from .models import Article, next_review_change_at
+        from .signals import LISTINGS
 
         signals.connect()
         post_migrate.connect(_ensure_search_index, sender=self, dispatch_uid="blog-sqlite-search-index")
         pagecache.bypass_cookies(*COOKIES)
         pagecache.fresh_token(renewed_form_timestamp)
-        pagecache.expires_at(Article.objects.next_publication_at)
+        pagecache.expires_at(Article.objects.next_publication_at, depends_on=[LISTINGS])
         pagecache.expires_at(next_review_change_at)
 
 

@@ -5,8 +5,10 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
 from clinic.models import clinic_settings
 from core.links import absolute_url
+from core.pagecache import depends_on
 
 from .models import Article, Category
+from .signals import LISTINGS
 
 FEED_LENGTH = 20
 
@@ -19,6 +21,7 @@ class LatestArticlesFeed(Feed):
 
     def __call__(self, request, *args, **kwargs):
         self.request = request
+        depends_on(request, LISTINGS)
         return super().__call__(request, *args, **kwargs)
 
     def get_object(self, request, slug=None):

@@ -676,6 +676,8 @@ class Comment(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = CommentQuerySet.as_manager()
+    # The status this comment had when loaded (None for a new one); kept by blog/signals.py after each save.
+    loaded_status = None
 
     class Meta:
         ordering = ["-created_at"]
@@ -700,6 +702,13 @@ class Comment(models.Model):
         """The comment on the page of its article's discussion that shows it; `per_page` when already known."""
         per_page = per_page or DiscussionSettings.load().comments_per_page
         return f"{self.article.discussion_url(self.discussion_page_number(per_page))}#comment-{self.pk}"
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        """Remember the status as loaded: whether a change shows anywhere depends on what it was (see signals.py)."""
+        comment = super().from_db(db, field_names, values)
+        comment.loaded_status = comment.__dict__.get("status")
+        return comment
 
     def discussion_page_number(self, per_page):
         """The page of the article's discussion that shows this comment's thread."""

@@ -19,7 +19,7 @@ from django.views.generic import DetailView, ListView, dates
 from clinic.metadata import listing_meta
 from clinic.models import clinic_settings
 from core.clientip import client_ip
-from core.pagecache import carry_fresh_token, remember
+from core.pagecache import carry_fresh_token, depends_on, remember
 
 from . import metadata, search
 from .commenters import commenter_remember, own_pending_comment_ids, remembered_author
@@ -27,6 +27,7 @@ from .forms import CommentForm, seconds_since
 from .models import Article, AuthorProfile, Category, Comment, DiscussionSettings, Tag, staff_member
 from .moderation import CommentRefused
 from .services import comment_submit
+from .signals import LISTINGS, article_key, discussion_key
 from .threads import discussion_page
 
 logger = logging.getLogger(__name__)
@@ -39,6 +40,14 @@ class PublishedArticleMixin:
 
     def get_queryset(self):
         return Article.objects.published().for_listing()
+
+
+class ListingMixin:
+    """A list of articles: stored pages of it are stale when any article changes (blog/signals.py LISTINGS)."""
+
+    def get_context_data(self, **kwargs):
+        depends_on(self.request, LISTINGS)
+        return super().get_context_data(**kwargs)
 
 
 class PageMetaMixin:
@@ -60,7 +69,7 @@ class RememberedCountPaginator(Paginator):
 
     @cached_property
     def count(self):
-        return remember(self.count_key, lambda: Paginator.count.func(self))
+        return remember(self.count_key, lambda: Paginator.count.func(self), depends_on=[LISTINGS])
 
 
 class RememberedCountMixin:
@@ -77,7 +86,7 @@ class RememberedCountMixin:
         return f"article-count:{self.request.resolver_match.view_name}:{arguments}"
 
 
-class ArticleListView(RememberedCountMixin, PageMetaMixin, PublishedArticleMixin, ListView):
+class ArticleListView(ListingMixin, RememberedCountMixin, PageMetaMixin, PublishedArticleMixin, ListView):
     template_name = "blog/article_list.html"
     context_object_name = "articles"
 
@@ -150,7 +159,7 @@ class AuthorArticleListView(ArticleArchiveView):
         )
 
 
-class DateArchiveMixin(RememberedCountMixin, PageMetaMixin):
+class DateArchiveMixin(ListingMixin, RememberedCountMixin, PageMetaMixin):
     """Year and month archives of published articles, newest first."""
 
     date_field = "published_at"
@@ -194,7 +203,7 @@ class MonthArchiveView(DateArchiveMixin, dates.MonthArchiveView):
         )
 
 
-class SearchView(PageMetaMixin, PublishedArticleMixin, ListView):
+class SearchView(ListingMixin, PageMetaMixin, PublishedArticleMixin, ListView):
     """`/search/?q=`: never an error, whatever is typed; see blog/search.py.
 
     Results are counted afresh (no RememberedCountMixin): a search finds few articles through the index, and
@@ -268,12 +277,20 @@ class ArticleDetailView(PageMetaMixin, PublishedArticleMixin, DetailView):
             comments_open=comments_open,
             comment_form=comment_form,
             discussion_settings=discussion,
-            related_articles=remember(
-                f"related-posts:{self.object.pk}",
-                lambda: Article.objects.related_to(self.object, settings.BLOG_RELATED_POSTS),
-            ),
+            related_articles=self.related_articles(),
             **kwargs,
         )
+
+    def related_articles(self):
+        """Articles to read next, remembered until an article changes; the page shows them, so it names them."""
+        related = remember(
+            f"related-posts:{self.object.pk}",
+            lambda: Article.objects.related_to(self.object, settings.BLOG_RELATED_POSTS),
+            depends_on=[LISTINGS],
+        )
+        own = [article_key(self.object.pk), discussion_key(self.object.pk)]
+        depends_on(self.request, *own, *(article_key(article.pk) for article in related))
+        return related
 
     def get_page_meta(self, context):
         return metadata.article_meta(self.request, self.object)

@@ -8,22 +8,26 @@ How it works:
 - `PageCacheMiddleware` wraps the WSGI application (clinic/wsgi.py). For an anonymous GET or HEAD it finds
   the stored response (in the worker's memory, else the shared cache) and answers with it directly: no URL
   resolving, no middleware, no database.
-- Every stored page carries the *generation* it was made in. Any change that can alter a page (the apps'
-  cache signals call `invalidate()` for the models they own) replaces the generation with a new value once its
-  transaction commits; pages of older generations are never served again, in any process. The generation is a
-  Redis key, or without Redis a file beside the file cache that is replaced, so reading it costs a stat. Each
-  worker also keeps recent pages in memory, valid only while the generation they were made in is current. A page
-  also expires at the next moment an app says its pages change by themselves (`expires_at`: for the blog, a
-  scheduled article's publication time and midnight), so time-based changes need no job either.
-- When the cache (Redis) cannot be reached, the generation is unknown: nothing is served from or stored in the
+- Every stored page carries the *keys* of what it shows (`depends_on`: its article, the article listings, the
+  related articles it links to) and the version each key had when it was rendered; SITE (settings, menus, names)
+  is a key of every page, and a page that names no key depends on ANY, which every change renews. A change
+  renews only the keys it touches (the apps' cache signals call `invalidate(*keys)` for the models they own)
+  once its transaction commits; a page is served only while all its keys' versions are current, in any process.
+  Versions are Redis keys (one MGET per request, shared by every machine), or without Redis files beside the
+  file cache, replaced on each change, so reading one costs a stat. Each worker also keeps recent pages in
+  memory, checked against the same versions. A page rendered while anything changed (CHANGES) is not stored.
+  A page also expires at the next moment an app says its pages change by themselves (`expires_at`: for the
+  blog, a scheduled article's publication time and midnight), so time-based changes need no job either.
+- When the cache (Redis) cannot be reached, the versions are unknown: nothing is served from or stored in the
   page cache, pages are rendered as if it were off (core/cacheguard.py logs it once). A process that saw an
-  outage renews the generation when Redis answers again, because a change saved meanwhile could not renew it.
+  outage renews SITE when Redis answers again, because a change saved meanwhile could not renew its keys.
 - A page may carry one token that must be fresh for each reader (for the blog, the comment form's signed
   "shown at" timestamp): the view names it with `carry_fresh_token()`, and every hit carries instead what the app's
   `fresh_token` factory makes of it, at most a second old.
 
 The cache knows no app. What it must know about them, apps tell it once, from their `AppConfig.ready()`:
-`bypass_cookies(*names)` (cookies that make a page personal), `fresh_token(factory)` and `expires_at(provider)`.
+`bypass_cookies(*names)` (cookies that make a page personal), `fresh_token(factory)` and `expires_at(provider)`;
+and, per page, which keys it shows (`depends_on`), per change, which keys it touches (`invalidate`).
 """
 
 import functools
@@ -43,68 +47,116 @@ from django.utils import timezone
 from .cacheguard import guarded, outage
 from .middleware import request_id
 
-GENERATION_KEY = "page-cache:generation"
-EXPIRES_AT_KEY = "page-cache:expires-at:{generation}"
+VERSION_KEY = "page-cache:version:{key}"
+EXPIRES_AT_KEY = "page-cache:expires-at:{versions}"
 FRESH_TOKEN_PLACEHOLDER = b"\x00page-cache:fresh-token\x00"
 # Headers Django adds per request that a stored page must not repeat.
 UNSTORED_HEADERS = {"set-cookie", "x-page-cache", "content-length", "x-request-id"}
-# Pages each worker process also keeps in its own memory (validated against the shared generation).
+# Pages each worker process also keeps in its own memory (validated against the shared versions).
 LOCAL_PAGES = 256
-# The generation when the cache cannot be reached: no page is served or stored under it.
+# The versions when the cache cannot be reached: no page is served or stored under them.
 UNKNOWN = object()
 
+# Keys every app may use. SITE: what every page shows (settings, menus, names); every stored page depends on it.
+# ANY: changed by every change; the key of a page that did not say what it shows, so that it is never stale.
+# CHANGES: changed first by every change, so that a page rendered while something changed is not stored.
+SITE, ANY, CHANGES = "site", "any", "changes"
 
-class RedisGeneration:
-    """The generation as a Redis key: one small GET per request on a kept-open connection."""
+
+class RedisVersions:
+    """The keys' versions as Redis keys: one MGET per request on a kept-open connection, across all machines."""
 
     def __init__(self, url, options):
         import redis
 
         timeouts = {name: options[name] for name in ("socket_connect_timeout", "socket_timeout") if name in options}
         self.client = redis.Redis.from_url(url, socket_keepalive=True, **timeouts)
-        self.key = cache.make_key(GENERATION_KEY)
         self.outages_seen = outage.count
 
-    def current(self):
-        value = guarded(lambda: self.client.get(self.key), lambda: UNKNOWN)
-        if value is not UNKNOWN and self.outages_seen != outage.count:
+    def _name(self, key):
+        return cache.make_key(VERSION_KEY.format(key=key))
+
+    def current(self, keys):
+        names = [self._name(key) for key in keys]
+        values = guarded(lambda: self.client.mget(names), lambda: UNKNOWN)
+        if values is UNKNOWN:
+            return UNKNOWN
+        if self.outages_seen != outage.count:
+            # A change saved while Redis could not be reached could not change its keys: renew everything.
             self.outages_seen = outage.count
-            value = self.renew()
-        return value
+            self.change([SITE])
+            return self.current(keys)
+        if None in values:
+            # A version never set, or evicted: set one (only if still missing), so a page is never stored under
+            # "missing" and then served after a change and an eviction made it "missing" again.
+            missing = [name for name, value in zip(names, values, strict=True) if value is None]
+            pipe = self.client.pipeline()
+            for name in missing:
+                pipe.set(name, uuid.uuid4().hex, nx=True)
+            guarded(pipe.execute, lambda: None)
+            values = guarded(lambda: self.client.mget(names), lambda: UNKNOWN)
+            if values is UNKNOWN or None in values:
+                return UNKNOWN
+        return tuple(values)
 
-    def renew(self):
-        value = uuid.uuid4().hex.encode()
-        return guarded(lambda: self.client.set(self.key, value) and value, lambda: UNKNOWN)
+    def change(self, keys):
+        pipe = self.client.pipeline(transaction=True)
+        for key in [CHANGES, *keys]:
+            pipe.set(self._name(key), uuid.uuid4().hex)
+        guarded(pipe.execute, lambda: None)
 
 
-class FileGeneration:
-    """The generation as a file beside the file cache, replaced (never edited) on each change.
+class FileVersions:
+    """The keys' versions as files beside the file cache, each replaced (never edited) on each change.
 
-    Reading it is a stat: the new file's inode and modification time are the generation.
+    Reading one is a stat: the new file's inode and modification time are the version.
     """
 
     def __init__(self, folder):
-        self.path = Path(folder) / "page-cache-generation"
+        self.folder = Path(folder) / "page-cache-versions"
 
-    def current(self):
-        try:
-            found = os.stat(self.path)
-        except FileNotFoundError:
-            return None
+    def _path(self, key):
+        return self.folder / hashlib.blake2b(key.encode(), digest_size=12).hexdigest()
+
+    def _read(self, path):
+        found = os.stat(path)
         return f"{found.st_ino}-{found.st_mtime_ns}"
 
-    def renew(self):
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fresh = self.path.with_name(f"{self.path.name}.{uuid.uuid4().hex}")
+    def current(self, keys):
+        versions = []
+        for key in keys:
+            path = self._path(key)
+            try:
+                versions.append(self._read(path))
+            except FileNotFoundError:
+                self._write(path, replace=False)
+                versions.append(self._read(path))
+        return tuple(versions)
+
+    def _write(self, path, *, replace=True):
+        self.folder.mkdir(parents=True, exist_ok=True)
+        fresh = path.with_name(f"{path.name}.{uuid.uuid4().hex}")
         fresh.write_text(uuid.uuid4().hex)
-        os.replace(fresh, self.path)
+        if replace:
+            os.replace(fresh, path)
+            return
+        try:
+            os.link(fresh, path)  # only if still missing: another process may have set it meanwhile
+        except FileExistsError:
+            pass
+        finally:
+            fresh.unlink()
+
+    def change(self, keys):
+        for key in [CHANGES, *keys]:
+            self._write(self._path(key))
 
 
 @functools.cache
-def generation():
+def versions():
     if settings.REDIS_URL:
-        return RedisGeneration(settings.REDIS_URL, settings.CACHES["default"].get("OPTIONS", {}))
-    return FileGeneration(settings.CACHES["default"]["LOCATION"])
+        return RedisVersions(settings.REDIS_URL, settings.CACHES["default"].get("OPTIONS", {}))
+    return FileVersions(settings.CACHES["default"]["LOCATION"])
 
 
 def enabled():
@@ -118,6 +170,7 @@ class _Hooks:
         self.cookies = set()
         self.token_factory = None
         self.expiry_providers = []
+        self.expiry_keys = set()
 
 
 _hooks = _Hooks()
@@ -133,10 +186,12 @@ def fresh_token(factory):
     _hooks.token_factory = factory
 
 
-def expires_at(provider):
-    """`provider()` gives the next moment (an aware datetime, or None) at which stored pages change by themselves."""
+def expires_at(provider, *, depends_on=()):
+    """`provider()` gives the next moment (an aware datetime, or None) at which stored pages change by themselves;
+    its answer holds until a change to one of the keys it `depends_on`, or until that moment passes."""
     if provider not in _hooks.expiry_providers:
         _hooks.expiry_providers.append(provider)
+    _hooks.expiry_keys.update(depends_on)
 
 
 def carry_fresh_token(request, token):
@@ -165,14 +220,33 @@ def page_key(environ):
     return "page:v3:" + hashlib.sha256(address.encode("utf-8", "surrogateescape")).hexdigest()
 
 
-def invalidate():
-    """Make every stored page stale, in every process, once the current transaction commits."""
-    transaction.on_commit(lambda: generation().renew())
+def invalidate(*keys):
+    """Make the stored pages that show any of `keys` stale, in every process, once the current transaction commits.
+
+    Without keys, every stored page: for what every page shows (SITE). Pages that did not say what they show
+    (`depends_on`) are made stale by every change.
+    """
+    changed = [*(keys or [SITE]), ANY]
+    transaction.on_commit(lambda: versions().change(changed))
 
 
-def _next_change(made_in, now):
-    """The next moment pages change by themselves, asked of the apps once per generation and kept until it passes."""
-    key = EXPIRES_AT_KEY.format(generation=made_in)
+def renew():
+    """Make every stored page and remembered part stale at once (outside any transaction)."""
+    versions().change([SITE, ANY])
+
+
+def depends_on(request, *keys):
+    """Say that the page being rendered shows what `keys` name (e.g. an article): a change to one makes it stale."""
+    request.page_cache_keys = {*getattr(request, "page_cache_keys", ()), *keys}
+
+
+def _next_change(now):
+    """The next moment pages change by themselves, asked of the apps once per version of the keys their answers
+    depend on, and kept until it passes; None when the versions cannot be read."""
+    made_in = versions().current((SITE, *sorted(_hooks.expiry_keys)))
+    if made_in is UNKNOWN:
+        return None
+    key = EXPIRES_AT_KEY.format(versions=hashlib.blake2b(repr(made_in).encode(), digest_size=12).hexdigest())
     moment = cache.get(key)
     if moment is None or moment <= now.timestamp():
         moments = [provider() for provider in _hooks.expiry_providers]
@@ -181,44 +255,54 @@ def _next_change(made_in, now):
     return moment
 
 
-def _seconds_to_live(made_in):
-    """The page lifetime, cut short by the next moment pages change by themselves."""
+def _seconds_to_live():
+    """The page lifetime, cut short by the next moment pages change by themselves (0: do not keep)."""
     now = timezone.now()
-    limits = [settings.CACHED_PARTS_SECONDS, _next_change(made_in, now) - now.timestamp()]
+    moment = _next_change(now)
+    if moment is None:
+        return 0
+    limits = [settings.CACHED_PARTS_SECONDS, moment - now.timestamp()]
     if enabled():
         limits.append(settings.PAGE_CACHE_SECONDS)
     return int(min(limits))
 
 
-def remember(key, compute):
-    """`compute()`, kept in the shared cache until content changes or time-based visibility does.
+def remember(key, compute, *, depends_on=(ANY,)):
+    """`compute()`, kept in the shared cache until what it `depends_on` changes, or time-based visibility does.
 
-    For parts of pages that are costly and depend on the whole site, like related posts; it works whether or
-    not the page cache is on.
+    For parts of pages that are costly and depend on much of the site, like related posts; it works whether or
+    not the page cache is on. `depends_on` names the keys whose changes make it stale (SITE always does).
     """
-    made_in = generation().current()
+    keys = [SITE, *depends_on]
+    made_in = versions().current(keys)
     if made_in is UNKNOWN:
         return compute()
-    versioned = f"{key}:{made_in}"
+    versioned = f"{key}:{hashlib.blake2b(repr(made_in).encode(), digest_size=12).hexdigest()}"
     value = cache.get(versioned)
     if value is None:
         value = compute()
-        seconds = _seconds_to_live(made_in)
+        seconds = _seconds_to_live()
         if seconds > 0:
             cache.set(versioned, value, timeout=seconds)
     return value
 
 
-def store(request, response, made_in):
+def store(request, response, changes_before):
     """Keep `response` for the next anonymous readers of the same address, if it may be shared.
 
-    `made_in` is the generation read *before* the page was rendered: if content changed meanwhile, the page
-    is filed under the old generation and never served.
+    `changes_before` is the CHANGES version read *before* the page was rendered: if anything changed meanwhile,
+    the page is not stored (it may show the old state under the new versions). It is filed with the versions of
+    the keys it shows (`depends_on`), and served only while they are current.
     """
     # "Vary: Cookie" needs no special care: only readers without cookies that matter ever get a stored page.
     if response.status_code != 200 or response.streaming or response.cookies:
         return
-    seconds = _seconds_to_live(made_in)
+    keys = (SITE, *sorted(getattr(request, "page_cache_keys", None) or {ANY}))
+    found = versions().current((CHANGES, *keys))
+    if found is UNKNOWN or found[0] != changes_before:
+        return
+    made_in = found[1:]
+    seconds = _seconds_to_live()
     if seconds <= 0:
         return
     body = response.content
@@ -228,7 +312,7 @@ def store(request, response, made_in):
     else:
         token = None
     headers = [(name, value) for name, value in response.items() if name.lower() not in UNSTORED_HEADERS]
-    entry = (made_in, time.time() + seconds, response.status_code, response.reason_phrase, headers, body, token)
+    entry = (keys, made_in, time.time() + seconds, response.status_code, response.reason_phrase, headers, body, token)
     cache.set(page_key(request.META), entry, timeout=seconds)
 
 
@@ -239,12 +323,12 @@ def cache_public_page(view):
     def wrapper(request, *args, **kwargs):
         if not (enabled() and request.method == "GET" and is_anonymous_read(request.META)):
             return view(request, *args, **kwargs)
-        made_in = generation().current()
-        if made_in is UNKNOWN:
+        changes = versions().current((CHANGES,))
+        if changes is UNKNOWN:
             return view(request, *args, **kwargs)
         response = view(request, *args, **kwargs)
         # StorePageMiddleware stores it once every middleware has added its headers (security headers included).
-        response.page_cache_made_in = made_in
+        response.page_cache_changes_before = changes[0]
         return response
 
     return wrapper
@@ -258,8 +342,8 @@ class StorePageMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if hasattr(response, "page_cache_made_in"):
-            store(request, response, response.page_cache_made_in)
+        if hasattr(response, "page_cache_changes_before"):
+            store(request, response, response.page_cache_changes_before)
         return response
 
 
@@ -283,10 +367,10 @@ class _FreshTokens:
 class _ReadyPage:
     """A stored page prepared once for serving many times: status line, headers, body split at the fresh token."""
 
-    __slots__ = ("generation", "expires_at", "status", "headers", "parts", "stored_token", "token", "body")
+    __slots__ = ("keys", "versions", "expires_at", "status", "headers", "parts", "stored_token", "token", "body")
 
-    def __init__(self, generation, expires_at, status, reason, headers, body, stored_token):
-        self.generation, self.expires_at, self.stored_token = generation, expires_at, stored_token
+    def __init__(self, keys, versions, expires_at, status, reason, headers, body, stored_token):
+        self.keys, self.versions, self.expires_at, self.stored_token = keys, versions, expires_at, stored_token
         self.status = f"{status} {reason}"
         # Any hit may be compressed for one reader and not for the next: shared caches must keep both apart.
         vary = [part.strip() for name, value in headers if name.lower() == "vary" for part in value.split(",")]
@@ -316,22 +400,27 @@ class PageCacheMiddleware:
 
     def __call__(self, environ, start_response):
         if enabled() and is_anonymous_read(environ):
-            current = generation().current()
-            entry = None if current is UNKNOWN else self.lookup(page_key(environ), current)
-            if entry is not None:
-                return self.serve(entry, environ, start_response)
+            page = self.lookup(page_key(environ))
+            if page is not None:
+                return self.serve(page, environ, start_response)
         return self.application(environ, start_response)
 
-    def lookup(self, key, current):
-        """The stored page for `key` made in the `current` generation: from this process's memory, else shared."""
+    def lookup(self, key):
+        """The stored page for `key` whose keys' versions are all current: from this process's memory, else shared."""
         page = self.local.get(key)
-        if page is None or page.generation != current or page.expires_at <= time.time():
+        if page is None or page.expires_at <= time.time():
             entry = cache.get(key)
-            if entry is None or entry[0] != current or entry[1] <= time.time():
+            if entry is None or entry[2] <= time.time():
                 return None
-            page = self.local[key] = _ReadyPage(*entry)
-            if len(self.local) > LOCAL_PAGES:
-                self.local.popitem(last=False)
+            page = _ReadyPage(*entry)
+        current = versions().current(page.keys)
+        if current is UNKNOWN or current != page.versions:
+            self.local.pop(key, None)
+            return None
+        self.local[key] = page
+        self.local.move_to_end(key)
+        if len(self.local) > LOCAL_PAGES:
+            self.local.popitem(last=False)
         return page
 
     def serve(self, page, environ, start_response):

@@ -51,9 +51,9 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture(autouse=True)
 def _fresh_cache_generation():
     """Nothing cached by an earlier test (whose transaction never committed) may show in this one."""
-    from core.pagecache import generation
+    from core.pagecache import renew
 
-    generation().renew()
+    renew()
 
 
 @pytest.fixture(autouse=True, scope="session")

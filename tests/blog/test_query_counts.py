@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from core.pagecache import generation
+from core.pagecache import renew
 from tests.factories import ArticleFactory, AuthorProfileFactory, CategoryFactory, CommentFactory, TagFactory
 
 pytestmark = pytest.mark.django_db
@@ -55,7 +55,7 @@ def build(articles, comments):
 
 def cold_queries(client, url):
     """The queries of a page rendered from nothing remembered, and the page."""
-    generation().renew()
+    renew()
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
     assert response.status_code == 200

@@ -15,7 +15,7 @@ from django.urls import reverse
 from blog.models import Comment
 from core import editing
 from core.cacheguard import outage
-from core.pagecache import generation
+from core.pagecache import versions
 from tests.factories import ArticleFactory, UserFactory, post_comment, uploaded_image
 from tests.helpers import wsgi
 
@@ -43,11 +43,11 @@ def use_redis(settings):
             }
         }
         settings.PAGE_CACHE_SECONDS = 600
-        generation.cache_clear()
+        versions.cache_clear()
         outage.reset()
 
     yield use
-    generation.cache_clear()
+    versions.cache_clear()
     outage.reset()
 
 

@@ -10,7 +10,7 @@ from blog.forms import seconds_since
 from blog.models import Comment, DiscussionSettings
 from blog.services import comment_set_status, commenter_erase
 from clinic.models import ClinicSettings
-from core.pagecache import generation
+from core.pagecache import renew, versions
 from tests.factories import ArticleFactory, CommentFactory, TagFactory, uploaded_image
 from tests.helpers import wsgi
 
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def fresh_page_cache(settings):
     settings.PAGE_CACHE_SECONDS = 600
-    generation().renew()
+    renew()
 
 
 @pytest.fixture
@@ -178,13 +178,13 @@ def travelling_cache(settings, tmp_path, time_machine):
     settings.CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(tmp_path)}
     }
-    generation.cache_clear()
-    generation().renew()
+    versions.cache_clear()
+    renew()
     now = timezone.localtime()
     noon = now.replace(hour=12, minute=0, second=0, microsecond=0)
     time_machine.move_to(noon if noon > now else noon + datetime.timedelta(days=1), tick=False)
     yield time_machine
-    generation.cache_clear()
+    versions.cache_clear()
 
 
 def test_a_scheduled_article_appears_when_its_time_comes(article, travelling_cache):

@@ -12,7 +12,7 @@ from django.db import connection
 
 from blog.models import Comment, DiscussionSettings
 from clinic.models import ClinicSettings
-from tests.factories import ArticleFactory, CommentFactory
+from tests.factories import ArticleFactory, CommentFactory, comment_form_data, comment_url
 from tools.production import Server, manage, production_env
 
 
@@ -77,10 +77,12 @@ class Browser:
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="two processes need a shared database server")
 @pytest.mark.django_db(transaction=True)
 def test_an_approval_through_one_process_is_fresh_through_another_at_once(collected_static, editor, tmp_path):
+    """And only there: a held comment and the approval leave the other stored pages served from the cache."""
     # Production verifies passwords with its own hashers, not the fast one the tests use.
     editor.password = PBKDF2PasswordHasher().encode("correct horse battery staple", "production-salt")
     editor.save()
     article = ArticleFactory(title="Shared article", slug="shared-article")
+    other = ArticleFactory(title="Another article", slug="another-article")
     comment = CommentFactory(article=article, status=Comment.Status.PENDING, body="Waiting for approval")
     # Migrations create these rows; an earlier transactional test's flush removed them, and a server creating
     # them on its first request would (rightly) make the page it is about to store stale.
@@ -97,10 +99,22 @@ def test_an_approval_through_one_process_is_fresh_through_another_at_once(collec
     )
     reader_side, editor_side = Server(env), Server(env)
     try:
-        reader_side.request("GET", "/blog/shared-article/")
+        for path in ("/blog/shared-article/", other.get_absolute_url()):
+            reader_side.request("GET", path)
         response, html = reader_side.request("GET", "/blog/shared-article/")
         assert response.getheader("X-Page-Cache") == "hit"
         assert "Waiting for approval" not in html.decode()
+
+        held, _ = editor_side.request(
+            "POST",
+            comment_url(article),
+            body=urlencode(comment_form_data(article, email="new.reader@example.com", body="A held question")),
+            headers={"Content-Type": "application/x-www-form-urlencoded", "X-Forwarded-Proto": "https"},
+        )
+        assert held.status == 302
+        assert Comment.objects.exclude(status=Comment.Status.APPROVED).filter(body="A held question").exists()
+        response, _ = reader_side.request("GET", "/blog/shared-article/")
+        assert response.getheader("X-Page-Cache") == "hit"
 
         browser = Browser(editor_side)
         token = browser.csrf_token("/admin/login/")
@@ -121,6 +135,8 @@ def test_an_approval_through_one_process_is_fresh_through_another_at_once(collec
         response, html = reader_side.request("GET", "/blog/shared-article/")
         assert response.getheader("X-Page-Cache") is None
         assert "Waiting for approval" in html.decode()
+        response, _ = reader_side.request("GET", other.get_absolute_url())
+        assert response.getheader("X-Page-Cache") == "hit"
     finally:
         reader_side.stop()
         editor_side.stop()
