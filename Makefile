@@ -6,7 +6,7 @@ CHROMIUM_PATH ?= /usr/bin/chromium
 ADDRESS ?= 127.0.0.1:8000
 export CHROMIUM_PATH
 
-.PHONY: run test lint format check chromium clean serve bench lighthouse screenshots
+.PHONY: run test lint format check chromium varnish clean serve bench lighthouse screenshots
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10) and "Python 3.10 or newer is needed")'
@@ -39,7 +39,7 @@ run: $(VENV)/.runtime
 	$(BIN)/python manage.py runserver $(ADDRESS)
 
 ## test: install, lint, check migrations and run the whole suite, browser tests included
-test: $(VENV)/.dev node_modules/.installed chromium check
+test: $(VENV)/.dev node_modules/.installed chromium varnish check
 	$(BIN)/pytest
 
 ## check: lint and Django's own checks (part of `make test`)
@@ -64,6 +64,17 @@ chromium:
 		else \
 			echo "The browser tests need Chromium at $(CHROMIUM_PATH): run 'sudo apt-get install chromium' or set CHROMIUM_PATH."; \
 			exit 1; \
+		fi; \
+	fi
+
+## varnish: Debian's Varnish for the HTTP cache tests (installed when run as root; without it they are skipped)
+varnish:
+	@if ! command -v varnishd >/dev/null && [ ! -x /usr/sbin/varnishd ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "Installing Debian's varnish for the HTTP cache tests"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq varnish >/dev/null; \
+		else \
+			echo "Varnish is not installed: the HTTP cache tests will be skipped (sudo apt-get install varnish)."; \
 		fi; \
 	fi
 

@@ -45,6 +45,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .cacheguard import guarded, outage
+from .httpcache import TAGS_HEADER, http_cache_ban, tags_value
 from .middleware import request_id
 
 VERSION_KEY = "page-cache:version:{key}"
@@ -227,7 +228,12 @@ def invalidate(*keys):
     (`depends_on`) are made stale by every change.
     """
     changed = [*(keys or [SITE]), ANY]
-    transaction.on_commit(lambda: versions().change(changed))
+
+    def changed_now():
+        versions().change(changed)
+        http_cache_ban(changed)
+
+    transaction.on_commit(changed_now)
 
 
 def renew():
@@ -305,6 +311,9 @@ def store(request, response, changes_before):
     seconds = _seconds_to_live()
     if seconds <= 0:
         return
+    # What a shared HTTP cache in front may keep, and under which keys (deploy/varnish.vcl); hits renew s-maxage.
+    response["Cache-Control"] = f"public, max-age=0, s-maxage={seconds}"
+    response[TAGS_HEADER] = tags_value(keys)
     body = response.content
     token = getattr(request, "page_cache_fresh_token", None)
     if token and _hooks.token_factory is not None:
@@ -425,7 +434,9 @@ class PageCacheMiddleware:
 
     def serve(self, page, environ, start_response):
         body = page.body_with(self.fresh_tokens.get(page.stored_token)) if len(page.parts) > 1 else page.body
-        headers = page.headers.copy()
+        left = max(int(page.expires_at - time.time()), 0)
+        headers = [(name, value) for name, value in page.headers if name.lower() != "cache-control"]
+        headers.append(("Cache-Control", f"public, max-age=0, s-maxage={left}"))
         if "gzip" in environ.get("HTTP_ACCEPT_ENCODING", "") and len(body) > 200:
             body = gzip.compress(body, compresslevel=5, mtime=0)
             headers.append(("Content-Encoding", "gzip"))

@@ -231,6 +231,13 @@ else:
     }
 # Seconds an anonymous reader's page is kept at most (0 turns the page cache off).
 PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "600"))
+# HTTP caches in front (deploy/varnish.vcl) told to drop pages when what they show changes: BAN requests to each
+# address, e.g. http://127.0.0.1:6081/ (core/httpcache.py).
+HTTP_CACHE_PURGE_URLS = env_list("DJANGO_HTTP_CACHE_PURGE_URLS")
+for _url in HTTP_CACHE_PURGE_URLS:
+    if not _url.startswith(("http://", "https://")):
+        raise ImproperlyConfigured(f"DJANGO_HTTP_CACHE_PURGE_URLS: {_url!r} is not an http:// or https:// address.")
+HTTP_CACHE_PURGE_TIMEOUT = 2
 # Seconds costly parts of pages (related posts) are kept at most; any content change renews them at once.
 CACHED_PARTS_SECONDS = 3600
 

@@ -158,3 +158,16 @@ def test_other_deployment_warnings_still_fail_with_the_https_redirect_off():
 
     assert result.returncode != 0
     assert "security.W004" in result.stdout + result.stderr
+
+
+def test_http_cache_purge_addresses_must_be_http():
+    refused = run_python("-c", "import clinic.settings.test", DJANGO_HTTP_CACHE_PURGE_URLS="file:///etc/passwd")
+    accepted = run_python(
+        "-c",
+        "import clinic.settings.test as s; print(s.HTTP_CACHE_PURGE_URLS)",
+        DJANGO_HTTP_CACHE_PURGE_URLS="http://127.0.0.1:6081/, http://10.0.0.2:6081/",
+    )
+
+    assert refused.returncode != 0
+    assert "is not an http:// or https:// address" in refused.stderr
+    assert accepted.stdout.strip() == "['http://127.0.0.1:6081/', 'http://10.0.0.2:6081/']"

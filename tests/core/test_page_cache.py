@@ -345,3 +345,21 @@ def test_cached_answers_carry_a_request_id(article):
     assert len(first.headers["X-Request-ID"]) == 16
     assert first.headers["X-Request-ID"] != second.headers["X-Request-ID"]
     assert forwarded.headers["X-Request-ID"] == "from-the-proxy"
+
+
+def test_a_stored_page_tells_shared_caches_how_long_they_may_keep_it(article, travelling_cache):
+    ArticleFactory(title="Later", published_at=timezone.now() + datetime.timedelta(seconds=300))
+    first = wsgi(article.get_absolute_url())
+    travelling_cache.shift(datetime.timedelta(seconds=100))
+    hit = wsgi(article.get_absolute_url())
+
+    assert first.headers["Cache-Control"] == "public, max-age=0, s-maxage=300"
+    assert hit.hit
+    assert hit.headers["Cache-Control"] == "public, max-age=0, s-maxage=200"
+    assert "blog.article:" in first.headers["X-Cache-Tags"]
+
+
+def test_a_personal_page_tells_shared_caches_nothing(article, client, editor):
+    client.force_login(editor)
+
+    assert "s-maxage" not in client.get(article.get_absolute_url()).get("Cache-Control", "")
