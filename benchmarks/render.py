@@ -5,6 +5,8 @@ Run with clinic.settings.prod and DJANGO_PAGE_CACHE_SECONDS=0 against a database
 
 import json
 import os
+import random
+import statistics
 import sys
 import time
 
@@ -43,5 +45,28 @@ def measure(client, url):
     return {"ms": min(times) * 1000, "queries": queries, "bytes": len(response.content)}
 
 
+COLD_VISITS = int(os.environ.get("BENCH_COLD_VISITS", "200"))
+
+
+def cold_visits(client):
+    """The first visit of up to COLD_VISITS random articles (a fixed sample): nothing about them is remembered yet."""
+    from blog.models import Article
+
+    slugs = list(Article.objects.published().exclude(slug__in=["bulk-article-busy", "bulk-article-quiet"])
+                 .values_list("slug", flat=True))  # fmt: skip
+    sample = random.Random(2026).sample(slugs, min(COLD_VISITS, len(slugs)))
+    times = []
+    for slug in sample:
+        start = time.perf_counter()
+        response = client.get(f"/blog/{slug}/")
+        times.append(time.perf_counter() - start)
+        assert response.status_code == 200, (slug, response.status_code)
+    with CaptureQueriesContext(connection) as captured:
+        client.get(f"/blog/{sample[0]}/")
+    return {"ms": statistics.median(times) * 1000, "queries": len(captured), "bytes": len(response.content)}
+
+
 client = Client(SERVER_NAME="127.0.0.1")
-print(json.dumps({name: measure(client, url) for name, url in PAGES.items()}))
+figures = {name: measure(client, url) for name, url in PAGES.items()}
+figures["article, first visit (median)"] = cold_visits(client)
+print(json.dumps(figures))

@@ -154,6 +154,8 @@ def report(backend, http, renders):
     print(f"  cached article throughput / floor          {article_rate / floor_rate:5.2f}  (target >= 0.80)")
     print(f"  uncached article 500 comments / 0 comments {busy / quiet:5.2f}  (target <= 1.50)")
     print(f"  worst uncached page 10,000 / 100 articles  {scale:5.2f}  (target <= 1.30)")
+    cold = large["article, first visit (median)"]["ms"] / small["article, first visit (median)"]["ms"]
+    print(f"  first visits 10,000 / 100 articles (median) {cold:5.2f}  (target <= 1.30)")
     print(f"  SQL queries per page constant              {'yes' if constant else 'NO'}")
 
 

@@ -23,6 +23,8 @@ SEARCH_CONFIG = "english"
 WORDS_PER_MINUTE = 200
 EXCERPT_WORDS = 40
 SHORT_EXCERPT_WORDS = 20
+# Articles sharing a tag that related posts rank at most (the most recently added ones).
+RELATED_CANDIDATES = 200
 
 
 class ArchiveQuerySet(models.QuerySet):
@@ -137,8 +139,9 @@ class ArticleQuerySet(models.QuerySet):
 
         Pinned articles come first, then the most shared tags, then the same category, then the newest.
         Articles overdue for medical review are left out until they are reviewed again. The first query ranks
-        only the articles that are pinned or share a tag (found through indexes, so it does not grow with the
-        size of the site); when they are too few, the second fills up from the same category, then the newest.
+        only the articles that are pinned or among the RELATED_CANDIDATES newest sharing a tag (found through
+        indexes, so it does not grow with the size of the site); when they are too few, the second fills up from
+        the same category, then the newest.
         """
         candidates = self.published().exclude(pk=article.pk).exclude(overdue_for_review())
         pinned = Article.related_articles.through.objects.filter(from_article=article.pk).values("to_article")
@@ -146,8 +149,16 @@ class ArticleQuerySet(models.QuerySet):
         same_category = models.Case(
             models.When(category_id=article.category_id, then=1), default=0, output_field=models.IntegerField()
         )
+        # Rank only the newest articles sharing a tag: a tag on thousands of articles would otherwise have every
+        # one of them counted on the first visit of each article (the most recently added come first by id).
+        sharing = (
+            Article.tags.through.objects.filter(tag__in=models.Subquery(article_tags))
+            .exclude(article=article.pk)
+            .order_by("-article_id")
+            .values("article_id")[:RELATED_CANDIDATES]
+        )
         linked = (
-            candidates.filter(models.Q(tags__in=models.Subquery(article_tags)) | models.Q(pk__in=pinned))
+            candidates.filter(models.Q(pk__in=sharing) | models.Q(pk__in=pinned))
             .annotate(
                 is_pinned=models.Exists(pinned.filter(to_article=models.OuterRef("pk"))),
                 shared_tags=models.Count("tags", filter=models.Q(tags__in=models.Subquery(article_tags))),

@@ -80,6 +80,20 @@ def test_related_posts_take_at_most_two_queries_whatever_the_number_of_articles(
     assert len(filled_up) == 3
 
 
+def test_on_a_big_site_only_the_newest_articles_sharing_a_tag_are_ranked(monkeypatch):
+    """A tag on thousands of articles: the first visit ranks a bounded number of them (the newest), not all."""
+    monkeypatch.setattr("blog.models.RELATED_CANDIDATES", 3)
+    tag, other_tag = TagFactory(), TagFactory()
+    article = ArticleFactory(tags=[tag, other_tag])
+    oldest_sharing_both = ArticleFactory(tags=[tag, other_tag])
+    newest = [ArticleFactory(tags=[tag]) for _ in range(3)]
+
+    related = Article.objects.related_to(article, 3)
+
+    assert set(related) == set(newest)
+    assert oldest_sharing_both not in related
+
+
 def test_related_posts_on_the_page_with_thumbnail_title_and_short_excerpt(client, settings):
     settings.BLOG_RELATED_POSTS = 2
     tag = TagFactory()
