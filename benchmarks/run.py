@@ -121,6 +121,20 @@ def http_figures(env, work):
     return rows
 
 
+MIXED_SECONDS = os.environ.get("BENCH_MIXED_SECONDS", "60")
+
+
+def mixed_figures(env):
+    """Reads only, then the mixed traffic of a clinic site (benchmarks/mixed.py), against gunicorn."""
+    with Server(env, workers=WORKERS) as server:
+        result = subprocess.run(
+            [PYTHON, str(ROOT / "benchmarks" / "mixed.py"), server.url, MIXED_SECONDS, str(CONNECTIONS)],
+            cwd=ROOT, env=env, check=True, capture_output=True, text=True,
+        )  # fmt: skip
+    log("  measured mixed traffic")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
 def render_figures(env):
     result = subprocess.run(
         [PYTHON, str(ROOT / "benchmarks" / "render.py")],
@@ -159,6 +173,17 @@ def report(backend, http, renders):
     print(f"  SQL queries per page constant              {'yes' if constant else 'NO'}")
 
 
+def report_mixed(figures):
+    print(f"\n{'traffic at 10,000 articles':26} {'req/s':>8} {'p99 ms':>7} {'article hits':>12} {'all hits':>8} "
+          f"{'posts':>6} {'approved':>8}")  # fmt: skip
+    for name, row in figures.items():
+        print(f"{name:26} {row['rate']:>8.0f} {row['p99_ms']:>7.1f} {row['article_hit_rate']:>12.1%} "
+              f"{row['hit_rate']:>8.1%} {row['posts']:>6} {row['approved']:>8}")  # fmt: skip
+    mixed, reads = figures["mixed"], figures["reads only"]
+    print(f"  mixed: cache hit rate                      {mixed['hit_rate']:5.1%}  (target >= 90 %)")
+    print(f"  mixed / reads-only throughput              {mixed['rate'] / reads['rate']:5.2f}  (target >= 0.50)")
+
+
 def main():
     backends = ["sqlite"] + (["postgresql"] if postgres_available() else [])
     if len(sys.argv) > 1:
@@ -180,7 +205,9 @@ def main():
                 renders[size] = render_figures(sized)
                 if size == SIZES[-1]:
                     http = http_figures(sized, work)
+                    mixed = mixed_figures(sized)
             report(backend, http, renders)
+            report_mixed(mixed)
 
 
 if __name__ == "__main__":

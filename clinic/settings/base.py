@@ -142,6 +142,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Transactions take SQLite's write lock when they begin, so a read-then-write transaction (the comment
     # checks, blog/services.py) cannot be overtaken between its read and its write; others wait their turn.
     DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
+    # Write-ahead logging: readers never wait for a writer nor hold one up (a slow page cannot make a comment or
+    # a save wait, and the other way round); NORMAL sync is what WAL is safe with.
+    DATABASES["default"]["OPTIONS"]["init_command"] = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

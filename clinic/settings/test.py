@@ -30,7 +30,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     shm = "/dev/shm"  # noqa: S108 (mkdtemp makes a private folder there)
     folder = tempfile.mkdtemp(prefix="clinic-test-db-", dir=shm if os.path.isdir(shm) else None)
     DATABASES["default"]["TEST"] = {"NAME": str(Path(folder) / "test.sqlite3")}  # noqa: F405
-    DATABASES["default"]["OPTIONS"]["init_command"] = "PRAGMA synchronous=OFF"  # noqa: F405
+    DATABASES["default"]["OPTIONS"]["init_command"] = "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;"  # noqa: F405
 
 # Tests use the real shared cache: Redis when REDIS_URL is set (CI), else files in a temporary folder.
 if not REDIS_URL:  # noqa: F405

@@ -171,3 +171,15 @@ def test_http_cache_purge_addresses_must_be_http():
     assert refused.returncode != 0
     assert "is not an http:// or https:// address" in refused.stderr
     assert accepted.stdout.strip() == "['http://127.0.0.1:6081/', 'http://10.0.0.2:6081/']"
+
+
+def test_sqlite_lets_readers_and_a_writer_work_at_once(tmp_path):
+    """Write-ahead logging: a long page render never makes a comment or a save wait for it, nor the reverse."""
+    script = (
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'clinic.settings.dev'; django.setup(); "
+        "from django.db import connection; c = connection.cursor(); c.execute('PRAGMA journal_mode'); "
+        "print(c.fetchone()[0])"
+    )
+    result = run_python("-c", script, DATABASE_URL=f"sqlite:///{tmp_path / 'site.sqlite3'}")
+
+    assert result.stdout.strip() == "wal", result.stderr
