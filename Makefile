@@ -98,6 +98,10 @@ bench: $(VENV)/.runtime
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; } || \
 		echo "wrk is not installed: using benchmarks/loadgen.py instead"
+	@{ command -v varnishd >/dev/null || [ -x /usr/sbin/varnishd ]; } && { command -v nginx >/dev/null || [ -x /usr/sbin/nginx ]; } || \
+		{ [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq varnish nginx-light >/dev/null; } || \
+		echo "Varnish or nginx is not installed: the HTTP cache figures are left out"
 	$(BIN)/python -m benchmarks.run
 
 ## lighthouse: Lighthouse scores of the demo article and home page (mobile); fails below 95/100/100/100

@@ -24,6 +24,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+from benchmarks import http_cache
 from tools.production import Server, manage, production_env
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -65,20 +66,21 @@ def build(env, size):
     log(f"  {size:>6} articles seeded in {time.perf_counter() - started:.0f} s")
 
 
-def load_pair(url, floor_url):
+def load_pair(url, floor_url, gzip=False):
     """Figures of `url` and of the floor, measured in alternation ROUNDS times; the best run of each is kept.
 
     Alternating keeps the two comparable when the machine's speed drifts during the benchmark.
     """
-    runs = [(load(url), load(floor_url)) for _ in range(ROUNDS)]
+    runs = [(load(url, gzip), load(floor_url, gzip)) for _ in range(ROUNDS)]
     best = functools.partial(max, key=lambda figures: figures[0])
     return best(app for app, _ in runs), best(floor for _, floor in runs)
 
 
-def load(url):
+def load(url, gzip=False):
     if shutil.which("wrk"):
+        accept = ["-H", "Accept-Encoding: gzip"] if gzip else []
         output = subprocess.run(
-            ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}", "--latency", url],
+            ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}", "--latency", *accept, url],
             check=True, capture_output=True, text=True,
         ).stdout  # fmt: skip
         rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output)[1])
@@ -184,6 +186,19 @@ def report_mixed(figures):
     print(f"  mixed / reads-only throughput              {mixed['rate'] / reads['rate']:5.2f}  (target >= 0.50)")
 
 
+def report_varnish(figures):
+    if figures is None:
+        print("\nbehind Varnish: not measured (apt-get install varnish nginx-light)")
+        return
+    (rate, p50, p99), (nginx_rate, nginx_p50, nginx_p99) = figures["varnish"], figures["nginx"]
+    print(f"\n{'article behind Varnish':26} {'bytes':>7} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} | "
+          f"{'nginx req/s':>11} {'p50 ms':>7} {'p99 ms':>7} | {'ratio':>5}")  # fmt: skip
+    print(f"{'article, 500 comments':26} {figures['bytes']:>7} {rate:>8.0f} {p50:>7.2f} {p99:>7.2f} | "
+          f"{nginx_rate:>11.0f} {nginx_p50:>7.2f} {nginx_p99:>7.2f} | {rate / nginx_rate:>5.2f}")  # fmt: skip
+    print(f"  Varnish / nginx static file                {rate / nginx_rate:5.2f}  (target >= 0.50)")
+    print(f"  an approval shows through Varnish at once  {'yes' if figures['approval_shown'] else 'NO'}")
+
+
 def main():
     backends = ["sqlite"] + (["postgresql"] if postgres_available() else [])
     if len(sys.argv) > 1:
@@ -206,8 +221,12 @@ def main():
                 if size == SIZES[-1]:
                     http = http_figures(sized, work)
                     mixed = mixed_figures(sized)
+                    behind = (
+                        http_cache.varnish_figures(sized, work, load_pair, PYTHON) if http_cache.available() else None
+                    )
             report(backend, http, renders)
             report_mixed(mixed)
+            report_varnish(behind)
 
 
 if __name__ == "__main__":
