@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import DatabaseError
-from django.http import Http404, QueryDict
+from django.http import Http404, HttpResponsePermanentRedirect, QueryDict
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -197,12 +197,19 @@ class MonthArchiveView(DateArchiveMixin, dates.MonthArchiveView):
 class SearchView(PageMetaMixin, PublishedArticleMixin, ListView):
     """`/search/?q=`: never an error, whatever is typed; see blog/search.py.
 
-    Results are counted afresh (no RememberedCountMixin): a search finds few articles through the index, and
-    queries are endless.
+    Results are counted afresh (no RememberedCountMixin): queries are endless, and the count is one COUNT over
+    the index match. Other spellings of a search are sent to its one address first (301), so that they share
+    its entry in the page cache.
     """
 
     template_name = "blog/search.html"
     context_object_name = "articles"
+
+    def get(self, request, *args, **kwargs):
+        canonical = search.canonical_parameters(request.GET)
+        if canonical is not None and canonical != request.META.get("QUERY_STRING", ""):
+            return HttpResponsePermanentRedirect(f"{request.path}?{canonical}" if canonical else request.path)
+        return super().get(request, *args, **kwargs)
 
     def get_paginate_by(self, queryset):
         return settings.BLOG_ARTICLES_PER_PAGE
@@ -210,7 +217,7 @@ class SearchView(PageMetaMixin, PublishedArticleMixin, ListView):
     def get_queryset(self):
         self.query, self.problem = "", ""
         try:
-            self.query = search.clean_query(self.request.GET.get("q", ""))
+            self.query = search.normalise_query(self.request.GET.get("q", ""))
         except search.QueryTooLong:
             self.problem = f"That search is too long. Please use at most {search.MAX_QUERY_LENGTH} characters."
         if not self.query:
