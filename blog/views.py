@@ -6,8 +6,10 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import DatabaseError
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponsePermanentRedirect, QueryDict
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
@@ -309,6 +311,10 @@ class CommentCreateView(ArticleDetailView):
 
     http_method_names = ["get", "post"]
 
+    def get_queryset(self):
+        # Tags and references are fetched only for the article's page (post), not for a refusal or a redirect.
+        return super().get_queryset().prefetch_related(None)
+
     def get_object(self, queryset=None):
         """The article, also under a slug it had when the commenter opened its page (renamed meanwhile)."""
         queryset = self.get_queryset() if queryset is None else queryset
@@ -355,6 +361,8 @@ class CommentCreateView(ArticleDetailView):
                 )
             except CommentRefused as refusal:
                 form.add_error(refusal.field, refusal.message)
+                if refusal.status == 429:
+                    return self.comment_refused(form, refusal)
                 status = refusal.status
             except DatabaseError:
                 # Nothing was stored (comment_submit is one transaction); the form comes back as typed.
@@ -365,8 +373,23 @@ class CommentCreateView(ArticleDetailView):
                 if verdict.notice:
                     messages.info(request, verdict.notice)
                 return self.comment_posted(form, comment)
+        prefetch_related_objects([self.object], "tags", "references")
         context = self.get_context_data(object=self.object, comment_form=form)
         return self.render_to_response(context, status=status)
+
+    def comment_refused(self, form, refusal):
+        """The flood limit's answer: a small page of its own (not the whole article again) saying why and when to
+        send again, with the form as typed, posted to the same address."""
+        context = {
+            "article": self.object,
+            "comment_form": form,
+            "comments_open": form.comments_open,
+            "discussion_settings": self.discussion,
+            "retry_after": refusal.retry_after,
+            "rate_limit_seconds": settings.COMMENT_RATE_LIMIT_SECONDS,
+        }
+        headers = {"Retry-After": str(refusal.retry_after)} if refusal.retry_after else None
+        return TemplateResponse(self.request, "blog/comment_refused.html", context, status=429, headers=headers)
 
     def comment_posted(self, form, comment):
         """Send the commenter to their comment, remembering them only if they asked to."""
