@@ -16,7 +16,7 @@ import sys
 import threading
 import time
 from itertools import accumulate
-from urllib.parse import quote, urlencode, urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import django
 
@@ -81,7 +81,7 @@ class Traffic:
                     self.reads, self.read_hits = self.reads + 1, self.read_hits + hit
                     self.gets, self.get_hits = self.gets + 1, self.get_hits + hit
             elif roll < 0.95:
-                response, elapsed = self.request("GET", f"/search/?q={quote(rng.choice(SEARCHES))}")
+                response, elapsed = self.request("GET", f"/search/?{urlencode({'q': rng.choice(SEARCHES)})}")
                 with self.lock:
                     self.gets += 1
                     self.get_hits += response.getheader("X-Page-Cache") == "hit"

@@ -1,6 +1,7 @@
 """Uncached render time and SQL queries of the benchmark pages, in-process, printed as JSON.
 
-Run with clinic.settings.prod and DJANGO_PAGE_CACHE_SECONDS=0 against a database filled by seed_bulk.
+Run with clinic.settings.prod and DJANGO_PAGE_CACHE_SECONDS=0 against a database filled by seed_bulk; the names
+of pages given as arguments limit it to those pages.
 """
 
 import json
@@ -24,6 +25,9 @@ PAGES = {
     "article, 500 comments": "/blog/bulk-article-busy/",
     "article, 0 comments": "/blog/bulk-article-quiet/",
     "search": "/search/?q=ankle+sprain",
+    # seed_bulk puts "prolotherapy" in every article's body and "ankle" in the titles of exactly three.
+    "search, word in every article": "/search/?q=prolotherapy",
+    "search, word in three articles": "/search/?q=ankle",
 }
 RUNS = int(os.environ.get("BENCH_RENDER_RUNS", "25"))
 
@@ -67,6 +71,8 @@ def cold_visits(client):
 
 
 client = Client(SERVER_NAME="127.0.0.1")
-figures = {name: measure(client, url) for name, url in PAGES.items()}
-figures["article, first visit (median)"] = cold_visits(client)
+chosen = sys.argv[1:] or list(PAGES)
+figures = {name: measure(client, PAGES[name]) for name in chosen}
+if not sys.argv[1:]:
+    figures["article, first visit (median)"] = cold_visits(client)
 print(json.dumps(figures))

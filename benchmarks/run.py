@@ -6,9 +6,13 @@ For each database (SQLite, then PostgreSQL when one answers at 127.0.0.1:5432) i
   second and p50/p99 latency with wrk (Debian's, else benchmarks/loadgen.py) for the home page, the article
   with 500 comments and a search, each beside the floor: benchmarks/floor.py serving the same bytes under the
   same gunicorn settings;
-- renders the pages uncached in-process (benchmarks/render.py) on both sets: time and SQL queries;
+- renders the pages uncached in-process (benchmarks/render.py) on both sets: time and SQL queries, among them
+  a search for a word in every article beside one for a word in three;
 and prints the figures with the ratios the targets are stated in. Nothing here is a test: see
 docs/benchmarks.md for the latest figures, written by hand.
+
+`python -m benchmarks.run [sqlite] [postgresql] [search]`: only the databases named, and with `search` only the
+uncached searches on the 10,000-article set (no load, no 100-article set).
 """
 
 import functools
@@ -36,6 +40,8 @@ ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
 SIZES = (100, 10_000)
 PAGES = {"home": "/", "article, 500 comments": "/blog/bulk-article-busy/", "search": "/search/?q=ankle+sprain"}
+# Pages of benchmarks/render.py: a search costs what its page shows, not what it matches.
+BROAD_SEARCH, NARROW_SEARCH = "search, word in every article", "search, word in three articles"
 
 
 def log(message):
@@ -53,7 +59,8 @@ def postgres_available():
 def database_url(backend, size, work):
     if backend == "sqlite":
         return f"sqlite:///{work / f'bench-{size}.sqlite3'}"
-    name = f"clinic_bench_{size}"
+    # BENCH_DATABASE names the PostgreSQL databases, for two people benchmarking on one machine.
+    name = f"{os.environ.get('BENCH_DATABASE', 'clinic_bench')}_{size}"
     for statement in (f"DROP DATABASE IF EXISTS {name}", f"CREATE DATABASE {name}"):
         subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", statement], check=True)
     return f"postgres://postgres@127.0.0.1:5432/{name}"
@@ -137,9 +144,9 @@ def mixed_figures(env):
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def render_figures(env):
+def render_figures(env, *pages):
     result = subprocess.run(
-        [PYTHON, str(ROOT / "benchmarks" / "render.py")],
+        [PYTHON, str(ROOT / "benchmarks" / "render.py"), *pages],
         cwd=ROOT, env={**env, "DJANGO_PAGE_CACHE_SECONDS": "0"}, check=True, capture_output=True, text=True,
     )  # fmt: skip
     return json.loads(result.stdout.strip().splitlines()[-1])
@@ -157,10 +164,10 @@ def report(backend, http, renders):
         (rate, p50, p99), (floor_rate, floor_p50, floor_p99) = row["app"], row["floor"]
         print(f"{name:26} {row['bytes']:>7} {rate:>8.0f} {p50:>7.2f} {p99:>7.2f} | {floor_rate:>11.0f} "
               f"{floor_p50:>7.2f} {floor_p99:>7.2f} | {rate / floor_rate:>5.2f}")  # fmt: skip
-    print(f"\n{'uncached render':26} {'100 articles':>16} {'10,000 articles':>18} {'ratio':>6}   queries")
+    print(f"\n{'uncached render':30} {'100 articles':>16} {'10,000 articles':>18} {'ratio':>6}   queries")
     for name in large:
         before, after = small[name], large[name]
-        print(f"{name:26} {before['ms']:>13.1f} ms {after['ms']:>15.1f} ms "
+        print(f"{name:30} {before['ms']:>13.1f} ms {after['ms']:>15.1f} ms "
               f"{after['ms'] / before['ms']:>6.2f}   {before['queries']} / {after['queries']}")  # fmt: skip
     article_rate, floor_rate = http["article, 500 comments"]["app"][0], http["article, 500 comments"]["floor"][0]
     busy, quiet = large["article, 500 comments"]["ms"], large["article, 0 comments"]["ms"]
@@ -173,6 +180,19 @@ def report(backend, http, renders):
     cold = large["article, first visit (median)"]["ms"] / small["article, first visit (median)"]["ms"]
     print(f"  first visits 10,000 / 100 articles (median) {cold:5.2f}  (target <= 1.30)")
     print(f"  SQL queries per page constant              {'yes' if constant else 'NO'}")
+    print(f"  uncached search, every article / three     {search_ratio(large):5.2f}  (target <= 2)")
+
+
+def search_ratio(renders):
+    return renders[BROAD_SEARCH]["ms"] / renders[NARROW_SEARCH]["ms"]
+
+
+def search_report(backend, renders):
+    """The uncached searches alone (`python -m benchmarks.run search`), at the larger size."""
+    print(f"\n=== {backend}: uncached search at {SIZES[-1]:,} articles")
+    for name in (BROAD_SEARCH, NARROW_SEARCH):
+        print(f"{name:30} {renders[name]['ms']:>8.1f} ms   {renders[name]['queries']} queries")
+    print(f"{'ratio':30} {search_ratio(renders):>8.2f}      (target <= 2)")
 
 
 def report_mixed(figures):
@@ -200,9 +220,11 @@ def report_varnish(figures):
 
 
 def main():
+    arguments = sys.argv[1:]
     backends = ["sqlite"] + (["postgresql"] if postgres_available() else [])
-    if len(sys.argv) > 1:
-        backends = [backend for backend in backends if backend in sys.argv[1:]]
+    if {"sqlite", "postgresql"} & set(arguments):
+        backends = [backend for backend in backends if backend in arguments]
+    only_search = "search" in arguments
     with tempfile.TemporaryDirectory(prefix="clinic-bench-") as folder:
         work = Path(folder)
         env = production_env(work)
@@ -210,6 +232,16 @@ def main():
         for backend in backends:
             log(f"{backend}: building the data sets")
             renders, http = {}, None
+            if only_search:
+                size = SIZES[-1]
+                sized = {
+                    **env,
+                    "DATABASE_URL": database_url(backend, size, work),
+                    "DJANGO_CACHE_DIR": str(work / f"cache-{backend}-{size}"),
+                }
+                build(sized, size)
+                search_report(backend, render_figures(sized, BROAD_SEARCH, NARROW_SEARCH))
+                continue
             for size in SIZES:
                 sized = {
                     **env,

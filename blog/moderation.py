@@ -21,6 +21,7 @@ Verdicts (the comment is stored with the status the rule gives):
 """
 
 import datetime
+import math
 import re
 from dataclasses import dataclass
 
@@ -47,13 +48,17 @@ MIN_PHONE_DIGITS = 9
 
 
 class CommentRefused(Exception):
-    """The comment cannot be accepted; `message` says why, next to `field` (None: the whole form)."""
+    """The comment cannot be accepted; `message` says why, next to `field` (None: the whole form).
 
-    def __init__(self, message, *, field=None, status=400):
+    `retry_after`: for a refusal that only time lifts, the seconds until the comment may be sent again.
+    """
+
+    def __init__(self, message, *, field=None, status=400, retry_after=None):
         super().__init__(message)
         self.message = message
         self.field = field
         self.status = status
+        self.retry_after = retry_after
 
 
 @dataclass(frozen=True)
@@ -91,11 +96,21 @@ class Verdict:
 def rapid_repeat(submission):
     if submission.is_staff or not submission.ip_address or not settings.COMMENT_RATE_LIMIT_SECONDS:
         return
-    since = timezone.now() - datetime.timedelta(seconds=settings.COMMENT_RATE_LIMIT_SECONDS)
-    if Comment.objects.filter(ip_address=submission.ip_address, created_at__gte=since).exists():
+    now = timezone.now()
+    window = datetime.timedelta(seconds=settings.COMMENT_RATE_LIMIT_SECONDS)
+    latest = (
+        Comment.objects.filter(ip_address=submission.ip_address, created_at__gte=now - window)
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    if latest is not None:
+        seconds = max(1, math.ceil((latest + window - now).total_seconds()))
         raise CommentRefused(
-            "You are posting comments too quickly. Please wait a few seconds and send your comment again.",
+            f"You are posting comments too quickly. Please wait {seconds} second{'s' if seconds != 1 else ''} "
+            "and send your comment again.",
             status=429,
+            retry_after=seconds,
         )
 
 

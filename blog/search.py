@@ -1,11 +1,20 @@
-"""Article search: PostgreSQL full-text search (weighted, ranked, highlighted), else SQLite's FTS5 index."""
+"""Article search: PostgreSQL full-text search (weighted, ranked, highlighted), else SQLite's FTS5 index.
+
+A search costs what its page shows, however many articles match: the matches are counted by one plain COUNT
+over the index match (nothing ranked), and the page is one ranked query whose LIMIT/OFFSET is the page
+(`SearchResults`). Snippets are made for the page's articles only.
+
+Every spelling of one search has one address (`canonical_parameters`): the view redirects the others to it, so
+that the page cache, which keys on the full address, keeps one entry per search rather than one per spelling.
+"""
 
 import html
 import re
+from urllib.parse import urlencode
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import F, Func, Value
+from django.db.models import BigIntegerField, F, Func, Value
 from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -17,6 +26,8 @@ MAX_TERMS = 10
 SNIPPET_WORDS = 30
 # Markers PostgreSQL puts around matches; swapped for <mark> after the snippet is escaped.
 MATCH_START, MATCH_END = "\x02", "\x03"
+# SQLite's ranking: bm25 with the title weighing most, then the excerpt, then the body.
+SQLITE_RANK = "bm25(10.0, 4.0, 1.0)"
 
 
 class QueryTooLong(ValueError):
@@ -31,8 +42,55 @@ def clean_query(raw):
     return text
 
 
+def normalise_query(raw):
+    """One spelling for every way of typing the same search: clean, lower case, and each word once in
+    alphabetical order where the order of the words cannot change what is found. Raises QueryTooLong.
+
+    Both databases fold case. Every word must match on both, so order and repeats do not matter, except in
+    PostgreSQL's web search syntax: a quoted phrase and `or` depend on their neighbours, and such queries keep
+    their order. Queries of more than MAX_TERMS words keep it too: SQLite searches their first MAX_TERMS.
+    """
+    text = clean_query(raw).lower()
+    words = text.split()
+    if '"' in text or "or" in words or len(words) > MAX_TERMS:
+        return text
+    return " ".join(sorted(set(words)))
+
+
+def canonical_parameters(params):
+    """The query string of the one address of the search that `params` (request.GET) ask for, or None when
+    the query is too long to search (its page says so, at the address it was asked at).
+
+    Only `q` and `page` change what the page shows: other parameters are left out, and so is page 1.
+    """
+    try:
+        query = normalise_query(params.get("q", ""))
+    except QueryTooLong:
+        return None
+    if not query:
+        return ""
+    page = params.get("page", "")
+    if page.isascii() and page.isdigit():
+        page = page.lstrip("0") or "0"
+    return urlencode([("q", query)] + ([("page", page)] if page not in ("", "1") else []))
+
+
+class SearchResults:
+    """What a search finds, shaped for a paginator: `count()` is one COUNT of the matches, and a slice is one
+    query that ranks them in the database and returns only that slice (its LIMIT/OFFSET)."""
+
+    def __init__(self, matching, ranked_page):
+        self.matching, self.ranked_page = matching, ranked_page
+
+    def count(self):
+        return self.matching.count()
+
+    def __getitem__(self, page):
+        return self.ranked_page(page)
+
+
 def search_articles(articles, query):
-    """`articles` matching `query`, best first, each with a `snippet` of highlighted HTML once evaluated."""
+    """`articles` matching `query` as `SearchResults`, best first; each has a `snippet` once `with_snippets` ran."""
     if connection.vendor == "postgresql":
         return _full_text_search(articles, query)
     return _sqlite_search(articles, query)
@@ -48,39 +106,60 @@ def with_snippets(articles, query):
 
 
 def _full_text_search(articles, query):
+    """The stored, GIN-indexed `search_vector`. The matches are ranked, and only their ids are sorted (a top-N
+    sort for the LIMIT): the page's rows alone are read whole, ranked again and given a headline."""
     search_query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
     body_text = Func(F("body"), Value("<[^>]*>"), Value(" "), Value("g"), function="regexp_replace")
-    return (
-        articles.filter(search_vector=search_query)
-        .annotate(
-            rank=SearchRank(F("search_vector"), search_query),
-            headline=SearchHeadline(
-                body_text,
-                search_query,
-                config=SEARCH_CONFIG,
-                start_sel=MATCH_START,
-                stop_sel=MATCH_END,
-                max_words=SNIPPET_WORDS,
-                min_words=15,
-            ),
+    matching = articles.filter(search_vector=search_query)
+    order = ["-rank", "-published_at", "-pk"]
+    ranked_ids = matching.annotate(rank=SearchRank(F("search_vector"), search_query)).order_by(*order).values("pk")
+
+    def ranked_page(page):
+        return (
+            articles.filter(pk__in=ranked_ids[page])
+            .annotate(
+                rank=SearchRank(F("search_vector"), search_query),
+                headline=SearchHeadline(
+                    body_text,
+                    search_query,
+                    config=SEARCH_CONFIG,
+                    start_sel=MATCH_START,
+                    stop_sel=MATCH_END,
+                    max_words=SNIPPET_WORDS,
+                    min_words=15,
+                ),
+            )
+            .order_by(*order)
         )
-        .order_by("-rank", "-published_at")
-    )
+
+    return SearchResults(matching, ranked_page)
 
 
 def _sqlite_search(articles, query):
     """SQLite's FTS5 index (migration 0009): every word must appear; bm25 ranks title, then excerpt, then body."""
     terms = [term for term in query.split()[:MAX_TERMS] if any(ch.isalnum() for ch in term)]
     if not terms:
-        return articles.none()
+        return SearchResults(articles.none(), lambda page: articles.none())
     match = " ".join('"' + term.replace('"', '""') + '"' for term in terms)
-    matching = RawSQL("SELECT rowid FROM blog_article_fts WHERE blog_article_fts MATCH %s", (match,))
-    rank = RawSQL(
-        "SELECT bm25(blog_article_fts, 10.0, 4.0, 1.0) FROM blog_article_fts "
-        "WHERE blog_article_fts MATCH %s AND rowid = blog_article.id",
-        (match,),
+    # Counted against the listing index, which holds the visibility filter's columns and the id: a unary plus
+    # keeps SQLite from looking up each match's row by its id instead (a page read per match).
+    unindexed_id = Func(F("pk"), template="+%(expressions)s", output_field=BigIntegerField())
+    matching = articles.alias(fts_rowid=unindexed_id).filter(
+        fts_rowid__in=RawSQL("SELECT rowid FROM blog_article_fts WHERE blog_article_fts MATCH %s", (match,))
     )
-    return articles.filter(pk__in=matching).annotate(rank=rank).order_by("rank", "-published_at")
+    # Ordered by the index's own `rank` column alone, FTS5 hands its matches over best first, so SQLite reads
+    # the rows of the page only; any other ORDER BY would make it read and sort every match.
+    ranked = articles.extra(
+        tables=["blog_article_fts"],
+        where=[
+            "blog_article_fts.rowid = blog_article.id",
+            "blog_article_fts MATCH %s",
+            "blog_article_fts.rank MATCH %s",
+        ],
+        params=[match, SQLITE_RANK],
+        order_by=["blog_article_fts.rank"],
+    )
+    return SearchResults(matching, ranked.__getitem__)
 
 
 def _marked(headline):

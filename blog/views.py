@@ -6,8 +6,10 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import DatabaseError
-from django.http import Http404, QueryDict
+from django.db.models import prefetch_related_objects
+from django.http import Http404, HttpResponsePermanentRedirect, QueryDict
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
@@ -206,12 +208,19 @@ class MonthArchiveView(DateArchiveMixin, dates.MonthArchiveView):
 class SearchView(ListingMixin, PageMetaMixin, PublishedArticleMixin, ListView):
     """`/search/?q=`: never an error, whatever is typed; see blog/search.py.
 
-    Results are counted afresh (no RememberedCountMixin): a search finds few articles through the index, and
-    queries are endless.
+    Results are counted afresh (no RememberedCountMixin): queries are endless, and the count is one COUNT over
+    the index match. Other spellings of a search are sent to its one address first (301), so that they share
+    its entry in the page cache.
     """
 
     template_name = "blog/search.html"
     context_object_name = "articles"
+
+    def get(self, request, *args, **kwargs):
+        canonical = search.canonical_parameters(request.GET)
+        if canonical is not None and canonical != request.META.get("QUERY_STRING", ""):
+            return HttpResponsePermanentRedirect(f"{request.path}?{canonical}" if canonical else request.path)
+        return super().get(request, *args, **kwargs)
 
     def get_paginate_by(self, queryset):
         return settings.BLOG_ARTICLES_PER_PAGE
@@ -219,7 +228,7 @@ class SearchView(ListingMixin, PageMetaMixin, PublishedArticleMixin, ListView):
     def get_queryset(self):
         self.query, self.problem = "", ""
         try:
-            self.query = search.clean_query(self.request.GET.get("q", ""))
+            self.query = search.normalise_query(self.request.GET.get("q", ""))
         except search.QueryTooLong:
             self.problem = f"That search is too long. Please use at most {search.MAX_QUERY_LENGTH} characters."
         if not self.query:
@@ -319,6 +328,10 @@ class CommentCreateView(ArticleDetailView):
 
     http_method_names = ["get", "post"]
 
+    def get_queryset(self):
+        # Tags and references are fetched only for the article's page (post), not for a refusal or a redirect.
+        return super().get_queryset().prefetch_related(None)
+
     def get_object(self, queryset=None):
         """The article, also under a slug it had when the commenter opened its page (renamed meanwhile)."""
         queryset = self.get_queryset() if queryset is None else queryset
@@ -365,6 +378,8 @@ class CommentCreateView(ArticleDetailView):
                 )
             except CommentRefused as refusal:
                 form.add_error(refusal.field, refusal.message)
+                if refusal.status == 429:
+                    return self.comment_refused(form, refusal)
                 status = refusal.status
             except DatabaseError:
                 # Nothing was stored (comment_submit is one transaction); the form comes back as typed.
@@ -375,8 +390,23 @@ class CommentCreateView(ArticleDetailView):
                 if verdict.notice:
                     messages.info(request, verdict.notice)
                 return self.comment_posted(form, comment)
+        prefetch_related_objects([self.object], "tags", "references")
         context = self.get_context_data(object=self.object, comment_form=form)
         return self.render_to_response(context, status=status)
+
+    def comment_refused(self, form, refusal):
+        """The flood limit's answer: a small page of its own (not the whole article again) saying why and when to
+        send again, with the form as typed, posted to the same address."""
+        context = {
+            "article": self.object,
+            "comment_form": form,
+            "comments_open": form.comments_open,
+            "discussion_settings": self.discussion,
+            "retry_after": refusal.retry_after,
+            "rate_limit_seconds": settings.COMMENT_RATE_LIMIT_SECONDS,
+        }
+        headers = {"Retry-After": str(refusal.retry_after)} if refusal.retry_after else None
+        return TemplateResponse(self.request, "blog/comment_refused.html", context, status=429, headers=headers)
 
     def comment_posted(self, form, comment):
         """Send the commenter to their comment, remembering them only if they asked to."""

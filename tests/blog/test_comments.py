@@ -3,12 +3,24 @@
 import datetime
 
 import pytest
+import time_machine
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from blog.models import AuthorProfile, Comment, DiscussionSettings
+from blog.models import AuthorProfile, Comment, DiscussionSettings, Tag
 from blog.services import comment_set_status
-from tests.factories import ArticleFactory, CommentFactory, UserFactory, comment_form_data, comment_url, post_comment
+from tests.factories import (
+    ArticleFactory,
+    CommentFactory,
+    TagFactory,
+    UserFactory,
+    comment_form_data,
+    comment_url,
+    post_comment,
+)
+from tests.helpers import form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -313,6 +325,103 @@ def test_same_ip_cannot_post_again_within_fifteen_seconds(client, article):
     assert "You are posting comments too quickly." in response.content.decode()
     assert "Another thought.</textarea>" in response.content.decode()
     assert Comment.objects.count() == 1
+
+
+def flooded(client, article, seconds_later, **typed):
+    """A second comment from one address `seconds_later` than its first (time stands still meanwhile)."""
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        post_comment(client, article, remote_addr="192.0.2.52", body="My first thought.")
+    with time_machine.travel(start + datetime.timedelta(seconds=seconds_later), tick=False):
+        return post_comment(client, article, remote_addr="192.0.2.52", **typed)
+
+
+def comment_form_of(html):
+    """The fields of the comment form (the page's first form is the site search)."""
+    return form_data(html[html.index('id="respond"') :])
+
+
+def test_a_flooded_comment_gets_a_page_of_its_own_saying_when_to_send_it_again(client, article):
+    parent = CommentFactory(article=article, name="Jonas")
+    typed = {
+        "name": "Ana Ruiz",
+        "email": "ana@example.com",
+        "url": "https://ana.example",
+        "body": "Does it help <b>knees</b> too?\n\nThank you.",
+        "parent": str(parent.pk),
+        "remember": "on",
+    }
+
+    response = flooded(client, article, seconds_later=10, **typed)
+
+    html = response.content.decode()
+    assert response.status_code == 429
+    assert response["Retry-After"] == "5"
+    assert "You can send it again in 5 seconds." in html
+    assert "You are posting comments too quickly. Please wait 5 seconds" in html
+    assert "Reply to Jonas" in html
+    assert f'action="{comment_url(article)}#respond"' in html
+    assert f'href="{article.get_absolute_url()}">← Back to the article' in html
+    fields = comment_form_of(html)
+    assert {name: fields[name] for name in typed} == typed
+    assert fields["consent"] == "on"
+    assert Comment.objects.count() == 2
+
+
+def test_a_flooded_comment_does_not_render_the_article_again(client, article):
+    ArticleFactory(title="Related reading", tags=[TagFactory(name="Knees")])
+    article.tags.add(*Tag.objects.all())
+    CommentFactory(article=article, body="An approved comment of the discussion.")
+
+    html = flooded(client, article, seconds_later=1, body="Again.").content.decode()
+
+    assert article.body not in html
+    assert "Related reading" not in html
+    assert 'id="comments"' not in html
+    assert "An approved comment of the discussion." not in html
+    assert 'class="share' not in html
+
+
+def test_a_flooded_comment_can_be_sent_again_as_kept_once_the_time_has_passed(client, article):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        post_comment(client, article, remote_addr="192.0.2.53")
+        kept = comment_form_of(
+            post_comment(client, article, remote_addr="192.0.2.53", name="Ana Ruiz", body="Kept text.").content.decode()
+        )
+    with time_machine.travel(start + datetime.timedelta(seconds=16), tick=False):
+        response = client.post(comment_url(article), kept, REMOTE_ADDR="192.0.2.53")
+
+    assert response.status_code == 302
+    assert Comment.objects.filter(name="Ana Ruiz", body="Kept text.").exists()
+
+
+def test_a_flooded_comment_costs_far_fewer_queries_than_the_article_page(client, settings, article):
+    settings.PAGE_CACHE_SECONDS = 0
+    article.tags.add(TagFactory())
+    CommentFactory.create_batch(5, article=article)
+    client.get(article.get_absolute_url())
+    with CaptureQueriesContext(connection) as page:
+        client.get(article.get_absolute_url())
+    page_reads = reads(page)
+    post_comment(client, article, remote_addr="192.0.2.54")
+
+    with CaptureQueriesContext(connection) as refused:
+        response = post_comment(client, article, remote_addr="192.0.2.54", body="Again.")
+
+    assert response.status_code == 429
+    # The article, the discussion settings, the flood check, the clinic settings and the menu; around the check
+    # its savepoint (three statements) and, on PostgreSQL, the two advisory locks that serialise it.
+    assert reads(refused) <= 5
+    assert len(refused) <= 8 + (2 if connection.vendor == "postgresql" else 0)
+    assert reads(refused) * 2 <= page_reads
+
+
+def reads(captured):
+    """The queries that read the site's tables (transaction statements and locks left out)."""
+    return sum(
+        query["sql"].startswith("SELECT") and "pg_advisory" not in query["sql"] for query in captured.captured_queries
+    )
 
 
 def test_same_ip_may_post_again_after_fifteen_seconds(client, article):

@@ -1,8 +1,13 @@
 import pytest
 from django.db import connection
+from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from hypothesis import given
+from hypothesis import strategies as st
 
 from blog.models import Article
+from blog.search import canonical_parameters
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -14,8 +19,10 @@ postgresql_only = pytest.mark.skipif(
 
 
 def results(client, query, **params):
-    response = client.get(SEARCH, {"q": query, **params})
+    """The titles found and the page, at the search's one address (another spelling is redirected there once)."""
+    response = client.get(SEARCH, {"q": query, **params}, follow=True)
     assert response.status_code == 200
+    assert len(response.redirect_chain) <= 1
     return [article.title for article in response.context["articles"]], response.content.decode()
 
 
@@ -150,3 +157,100 @@ def test_postgres_snippet_comes_from_search_headline(client):
     _, html = results(client, "ligament")
 
     assert "<mark>ligament</mark>" in html
+
+
+def test_queries_of_a_search_do_not_grow_with_its_matches(client, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    ArticleFactory.create_batch(3, body="<p>tendon prolotherapy</p>")
+    ArticleFactory.create_batch(37, body="<p>tendon</p>")
+    pages = {word: f"{SEARCH}?q={word}" for word in ("prolotherapy", "tendon")}
+    for url in pages.values():
+        client.get(url)
+
+    counted = {}
+    for word, url in pages.items():
+        with CaptureQueriesContext(connection) as captured:
+            html = client.get(url).content.decode()
+        counted[word] = len(captured)
+        assert {"prolotherapy": "3 articles found.", "tendon": "40 articles found."}[word] in html
+
+    assert counted["tendon"] == counted["prolotherapy"] <= 4
+
+
+def test_results_are_ranked_then_paginated_with_the_total_count(client, settings):
+    settings.BLOG_ARTICLES_PER_PAGE = 4
+    for n in range(2):
+        ArticleFactory(title=f"Meniscus tears {n}", body="<p>Knees.</p>")
+    for n in range(5):
+        ArticleFactory(title=f"Knee surgery {n}", body=f"<p>Torn meniscus, case {n}.</p>")
+    ArticleFactory(title="Draft meniscus", draft=True)
+
+    first, html = results(client, "meniscus")
+    second, html_two = results(client, "meniscus", page=2)
+
+    assert sorted(first[:2]) == ["Meniscus tears 0", "Meniscus tears 1"]
+    assert len(first) == 4 and len(second) == 3
+    assert sorted(first + second) == sorted(
+        [f"Meniscus tears {n}" for n in range(2)] + [f"Knee surgery {n}" for n in range(5)]
+    )
+    assert "7 articles found." in html and "7 articles found." in html_two
+    assert "Page 1 of 2" in html and "Page 2 of 2" in html_two
+
+
+@pytest.mark.parametrize(
+    ("asked", "canonical"),
+    [
+        ("q=Knee%20%20Pain", "q=knee+pain"),
+        ("q=pain+knee", "q=knee+pain"),
+        ("q=+PAIN+knee+Knee+", "q=knee+pain"),
+        ("q=Pain+Knee&page=2", "q=knee+pain&page=2"),
+        ("page=02&q=pain+knee", "q=knee+pain&page=2"),
+        ("q=knee+pain&page=1", "q=knee+pain"),
+        ("q=knee+pain&utm_source=newsletter", "q=knee+pain"),
+        ("q=%C3%89cole", "q=%C3%A9cole"),
+        # Quotes and `or` make the order count (PostgreSQL's web search syntax): only case and spacing change.
+        ("q=%22Pain++Knee%22", "q=%22pain+knee%22"),
+        ("q=pain+OR+knee+injection", "q=pain+or+knee+injection"),
+    ],
+)
+def test_spellings_of_one_search_are_sent_to_its_one_address(client, settings, asked, canonical):
+    settings.BLOG_ARTICLES_PER_PAGE = 1
+    ArticleFactory.create_batch(2, title="Knee pain")
+
+    response = client.get(f"{SEARCH}?{asked}")
+
+    assert response.status_code == 301
+    assert response["Location"] == f"{SEARCH}?{canonical}"
+    assert client.get(response["Location"]).status_code == 200
+
+
+def test_reordered_words_find_the_same_articles(client):
+    ArticleFactory(title="Knee pain", body="<p>Exercise helps.</p>")
+    ArticleFactory(title="Back pain", body="<p>Rest helps.</p>")
+
+    assert results(client, "Pain  KNEE")[0] == results(client, "knee pain")[0] == ["Knee pain"]
+
+
+@pytest.mark.parametrize("query_string", ["", "q=", "q=+%00+", "page=3"])
+def test_a_search_without_words_is_the_search_page(client, query_string):
+    response = client.get(f"{SEARCH}?{query_string}" if query_string else SEARCH)
+
+    if query_string:
+        assert response.status_code == 301 and response["Location"] == SEARCH
+    else:
+        assert response.status_code == 200 and "Type a word or two" in response.content.decode()
+
+
+def test_a_too_long_search_is_answered_where_it_was_asked(client):
+    response = client.get(SEARCH, {"q": "Knee " * 100})
+
+    assert response.status_code == 200
+    assert "That search is too long" in response.content.decode()
+
+
+@given(st.text(max_size=60), st.sampled_from(["", "1", "2", "007", "x", "\u0663"]))
+def test_the_one_address_of_a_search_is_its_own(text, page):
+    canonical = canonical_parameters(QueryDict(mutable=True) | {"q": text, "page": page})
+
+    if canonical is not None:
+        assert canonical_parameters(QueryDict(canonical)) == canonical

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from blog.models import Article, AuthorProfile, Category, Comment, Tag
 
+# Every article's body has it, so "prolotherapy" is the benchmark's search for a word in every article.
 PARAGRAPH = (
     "Prolotherapy is an injection treatment that helps the body heal chronic musculoskeletal conditions. "
     "A mild irritant starts a short inflammation that activates fibroblasts, which build new collagen. "
