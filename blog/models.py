@@ -34,6 +34,18 @@ class ArchiveQuerySet(models.QuerySet):
         published = Article.objects.published().filter(**{self.article_lookup: models.OuterRef("pk")})
         return self.filter(models.Exists(published))
 
+    def with_last_published_change(self):
+        """Those with published articles, each with `last_published_change`: the latest `updated_at` among them."""
+        published = Article.objects.published().filter(**{self.article_lookup: models.OuterRef("pk")})
+        newest = published.order_by("-updated_at").values("updated_at")[:1]
+        return self.filter(models.Exists(published)).annotate(last_published_change=models.Subquery(newest))
+
+    def last_published_change(self):
+        """When a published article in any of these last changed, or None."""
+        return (
+            Article.objects.published().filter(models.Exists(self.filter(articles=models.OuterRef("pk")))).last_change()
+        )
+
 
 class CategoryQuerySet(ArchiveQuerySet):
     article_lookup = "category"
@@ -106,6 +118,10 @@ class ArticleQuerySet(models.QuerySet):
     def for_listing(self):
         """Fetch what article cards show in one query."""
         return self.select_related("category", "author__profile")
+
+    def last_change(self):
+        """When the most recently changed of these articles was changed, or None."""
+        return self.order_by("-updated_at").values_list("updated_at", flat=True).first()
 
     def refresh_search_vectors(self):
         """Recompute the stored full-text search vectors (PostgreSQL only; other databases search without them).
