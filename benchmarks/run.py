@@ -7,10 +7,16 @@ For each database (SQLite, then PostgreSQL when one answers at 127.0.0.1:5432) i
   with 500 comments and a search, each beside the floor: benchmarks/floor.py serving the same bytes under the
   same gunicorn settings;
 - renders the pages uncached in-process (benchmarks/render.py) on both sets: time and SQL queries;
-and prints the figures with the ratios the targets are stated in. Nothing here is a test: see
+- asks for the admin's comment list (100,000 comments) and article list, and the sitemap index and its largest
+  page uncached, on the 10,000-article set (benchmarks/admin.py): server time, size and SQL queries;
+and prints the figures with the targets they are stated against. Nothing here is a test: see
 docs/benchmarks.md for the latest figures, written by hand.
+
+`python -m benchmarks.run [sqlite] [postgresql] [--only pages|admin]` runs some of it: the databases named
+(default both), and only the public pages (render and load) or only the admin lists and sitemaps.
 """
 
+import argparse
 import functools
 import json
 import os
@@ -34,6 +40,9 @@ DURATION = os.environ.get("BENCH_DURATION", "3s")
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
 SIZES = (100, 10_000)
+PARTS = ("pages", "admin")
+# PostgreSQL databases are named PREFIX_100, PREFIX_10000: another name keeps two runs on one server apart.
+DATABASE_PREFIX = os.environ.get("BENCH_DATABASE_PREFIX", "clinic_bench")
 PAGES = {"home": "/", "article, 500 comments": "/blog/bulk-article-busy/", "search": "/search/?q=ankle+sprain"}
 
 
@@ -52,7 +61,7 @@ def postgres_available():
 def database_url(backend, size, work):
     if backend == "sqlite":
         return f"sqlite:///{work / f'bench-{size}.sqlite3'}"
-    name = f"clinic_bench_{size}"
+    name = f"{DATABASE_PREFIX}_{size}"
     for statement in (f"DROP DATABASE IF EXISTS {name}", f"CREATE DATABASE {name}"):
         subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", statement], check=True)
     return f"postgres://postgres@127.0.0.1:5432/{name}"
@@ -121,12 +130,28 @@ def http_figures(env, work):
     return rows
 
 
-def render_figures(env):
+def render_figures(env, script="render.py"):
     result = subprocess.run(
-        [PYTHON, str(ROOT / "benchmarks" / "render.py")],
+        [PYTHON, str(ROOT / "benchmarks" / script)],
         cwd=ROOT, env={**env, "DJANGO_PAGE_CACHE_SECONDS": "0"}, check=True, capture_output=True, text=True,
     )  # fmt: skip
     return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def report_admin(backend, figures):
+    print(f"\n=== {backend}: admin lists and sitemaps, 10,000 articles, 100,000 comments (in-process, uncached)")
+    print(f"{'page':34} {'ms':>8} {'bytes':>9} {'queries':>8}")
+    for name, row in figures.items():
+        if "status" in row:
+            print(f"{name:34} HTTP {row['status']}")
+            continue
+        print(f"{name:34} {row['ms']:>8.1f} {row['bytes']:>9} {row['queries']:>8}")
+    comments, index, largest = figures["comment list"], figures["sitemap index"], figures["sitemap, largest page"]
+    print("targets")
+    print(f"  comment list, first page: server time     {comments['ms']:6.1f} ms  (target <= 250 ms)")
+    print(f"  comment list, first page: size            {comments['bytes'] / 1000:6.1f} KB  (target <= 200 KB)")
+    print(f"  sitemap index, uncached                   {index['ms']:6.1f} ms  (target <= 200 ms)")
+    print(f"  sitemap's largest page, uncached          {largest['ms']:6.1f} ms  (target <= 200 ms)")
 
 
 def report(backend, http, renders):
@@ -158,27 +183,39 @@ def report(backend, http, renders):
 
 
 def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("backends", nargs="*", metavar="sqlite|postgresql", help="default: both")
+    parser.add_argument("--only", choices=PARTS, help="only the public pages, or only the admin and sitemaps")
+    arguments = parser.parse_args()
+    if set(arguments.backends) - {"sqlite", "postgresql"}:
+        parser.error(f"unknown databases: {arguments.backends}")
+    parts = [arguments.only] if arguments.only else PARTS
     backends = ["sqlite"] + (["postgresql"] if postgres_available() else [])
-    if len(sys.argv) > 1:
-        backends = [backend for backend in backends if backend in sys.argv[1:]]
+    if arguments.backends:
+        backends = [backend for backend in backends if backend in arguments.backends]
     with tempfile.TemporaryDirectory(prefix="clinic-bench-") as folder:
         work = Path(folder)
         env = production_env(work)
         manage(env, "collectstatic", "--no-input")
         for backend in backends:
             log(f"{backend}: building the data sets")
-            renders, http = {}, None
-            for size in SIZES:
+            renders, http, admin = {}, None, None
+            for size in SIZES if "pages" in parts else SIZES[-1:]:
                 sized = {
                     **env,
                     "DATABASE_URL": database_url(backend, size, work),
                     "DJANGO_CACHE_DIR": str(work / f"cache-{backend}-{size}"),
                 }
                 build(sized, size)
-                renders[size] = render_figures(sized)
+                if "pages" in parts:
+                    renders[size] = render_figures(sized)
                 if size == SIZES[-1]:
-                    http = http_figures(sized, work)
-            report(backend, http, renders)
+                    http = http_figures(sized, work) if "pages" in parts else None
+                    admin = render_figures(sized, "admin.py") if "admin" in parts else None
+            if http is not None:
+                report(backend, http, renders)
+            if admin is not None:
+                report_admin(backend, admin)
 
 
 if __name__ == "__main__":
