@@ -55,6 +55,11 @@ class AutocompleteFilter(admin.RelatedFieldListFilter):
         self.source_model_name = field.model._meta.model_name
         self.source_field_name = field.name
         self.autocomplete_url = reverse(f"{model_admin.admin_site.name}:autocomplete")
+        # The autocomplete view answers only those who may view the related objects; others get no filter.
+        site = model_admin.admin_site
+        self.searchable = site.is_registered(field.related_model) and site.get_model_admin(
+            field.related_model
+        ).has_view_permission(request)
 
     def field_choices(self, field, request, model_admin):
         chosen = [value for value in self.lookup_val or () if value]
@@ -67,7 +72,7 @@ class AutocompleteFilter(admin.RelatedFieldListFilter):
         return [(obj.pk, str(obj)) for obj in objects]
 
     def has_output(self):
-        return True
+        return self.searchable
 
 
 class AutocompleteFilterMedia:

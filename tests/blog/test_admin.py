@@ -272,3 +272,15 @@ def test_tag_filter_is_a_search_box_that_still_filters_by_the_chosen_tag(editor_
     assert ">Joint Pain</a>" in html
     assert "Skincare" not in html
     assert 'data-field-name="tags"' in html
+
+
+def test_staff_who_may_not_see_tags_get_no_tag_search_box(client):
+    from clinic.roles import MODERATOR
+
+    moderator = UserFactory(is_staff=True)
+    moderator.groups.add(Group.objects.get(name=MODERATOR))
+    client.force_login(moderator)
+
+    html = client.get(CHANGELIST).content.decode()
+
+    assert 'data-field-name="tags"' not in html
