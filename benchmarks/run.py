@@ -7,14 +7,20 @@ For each database (SQLite, then PostgreSQL when one answers at 127.0.0.1:5432) i
   with 500 comments and a search, each beside the floor: benchmarks/floor.py serving the same bytes under the
   same gunicorn settings;
 - renders the pages uncached in-process (benchmarks/render.py) on both sets: time and SQL queries, among them
-  a search for a word in every article beside one for a word in three;
-and prints the figures with the ratios the targets are stated in. Nothing here is a test: see
+  a search for a word in every article beside one for a word in three, and the first visits of 200 articles;
+- runs the traffic of a clinic site against gunicorn (benchmarks/mixed.py) and the cached article through
+  Varnish beside nginx (benchmarks/http_cache.py), on the 10,000-article set;
+- asks for the admin's comment list (100,000 comments) and article list, and the sitemap index and its largest
+  page uncached, on the 10,000-article set (benchmarks/admin.py): server time, size and SQL queries;
+and prints the figures with the targets they are stated against. Nothing here is a test: see
 docs/benchmarks.md for the latest figures, written by hand.
 
-`python -m benchmarks.run [sqlite] [postgresql] [search]`: only the databases named, and with `search` only the
-uncached searches on the 10,000-article set (no load, no 100-article set).
+`python -m benchmarks.run [sqlite] [postgresql] [--only pages|admin|search]` runs some of it: the databases
+named (default both), and only the public pages (render, load, traffic, Varnish), only the admin lists and
+sitemaps, or only the uncached searches on the 10,000-article set.
 """
 
+import argparse
 import functools
 import json
 import os
@@ -39,6 +45,9 @@ DURATION = os.environ.get("BENCH_DURATION", "3s")
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
 SIZES = (100, 10_000)
+PARTS = ("pages", "admin")
+# PostgreSQL databases are named PREFIX_100, PREFIX_10000: another name keeps two runs on one server apart.
+DATABASE_PREFIX = os.environ.get("BENCH_DATABASE_PREFIX", "clinic_bench")
 PAGES = {"home": "/", "article, 500 comments": "/blog/bulk-article-busy/", "search": "/search/?q=ankle+sprain"}
 # Pages of benchmarks/render.py: a search costs what its page shows, not what it matches.
 BROAD_SEARCH, NARROW_SEARCH = "search, word in every article", "search, word in three articles"
@@ -59,8 +68,7 @@ def postgres_available():
 def database_url(backend, size, work):
     if backend == "sqlite":
         return f"sqlite:///{work / f'bench-{size}.sqlite3'}"
-    # BENCH_DATABASE names the PostgreSQL databases, for two people benchmarking on one machine.
-    name = f"{os.environ.get('BENCH_DATABASE', 'clinic_bench')}_{size}"
+    name = f"{DATABASE_PREFIX}_{size}"
     for statement in (f"DROP DATABASE IF EXISTS {name}", f"CREATE DATABASE {name}"):
         subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", statement], check=True)
     return f"postgres://postgres@127.0.0.1:5432/{name}"
@@ -144,12 +152,28 @@ def mixed_figures(env):
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def render_figures(env, *pages):
+def render_figures(env, *pages, script="render.py"):
     result = subprocess.run(
-        [PYTHON, str(ROOT / "benchmarks" / "render.py"), *pages],
+        [PYTHON, str(ROOT / "benchmarks" / script), *pages],
         cwd=ROOT, env={**env, "DJANGO_PAGE_CACHE_SECONDS": "0"}, check=True, capture_output=True, text=True,
     )  # fmt: skip
     return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def report_admin(backend, figures):
+    print(f"\n=== {backend}: admin lists and sitemaps, 10,000 articles, 100,000 comments (in-process, uncached)")
+    print(f"{'page':34} {'ms':>8} {'bytes':>9} {'queries':>8}")
+    for name, row in figures.items():
+        if "status" in row:
+            print(f"{name:34} HTTP {row['status']}")
+            continue
+        print(f"{name:34} {row['ms']:>8.1f} {row['bytes']:>9} {row['queries']:>8}")
+    comments, index, largest = figures["comment list"], figures["sitemap index"], figures["sitemap, largest page"]
+    print("targets")
+    print(f"  comment list, first page: server time     {comments['ms']:6.1f} ms  (target <= 250 ms)")
+    print(f"  comment list, first page: size            {comments['bytes'] / 1000:6.1f} KB  (target <= 200 KB)")
+    print(f"  sitemap index, uncached                   {index['ms']:6.1f} ms  (target <= 200 ms)")
+    print(f"  sitemap's largest page, uncached          {largest['ms']:6.1f} ms  (target <= 200 ms)")
 
 
 def report(backend, http, renders):
@@ -220,19 +244,24 @@ def report_varnish(figures):
 
 
 def main():
-    arguments = sys.argv[1:]
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("backends", nargs="*", metavar="sqlite|postgresql", help="default: both")
+    parser.add_argument("--only", choices=[*PARTS, "search"], help="the public pages, the admin or the searches only")
+    arguments = parser.parse_args()
+    if set(arguments.backends) - {"sqlite", "postgresql"}:
+        parser.error(f"unknown databases: {arguments.backends}")
+    parts = [arguments.only] if arguments.only else PARTS
     backends = ["sqlite"] + (["postgresql"] if postgres_available() else [])
-    if {"sqlite", "postgresql"} & set(arguments):
-        backends = [backend for backend in backends if backend in arguments]
-    only_search = "search" in arguments
+    if arguments.backends:
+        backends = [backend for backend in backends if backend in arguments.backends]
     with tempfile.TemporaryDirectory(prefix="clinic-bench-") as folder:
         work = Path(folder)
         env = production_env(work)
         manage(env, "collectstatic", "--no-input")
         for backend in backends:
             log(f"{backend}: building the data sets")
-            renders, http = {}, None
-            if only_search:
+            renders, http, admin, mixed, behind = {}, None, None, None, None
+            if arguments.only == "search":
                 size = SIZES[-1]
                 sized = {
                     **env,
@@ -242,23 +271,28 @@ def main():
                 build(sized, size)
                 search_report(backend, render_figures(sized, BROAD_SEARCH, NARROW_SEARCH))
                 continue
-            for size in SIZES:
+            for size in SIZES if "pages" in parts else SIZES[-1:]:
                 sized = {
                     **env,
                     "DATABASE_URL": database_url(backend, size, work),
                     "DJANGO_CACHE_DIR": str(work / f"cache-{backend}-{size}"),
                 }
                 build(sized, size)
-                renders[size] = render_figures(sized)
+                if "pages" in parts:
+                    renders[size] = render_figures(sized)
                 if size == SIZES[-1]:
-                    http = http_figures(sized, work)
-                    mixed = mixed_figures(sized)
-                    behind = (
-                        http_cache.varnish_figures(sized, work, load_pair, PYTHON) if http_cache.available() else None
-                    )
-            report(backend, http, renders)
-            report_mixed(mixed)
-            report_varnish(behind)
+                    if "pages" in parts:
+                        http = http_figures(sized, work)
+                        mixed = mixed_figures(sized)
+                        if http_cache.available():
+                            behind = http_cache.varnish_figures(sized, work, load_pair, PYTHON)
+                    admin = render_figures(sized, script="admin.py") if "admin" in parts else None
+            if http is not None:
+                report(backend, http, renders)
+                report_mixed(mixed)
+                report_varnish(behind)
+            if admin is not None:
+                report_admin(backend, admin)
 
 
 if __name__ == "__main__":

@@ -4,9 +4,11 @@ import json
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets, unquote
+from django.contrib.admin.views.main import ChangeList
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Prefetch, Q
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -18,13 +20,30 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin import HTTPS_URL_FIELDS, SingletonModelAdmin
+from core.admin import (
+    HTTPS_URL_FIELDS,
+    AutocompleteFilter,
+    AutocompleteFilterMedia,
+    SingletonModelAdmin,
+    YearMonthListFilter,
+)
 from core.editing import EditConflictMixin
 from core.sanitize import sanitize_html
 
 from .history import ArticleHistoryHelper
-from .models import DISCUSSION_BOUNDS, Article, AuthorProfile, Category, Comment, DiscussionSettings, Reference, Tag
+from .models import (
+    DISCUSSION_BOUNDS,
+    Article,
+    AuthorProfile,
+    Category,
+    Comment,
+    DiscussionSettings,
+    Reference,
+    Tag,
+    overdue_for_review,
+)
 from .publishing import REFERENCES, blocking_publish_problems, publish_problems
+from .search import admin_search
 from .services import comment_set_status, commenter_erase, commenter_export
 from .views import article_preview_unsaved
 
@@ -96,17 +115,38 @@ class MedicalReviewFilter(admin.SimpleListFilter):
             ("never", "Never reviewed"),
         ]
 
-    def queryset(self, request, queryset):
+    def conditions(self):
         today = timezone.localdate()
-        if self.value() == "overdue":
-            return queryset.review_overdue()
-        if self.value() == "soon":
-            return queryset.filter(next_review_at__gte=today, next_review_at__lte=today + datetime.timedelta(days=30))
-        if self.value() == "current":
-            return queryset.filter(next_review_at__gte=today)
-        if self.value() == "never":
-            return queryset.filter(last_reviewed_at__isnull=True)
-        return queryset
+        return {
+            "overdue": overdue_for_review(),
+            "soon": Q(next_review_at__gte=today, next_review_at__lte=today + datetime.timedelta(days=30)),
+            "current": Q(next_review_at__gte=today),
+            "never": Q(last_reviewed_at__isnull=True),
+        }
+
+    def queryset(self, request, queryset):
+        condition = self.conditions().get(self.value())
+        return queryset if condition is None else queryset.filter(condition)
+
+    def get_facet_counts(self, pk_attname, filtered_qs):
+        # "Show counts" as conditions on the rows counted, not one `pk IN (every match)` per choice.
+        conditions = self.conditions()
+        return {
+            f"{i}__c": Count(pk_attname, filter=conditions[value])
+            for i, (value, _title) in enumerate(self.lookup_choices)
+        }
+
+
+class StaffAuthorFilter(admin.RelatedFieldListFilter):
+    """Authors to filter by: the team (staff, or anyone with an author profile), not every account there is."""
+
+    def field_choices(self, field, request, model_admin):
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        team = Q(is_staff=True) | Q(profile__isnull=False)
+        return field.get_choices(include_blank=False, ordering=ordering, limit_choices_to=team)
+
+
+AUTHOR_FILTER = ("author", StaffAuthorFilter)
 
 
 def can_edit_others(user):
@@ -118,16 +158,25 @@ def can_publish(user):
 
 
 @admin.register(Article)
-class ArticleAdmin(EditConflictMixin, SimpleHistoryAdmin):
+class ArticleAdmin(AutocompleteFilterMedia, EditConflictMixin, SimpleHistoryAdmin):
     """Editors see and edit every article; authors and contributors only their own (see clinic/roles.py)."""
 
     form = ArticleAdminForm
     list_display = ["title", "status_label", "published_at", "category", "author_name", "next_review_at"]
     list_display_links = ["title"]
-    list_filter = ["status", MedicalReviewFilter, "category", "tags", "author"]
+    # Tags are found by typing (a clinic's taxonomy grows); publication dates by year and month on indexed
+    # ranges rather than Django's date_hierarchy, which reads every article to list the years.
+    list_filter = [
+        "status",
+        MedicalReviewFilter,
+        "category",
+        ("tags", AutocompleteFilter),
+        AUTHOR_FILTER,
+        ("published_at", YearMonthListFilter),
+    ]
     list_select_related = ["category", "author__profile"]
     search_fields = ["title", "excerpt", "body"]
-    date_hierarchy = "published_at"
+    search_help_text = "Words, or the start of words, from the title, excerpt or body."
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["category", "tags", "related_articles", "medical_reviewer"]
     readonly_fields = ["created_at", "updated_at"]
@@ -183,6 +232,17 @@ class ArticleAdmin(EditConflictMixin, SimpleHistoryAdmin):
     @admin.display(description="author", ordering="author__last_name")
     def author_name(self, article):
         return article.author_name
+
+    def get_list_filter(self, request):
+        # Everyone else sees only their own articles: an author filter would offer one name.
+        filters = super().get_list_filter(request)
+        return filters if can_edit_others(request.user) else [spec for spec in filters if spec != AUTHOR_FILTER]
+
+    def get_search_results(self, request, queryset, search_term):
+        """The full-text index (PostgreSQL's stored vector, SQLite's FTS5), not a scan of every body."""
+        if not search_term.strip():
+            return queryset, False
+        return admin_search(queryset, search_term), False
 
     def get_queryset(self, request):
         """Others' articles only for editors; choosing an article (autocomplete) also offers published ones.
@@ -431,13 +491,26 @@ class DiscussionSettingsAdmin(SingletonModelAdmin):
         return field
 
 
+class CommentChangeList(ChangeList):
+    def apply_select_related(self, qs):
+        """The page's articles (titles only) and staff authors each in a query of their own, not joined.
+
+        With a join, SQLite's planner read every article (or user) and sorted all 100,000 comments instead of
+        walking the newest-first index: 160-170 ms a page. The staff query runs only when the page has replies.
+        """
+        titles = Prefetch("article", queryset=Article.objects.only("title"))
+        staff = Prefetch("user", queryset=get_user_model().objects.select_related("profile"))
+        return qs.prefetch_related(titles, staff)
+
+
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(AutocompleteFilterMedia, admin.ModelAdmin):
     list_display = ["author_column", "excerpt", "article", "status", "held_reason", "created_at", "reply_link"]
-    list_filter = ["status", ("article", admin.RelatedOnlyFieldListFilter), "created_at"]
+    # The article is found by typing: a link for every commented article made the list 1.1 MB at 10,000, and its
+    # "Show counts" one column per article, past what the databases allow. No date_hierarchy (a DISTINCT over
+    # every comment, 417 ms at 100,000 on SQLite): the date filter's ranges walk the index.
+    list_filter = ["status", ("article", AutocompleteFilter), "created_at"]
     search_fields = ["name", "email", "body", "url", "ip_address"]
-    list_select_related = ["article", "user__profile"]
-    date_hierarchy = "created_at"
     autocomplete_fields = ["article", "parent"]
     readonly_fields = ["held_reason", "ip_address", "user_agent", "consent_at", "created_at", "updated_at", "user"]
     fieldsets = [
@@ -447,6 +520,9 @@ class CommentAdmin(admin.ModelAdmin):
     ]
     formfield_overrides = HTTPS_URL_FIELDS
     actions = ["approve", "mark_spam", "move_to_trash", "restore", "export_commenter_data", "erase_commenter_data"]
+
+    def get_changelist(self, request, **kwargs):
+        return CommentChangeList
 
     def has_moderate_permission(self, request):
         return request.user.has_perm("blog.moderate_comment")

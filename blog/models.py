@@ -36,6 +36,18 @@ class ArchiveQuerySet(models.QuerySet):
         published = Article.objects.published().filter(**{self.article_lookup: models.OuterRef("pk")})
         return self.filter(models.Exists(published))
 
+    def with_last_published_change(self):
+        """Those with published articles, each with `last_published_change`: the latest `updated_at` among them."""
+        published = Article.objects.published().filter(**{self.article_lookup: models.OuterRef("pk")})
+        newest = published.order_by("-updated_at").values("updated_at")[:1]
+        return self.filter(models.Exists(published)).annotate(last_published_change=models.Subquery(newest))
+
+    def last_published_change(self):
+        """When a published article in any of these last changed, or None."""
+        return (
+            Article.objects.published().filter(models.Exists(self.filter(articles=models.OuterRef("pk")))).last_change()
+        )
+
 
 class CategoryQuerySet(ArchiveQuerySet):
     article_lookup = "category"
@@ -108,6 +120,10 @@ class ArticleQuerySet(models.QuerySet):
     def for_listing(self):
         """Fetch what article cards show in one query."""
         return self.select_related("category", "author__profile")
+
+    def last_change(self):
+        """When the most recently changed of these articles was changed, or None."""
+        return self.order_by("-updated_at").values_list("updated_at", flat=True).first()
 
     def refresh_search_vectors(self):
         """Recompute the stored full-text search vectors (PostgreSQL only; other databases search without them).
@@ -325,7 +341,12 @@ class Article(models.Model):
     class Meta:
         # The index serves this order as it is, so listing the newest articles never sorts the whole table.
         ordering = ["-published_at", "-id"]
-        indexes = [models.Index(fields=["status", "-published_at", "-id"], name="article_listing_idx")]
+        indexes = [
+            models.Index(fields=["status", "-published_at", "-id"], name="article_listing_idx"),
+            # The sitemap's dates: PostgreSQL finds the latest change among published articles from the newest
+            # end (1 ms at 10,000 articles, 6-13 ms reading them all). SQLite's planner keeps to the listing index.
+            models.Index(fields=["-updated_at"], name="article_updated_idx"),
+        ]
         permissions = [
             ("publish_article", "Can publish articles"),
             ("edit_others_articles", "Can edit other authors' articles"),
@@ -674,7 +695,7 @@ class Comment(models.Model):
     email = models.EmailField(max_length=100, blank=True, help_text="Never shown publicly.")
     url = models.URLField("website", max_length=200, blank=True)
     body = models.TextField("comment", max_length=65525)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     held_reason = models.CharField(
         max_length=200, blank=True, help_text="Why the comment was held or sent to spam by the rules."
     )
@@ -692,7 +713,11 @@ class Comment(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["article", "status", "thread", "created_at"], name="comment_thread_idx")]
+        indexes = [
+            models.Index(fields=["article", "status", "thread", "created_at"], name="comment_thread_idx"),
+            # The moderation queue (admin's comment list by status, newest first) without reading past the rest.
+            models.Index(fields=["status", "-created_at"], name="comment_moderation_idx"),
+        ]
         permissions = [("moderate_comment", "Can approve, spam, trash and restore comments")]
 
     def __str__(self):

@@ -1,4 +1,4 @@
-"""The sitemap of the whole site: the home page and each app's sections."""
+"""The sitemap index of the whole site: the home page and each app's sections, by name (`sitemap-<name>.xml`)."""
 
 from django.urls import reverse
 
@@ -18,8 +18,7 @@ class HomeSitemap(SiteSitemap):
         return reverse(name)
 
     def lastmod(self, name):
-        latest = Article.objects.published().order_by("-updated_at").first()
-        return latest.updated_at if latest else None
+        return Article.objects.published().last_change()
 
 
 SITEMAPS = {"home": HomeSitemap, "articles": ArticleSitemap, "categories": CategorySitemap, "tags": TagSitemap}

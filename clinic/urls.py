@@ -12,6 +12,7 @@ from clinic.models import clinic_settings
 from clinic.sitemaps import SITEMAPS
 from clinic.views import robots_txt, serve_media, view_on_site
 from core.pagecache import cache_public_page as cached
+from core.sitemaps import index as sitemap_index
 
 # Read from Clinic settings whenever an admin page is drawn, so renaming the clinic needs no restart.
 admin.site.site_header = lazy(lambda: f"{clinic_settings().name} — editing", str)()
@@ -35,7 +36,19 @@ urlpatterns = [
     # Browsers ask for /favicon.ico on pages that name no icon (the admin, feeds, images).
     path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("img/favicon.svg"), permanent=True)),
     path("robots.txt", cached(robots_txt), name="robots-txt"),
-    path("sitemap.xml", cached(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
+    # The index of every section's pages (5,000 addresses each, `?p=2`...), and the pages.
+    path(
+        "sitemap.xml",
+        cached(sitemap_index),
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<slug:section>.xml",
+        cached(sitemap),
+        {"sitemaps": SITEMAPS, "template_name": "sitemap_section.xml"},
+        name="sitemap-section",
+    ),
     path("", include("core.urls")),
 ]
 

@@ -1,7 +1,16 @@
+import datetime
+
+from django import forms
+from django.conf import settings
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
+from django.contrib.admin.widgets import get_select2_language
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from .editing import EditConflictMixin
 
@@ -25,3 +34,110 @@ class SingletonModelAdmin(EditConflictMixin, admin.ModelAdmin):
             raise PermissionDenied
         opts = self.model._meta
         return redirect(f"admin:{opts.app_label}_{opts.model_name}_change", self.model.load().pk)
+
+
+class AutocompleteFilter(admin.RelatedFieldListFilter):
+    """A filter by a related object chosen by typing, for relations with too many objects to list.
+
+    Django's related filter lists every object as a link (every commented article, on the comment list). This one
+    puts only the chosen object in the page and a search box beside it that asks the admin's own autocomplete
+    view (the related admin's `search_fields` and `get_queryset()`, its view permission) as one types; choosing
+    opens the list filtered by it, the other filters kept (static/js/admin-list-filters.js). "Show counts" counts
+    the chosen object only. The admin using it needs `AutocompleteFilterMedia`.
+    """
+
+    template = "admin/autocomplete_filter.html"
+
+    def __init__(self, field, request, params, model, model_admin, field_path):
+        super().__init__(field, request, params, model, model_admin, field_path)
+        # What the autocomplete view is asked about: the relation itself, on the model that declares it.
+        self.source_app_label = field.model._meta.app_label
+        self.source_model_name = field.model._meta.model_name
+        self.source_field_name = field.name
+        self.autocomplete_url = reverse(f"{model_admin.admin_site.name}:autocomplete")
+        # The autocomplete view answers only those who may view the related objects; others get no filter.
+        site = model_admin.admin_site
+        self.searchable = site.is_registered(field.related_model) and site.get_model_admin(
+            field.related_model
+        ).has_view_permission(request)
+
+    def field_choices(self, field, request, model_admin):
+        chosen = [value for value in self.lookup_val or () if value]
+        if not chosen:
+            return []
+        try:
+            objects = list(field.related_model._default_manager.filter(pk__in=chosen))
+        except (ValueError, ValidationError):
+            return []  # the changelist itself refuses the value
+        return [(obj.pk, str(obj)) for obj in objects]
+
+    def has_output(self):
+        return self.searchable
+
+
+class AutocompleteFilterMedia:
+    """ModelAdmin mixin: the scripts `AutocompleteFilter` needs on the list (Django's select2 and autocomplete)."""
+
+    @property
+    def media(self):
+        minified = "" if settings.DEBUG else ".min"
+        language = get_select2_language()
+        return super().media + forms.Media(
+            js=[
+                f"admin/js/vendor/jquery/jquery{minified}.js",
+                f"admin/js/vendor/select2/select2.full{minified}.js",
+                *([f"admin/js/vendor/select2/i18n/{language}.js"] if language else []),
+                "admin/js/jquery.init.js",
+                "admin/js/autocomplete.js",
+                "js/admin-list-filters.js",
+            ],
+            css={"screen": [f"admin/css/vendor/select2/select2{minified}.css", "admin/css/autocomplete.css"]},
+        )
+
+
+class YearMonthListFilter(admin.DateFieldListFilter):
+    """Dates by year, newest first, and the months of the year chosen: a date hierarchy on indexed ranges.
+
+    Django's `date_hierarchy` finds the years and months to offer with a DISTINCT over every row of the list
+    (417 ms for 100,000 comments on SQLite). Here the first and last dates come from the field's index, one query
+    each, every year between is offered, and choosing one filters by a `__gte`/`__lt` range, as Django's own
+    date filter does.
+    """
+
+    def __init__(self, field, request, params, model, model_admin, field_path):
+        super().__init__(field, request, params, model, model_admin, field_path)
+        dated = model_admin.get_queryset(request).filter(**{f"{field_path}__isnull": False})
+        first = dated.order_by(field_path).values_list(field_path, flat=True).first()
+        last = dated.order_by(f"-{field_path}").values_list(field_path, flat=True).first()
+        links = [(_("Any date"), {})]
+        if first is not None:
+            first, last = self._local_date(first), self._local_date(last)
+            chosen = self.date_params.get(self.lookup_kwarg_since, "")[:4]
+            for year in range(last.year, first.year - 1, -1):
+                links.append((str(year), self._range(year, 1, year + 1, 1)))
+                if chosen == str(year):
+                    start = first.month if year == first.year else 1
+                    end = last.month if year == last.year else 12
+                    links += [
+                        (date_format(datetime.date(year, month, 1), "YEAR_MONTH_FORMAT"),
+                         self._range(year, month, year + month // 12, month % 12 + 1))
+                        for month in range(end, start - 1, -1)
+                    ]  # fmt: skip
+        if field.null:
+            links += [(_("No date"), {self.lookup_kwarg_isnull: True})]
+            links += [(_("Has date"), {self.lookup_kwarg_isnull: False})]
+        self.links = tuple(links)
+
+    def _local_date(self, value):
+        if isinstance(value, datetime.datetime):
+            return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+        return value
+
+    def _range(self, year, month, until_year, until_month):
+        since, until = datetime.date(year, month, 1), datetime.date(until_year, until_month, 1)
+        if isinstance(self.field, models.DateTimeField):
+            # Midnight where the editor is, as Django's own date filter counts "Today".
+            since, until = (
+                timezone.make_aware(datetime.datetime.combine(day, datetime.time())) for day in (since, until)
+            )
+        return {self.lookup_kwarg_since: since, self.lookup_kwarg_until: until}

@@ -1,9 +1,22 @@
+import datetime
+import re
+
 import pytest
+from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from blog.models import Article, Comment
-from tests.factories import ArticleFactory, CategoryFactory, CommentFactory, TagFactory
+from tests.factories import (
+    ArticleFactory,
+    AuthorProfileFactory,
+    CategoryFactory,
+    CommentFactory,
+    TagFactory,
+    UserFactory,
+)
 from tests.helpers import article_form
 
 pytestmark = pytest.mark.django_db
@@ -149,3 +162,125 @@ def test_non_staff_cannot_reach_the_admin(client, article):
 
     assert response.status_code == 302
     assert reverse("admin:login") in response["Location"]
+
+
+CHANGELIST = reverse("admin:blog_article_changelist")
+
+
+def found(client, term):
+    return sorted(article.title for article in client.get(CHANGELIST, {"q": term}).context["cl"].result_list)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="stemming is PostgreSQL's full-text search")
+def test_changelist_search_finds_a_stemmed_word_through_the_full_text_index(editor_client):
+    ArticleFactory(title="Healing knees", body="<p>Injections helped the patients.</p>")
+    ArticleFactory(title="Skincare in spring", body="<p>Sunscreen every day.</p>")
+
+    assert found(editor_client, "injection") == ["Healing knees"]
+    assert found(editor_client, "knee") == ["Healing knees"]
+    with CaptureQueriesContext(connection) as captured:
+        editor_client.get(CHANGELIST, {"q": "injection"})
+    assert any("search_vector" in query["sql"] and "@@" in query["sql"] for query in captured)
+    assert not any("UPPER" in query["sql"] and "body" in query["sql"] for query in captured)
+
+
+def test_changelist_search_finds_the_start_of_a_word_in_title_excerpt_or_body(editor_client):
+    ArticleFactory(title="What Is Prolotherapy?", excerpt="About dextrose.", body="<p>Ligaments heal.</p>")
+    ArticleFactory(title="Skincare in spring", excerpt="Sun.", body="<p>Sunscreen.</p>")
+
+    assert found(editor_client, "prolo") == ["What Is Prolotherapy?"]
+    assert found(editor_client, "dextrose") == ["What Is Prolotherapy?"]
+    assert found(editor_client, "ligament heal") == ["What Is Prolotherapy?"]
+    assert found(editor_client, "?!") == []
+
+
+def test_related_article_autocomplete_finds_what_is_typed_so_far(editor_client):
+    ArticleFactory(title="Knee injections explained")
+    ArticleFactory(title="Skincare in spring")
+
+    response = editor_client.get(
+        reverse("admin:autocomplete"),
+        {"term": "knee inj", "app_label": "blog", "model_name": "article", "field_name": "related_articles"},
+    )
+
+    assert [result["text"] for result in response.json()["results"]] == ["Knee injections explained"]
+
+
+def test_changelist_filters_by_year_then_month_of_publication(editor_client):
+    march = ArticleFactory(title="March", published_at=datetime.datetime(2025, 3, 10, 12, tzinfo=datetime.timezone.utc))
+    ArticleFactory(title="June", published_at=datetime.datetime(2025, 6, 1, 12, tzinfo=datetime.timezone.utc))
+    ArticleFactory(title="Older", published_at=datetime.datetime(2023, 1, 5, 12, tzinfo=datetime.timezone.utc))
+    html = editor_client.get(CHANGELIST).content.decode()
+
+    # Every year from the newest article to the oldest (found by the index, not by reading every article).
+    years = re.findall(r'<a href="\?published_at__gte=[^"]+">(\d{4})</a>', html)
+    assert years == ["2025", "2024", "2023"]
+    year_2025 = re.search(r'<a href="(\?published_at__gte=2025[^"]+)">2025</a>', html)[1].replace("&amp;", "&")
+    in_2025 = editor_client.get(CHANGELIST + year_2025)
+    assert sorted(article.title for article in in_2025.context["cl"].result_list) == ["June", "March"]
+    months = re.findall(r'<a href="\?published_at__gte=2025[^"]+">(\w+ 2025)</a>', in_2025.content.decode())
+    assert months == [f"{name} 2025" for name in ("June", "May", "April", "March", "February", "January")]
+    march_link = re.search(r'<a href="(\?published_at__gte=2025-03[^"]+)">March 2025</a>', in_2025.content.decode())
+    in_march = editor_client.get(CHANGELIST + march_link[1].replace("&amp;", "&"))
+    assert list(in_march.context["cl"].result_list) == [march]
+
+
+def test_changelist_has_no_date_hierarchy_reading_every_article(editor_client):
+    ArticleFactory()
+    with CaptureQueriesContext(connection) as captured:
+        html = editor_client.get(CHANGELIST).content.decode()
+
+    assert 'class="toplinks"' not in html
+    assert not [query["sql"] for query in captured if "DISTINCT" in query["sql"] and "published_at" in query["sql"]]
+
+
+def test_author_filter_offers_the_team_not_every_account(editor_client, editor):
+    writer = AuthorProfileFactory(display_name="Dr. Writer").user
+    ArticleFactory(author=writer)
+    UserFactory(username="not-staff", first_name="Outside", last_name="Person")
+
+    html = editor_client.get(CHANGELIST).content.decode()
+
+    assert f'?author__id__exact={writer.pk}"' in html
+    assert f'?author__id__exact={editor.pk}"' in html
+    assert "not-staff" not in html
+
+
+def test_authors_see_no_author_filter_on_their_own_articles(client):
+    from clinic.roles import AUTHOR
+
+    author = UserFactory(is_staff=True)
+    author.groups.add(Group.objects.get(name=AUTHOR))
+    ArticleFactory(author=author)
+    client.force_login(author)
+
+    response = client.get(CHANGELIST)
+
+    assert response.status_code == 200
+    assert "author__id__exact" not in response.content.decode()
+
+
+def test_tag_filter_is_a_search_box_that_still_filters_by_the_chosen_tag(editor_client):
+    joints, skin = TagFactory(name="Joint Pain"), TagFactory(name="Skincare")
+    tagged = ArticleFactory(tags=[joints])
+    ArticleFactory(tags=[skin])
+
+    response = editor_client.get(CHANGELIST, {"tags__id__exact": joints.pk})
+    html = response.content.decode()
+
+    assert list(response.context["cl"].result_list) == [tagged]
+    assert ">Joint Pain</a>" in html
+    assert "Skincare" not in html
+    assert 'data-field-name="tags"' in html
+
+
+def test_staff_who_may_not_see_tags_get_no_tag_search_box(client):
+    from clinic.roles import MODERATOR
+
+    moderator = UserFactory(is_staff=True)
+    moderator.groups.add(Group.objects.get(name=MODERATOR))
+    client.force_login(moderator)
+
+    html = client.get(CHANGELIST).content.decode()
+
+    assert 'data-field-name="tags"' not in html

@@ -84,6 +84,7 @@ def public_pages(article):
         reverse("blog:archive-year", kwargs={"year": year}),
         reverse("blog:archive-month", kwargs={"year": year, "month": month}),
         reverse("sitemap"),
+        *(reverse("sitemap-section", kwargs={"section": name}) for name in ("home", "articles", "categories", "tags")),
         reverse("robots-txt"),
     ]
 

@@ -41,6 +41,7 @@ def site(article):
         "/feed/atom/",
         article.category.get_absolute_url() + "feed/",
         "/sitemap.xml",
+        "/sitemap-articles.xml",
         "/robots.txt",
     ]
 

@@ -25,7 +25,9 @@ PAGES = {
     "search": lambda data: reverse("blog:search") + "?q=tendon",
     "feed": lambda data: reverse("blog:feed-rss"),
     "category-feed": lambda data: reverse("blog:category-feed-atom", kwargs={"slug": data["category"].slug}),
-    "sitemap": lambda data: reverse("sitemap"),
+    "sitemap index": lambda data: reverse("sitemap"),
+    "sitemap articles": lambda data: reverse("sitemap-section", kwargs={"section": "articles"}),
+    "sitemap tags": lambda data: reverse("sitemap-section", kwargs={"section": "tags"}),
 }
 # The large site: 27 published articles (2 + 25), 25 of them in one category, tag and author; 500 comments on one.
 LARGE_SHOWS = {
@@ -38,7 +40,9 @@ LARGE_SHOWS = {
     "search": lambda data: "27 articles found.",
     "feed": lambda data: data["article"].title,
     "category-feed": lambda data: data["article"].title,
-    "sitemap": lambda data: data["article"].get_absolute_url(),
+    "sitemap index": lambda data: reverse("sitemap-section", kwargs={"section": "articles"}),
+    "sitemap articles": lambda data: data["article"].get_absolute_url(),
+    "sitemap tags": lambda data: data["tag"].get_absolute_url(),
 }
 LIMITS = {"article": 12, "year": 9}
 

@@ -42,7 +42,7 @@ def public_pages(article):
         reverse("blog:archive-month", kwargs={"year": published_at.year, "month": published_at.month}),
         reverse("blog:feed-rss"),
         reverse("blog:feed-atom"),
-        reverse("sitemap"),
+        reverse("sitemap-section", kwargs={"section": "articles"}),
         reverse("blog:search") + "?q=knee",
         reverse("blog:article-detail", kwargs={"slug": "what-is-prolotherapy"}),  # related posts
     ]

@@ -61,3 +61,24 @@ def test_comment_moderation_from_post_to_threaded_reply(new_context, live_server
     expect(parent.locator(".comment-list--children .comment")).to_contain_text("old injury from 2019")
     expect(reader.get_by_text("maria@example.com")).to_have_count(0)
     assert PASSWORD not in reader.content()
+
+
+def test_moderator_filters_the_comments_by_an_article_found_by_typing(page, live_server, editor):
+    from tests.factories import CommentFactory
+
+    CommentFactory(article__title="Knee injections explained", body="About my knee")
+    CommentFactory(article__title="Skincare in spring", body="About my skin", status=Comment.Status.PENDING)
+    errors = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    log_in(page, live_server, editor)
+    page.goto(live_server.url + reverse("admin:blog_comment_changelist") + "?status__exact=approved")
+
+    page.locator(".autocomplete-filter .select2-selection").click()
+    page.locator(".select2-search__field").fill("knee")
+    page.get_by_role("option", name="Knee injections explained").click()
+
+    expect(page.locator("#result_list")).to_contain_text("About my knee")
+    expect(page.locator("#result_list")).not_to_contain_text("About my skin")
+    expect(page.locator("#changelist-filter li.selected", has_text="Knee injections explained")).to_be_visible()
+    assert "status__exact=approved" in page.url  # the other filters are kept
+    assert errors == []

@@ -70,6 +70,7 @@ def public_pages():
         reverse("blog:feed-rss"),
         reverse("blog:feed-atom"),
         reverse("sitemap"),
+        *(reverse("sitemap-section", kwargs={"section": name}) for name in ("home", "articles", "categories", "tags")),
         reverse("robots-txt"),
     ]
 

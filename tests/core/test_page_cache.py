@@ -44,9 +44,13 @@ def test_the_second_anonymous_read_is_served_from_the_cache(article):
     assert int(second.headers["Content-Length"]) == len(second.body)
 
 
-@pytest.mark.parametrize("path", ["/", "/feed/", "/sitemap.xml", "/robots.txt", "/search/"])
-def test_lists_feeds_and_sitemap_are_cached_too(article, path):
-    assert cached_twice(path).hit
+@pytest.mark.parametrize(
+    ("path", "query"),
+    [("/", ""), ("/feed/", ""), ("/sitemap.xml", ""), ("/sitemap-articles.xml", ""), ("/sitemap-articles.xml", "p=1"),
+     ("/robots.txt", ""), ("/search/", "")],
+)  # fmt: skip
+def test_lists_feeds_and_sitemap_are_cached_too(article, path, query):
+    assert cached_twice(path, query=query).hit
 
 
 def test_each_cached_answer_carries_a_fresh_comment_form_timestamp_for_its_article(article, time_machine):
