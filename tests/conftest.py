@@ -49,7 +49,7 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache_generation():
+def _fresh_page_cache():
     """Nothing cached by an earlier test (whose transaction never committed) may show in this one."""
     from core.pagecache import renew
 

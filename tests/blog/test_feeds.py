@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from blog.sitemaps import ArticleSitemap
 from clinic.sitemaps import SITEMAPS
-from core.pagecache import generation
+from core.pagecache import renew
 from tests.factories import ArticleFactory, CategoryFactory, CommentFactory, TagFactory
 
 pytestmark = pytest.mark.django_db
@@ -165,7 +165,7 @@ def test_sitemap_pages_ask_the_same_queries_however_many_addresses_they_hold(cli
         with CaptureQueriesContext(connection) as page_queries:
             response = client.get(page)
         counts.append((len(index_queries), len(page_queries), response.content.count(b"<url>")))
-        generation().renew()  # nothing stored from the first round
+        renew()  # nothing stored from the first round
         ArticleFactory.create_batch(25, category=CategoryFactory(), tags=[TagFactory()])
 
     (index_few, page_few, shown_few), (index_many, page_many, shown_many) = counts

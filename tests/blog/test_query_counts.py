@@ -1,7 +1,7 @@
 """SQL queries per page stay the same however many articles and comments there are.
 
 Each page is measured cold: parts of pages kept by `core.pagecache.remember` (article counts, related posts,
-the next publication) are filed under the cache generation, which only a committed change renews, and these
+the next publication) are filed under the cache keys' versions, which only a committed change renews, and these
 tests never commit. Without a renewal the large site's page would be counted with the small site's leftovers.
 """
 

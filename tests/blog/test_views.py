@@ -78,7 +78,7 @@ def test_home_answers_an_impossible_page_with_404(client, page):
 def test_home_query_count_does_not_grow_with_articles(client, django_assert_max_num_queries):
     ArticleFactory.create_batch(10, featured_image=uploaded_image(), featured_image_alt="x")
 
-    # Count, clinic settings, navigation, articles, and once per cache generation the next scheduled time.
+    # Count, clinic settings, navigation, articles, and once per listings version the next scheduled time.
     with django_assert_max_num_queries(5):
         client.get(reverse("blog:article-list"))
 
