@@ -135,6 +135,11 @@ def _full_text_search(articles, query):
     return SearchResults(matching, ranked_page)
 
 
+def _fts_rowids(match):
+    """The ids of the articles SQLite's FTS5 index finds for the MATCH expression `match`, as a subquery."""
+    return RawSQL("SELECT rowid FROM blog_article_fts WHERE blog_article_fts MATCH %s", (match,))
+
+
 def _sqlite_search(articles, query):
     """SQLite's FTS5 index (migration 0009): every word must appear; bm25 ranks title, then excerpt, then body."""
     terms = [term for term in query.split()[:MAX_TERMS] if any(ch.isalnum() for ch in term)]
@@ -144,9 +149,7 @@ def _sqlite_search(articles, query):
     # Counted against the listing index, which holds the visibility filter's columns and the id: a unary plus
     # keeps SQLite from looking up each match's row by its id instead (a page read per match).
     unindexed_id = Func(F("pk"), template="+%(expressions)s", output_field=BigIntegerField())
-    matching = articles.alias(fts_rowid=unindexed_id).filter(
-        fts_rowid__in=RawSQL("SELECT rowid FROM blog_article_fts WHERE blog_article_fts MATCH %s", (match,))
-    )
+    matching = articles.alias(fts_rowid=unindexed_id).filter(fts_rowid__in=_fts_rowids(match))
     # Ordered by the index's own `rank` column alone, FTS5 hands its matches over best first, so SQLite reads
     # the rows of the page only; any other ORDER BY would make it read and sort every match.
     ranked = articles.extra(
@@ -228,5 +231,5 @@ def admin_search(articles, term):
         prefixes = " & ".join(f"{word}:*" for word in words)
         return articles.filter(search_vector=SearchQuery(prefixes, search_type="raw", config=SEARCH_CONFIG))
     match = " ".join(f'"{word}"*' for word in words)
-    matching = RawSQL("SELECT rowid FROM blog_article_fts WHERE blog_article_fts MATCH %s", (match,))
+    matching = _fts_rowids(match)
     return articles.filter(pk__in=matching)

@@ -18,6 +18,11 @@ TAGS_HEADER = "X-Cache-Tags"
 BAN_HEADER = "X-Cache-Ban"
 
 
+def shared_cache_control(seconds):
+    """Cache-Control of a stored page: shared caches may keep it `seconds`, browsers check again each time."""
+    return f"public, max-age=0, s-maxage={seconds}"
+
+
 def tags_value(keys):
     """The X-Cache-Tags header for `keys`: space separated, with a space at each end so a ban matches whole tags."""
     return f" {' '.join(keys)} "

@@ -45,7 +45,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .cacheguard import guarded, outage
-from .httpcache import TAGS_HEADER, http_cache_ban, tags_value
+from .httpcache import TAGS_HEADER, http_cache_ban, shared_cache_control, tags_value
 from .middleware import request_id
 
 VERSION_KEY = "page-cache:version:{key}"
@@ -246,13 +246,18 @@ def depends_on(request, *keys):
     request.page_cache_keys = {*getattr(request, "page_cache_keys", ()), *keys}
 
 
+def _digest(found):
+    """A short name for a tuple of versions, to file what was computed under them."""
+    return hashlib.blake2b(repr(found).encode(), digest_size=12).hexdigest()
+
+
 def _next_change(now):
     """The next moment pages change by themselves, asked of the apps once per version of the keys their answers
     depend on, and kept until it passes; None when the versions cannot be read."""
     made_in = versions().current((SITE, *sorted(_hooks.expiry_keys)))
     if made_in is UNKNOWN:
         return None
-    key = EXPIRES_AT_KEY.format(versions=hashlib.blake2b(repr(made_in).encode(), digest_size=12).hexdigest())
+    key = EXPIRES_AT_KEY.format(versions=_digest(made_in))
     moment = cache.get(key)
     if moment is None or moment <= now.timestamp():
         moments = [provider() for provider in _hooks.expiry_providers]
@@ -283,7 +288,7 @@ def remember(key, compute, *, depends_on=(ANY,)):
     made_in = versions().current(keys)
     if made_in is UNKNOWN:
         return compute()
-    versioned = f"{key}:{hashlib.blake2b(repr(made_in).encode(), digest_size=12).hexdigest()}"
+    versioned = f"{key}:{_digest(made_in)}"
     value = cache.get(versioned)
     if value is None:
         value = compute()
@@ -312,7 +317,7 @@ def store(request, response, changes_before):
     if seconds <= 0:
         return
     # What a shared HTTP cache in front may keep, and under which keys (deploy/varnish.vcl); hits renew s-maxage.
-    response["Cache-Control"] = f"public, max-age=0, s-maxage={seconds}"
+    response["Cache-Control"] = shared_cache_control(seconds)
     response[TAGS_HEADER] = tags_value(keys)
     body = response.content
     token = getattr(request, "page_cache_fresh_token", None)
@@ -436,7 +441,7 @@ class PageCacheMiddleware:
         body = page.body_with(self.fresh_tokens.get(page.stored_token)) if len(page.parts) > 1 else page.body
         left = max(int(page.expires_at - time.time()), 0)
         headers = [(name, value) for name, value in page.headers if name.lower() != "cache-control"]
-        headers.append(("Cache-Control", f"public, max-age=0, s-maxage={left}"))
+        headers.append(("Cache-Control", shared_cache_control(left)))
         if "gzip" in environ.get("HTTP_ACCEPT_ENCODING", "") and len(body) > 200:
             body = gzip.compress(body, compresslevel=5, mtime=0)
             headers.append(("Content-Encoding", "gzip"))
