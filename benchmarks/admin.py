@@ -7,7 +7,6 @@ by seed_bulk. The admin pages are asked for as an Editor (the role moderators an
 import json
 import os
 import sys
-import time
 
 import django
 
@@ -15,11 +14,10 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 django.setup()
 
 from django.contrib.auth import get_user_model  # noqa: E402
-from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
+from benchmarks.timing import measure  # noqa: E402
 from blog.models import Article  # noqa: E402
 from clinic.roles import editor_group  # noqa: E402
 
@@ -41,28 +39,11 @@ SITEMAP_PAGES = {
 }
 
 
-def measure(client, url):
-    for _ in range(2):
-        response = client.get(url)
-        if response.status_code != 200:
-            return {"status": response.status_code}
-    with CaptureQueriesContext(connection) as captured:
-        client.get(url)
-    queries = len(captured)
-    times = []
-    for _ in range(RUNS):
-        start = time.perf_counter()
-        response = client.get(url)
-        times.append(time.perf_counter() - start)
-    # The fastest run: what the code costs, with the least of the machine's other work mixed in (as timeit).
-    return {"ms": min(times) * 1000, "queries": queries, "bytes": len(response.content)}
-
-
 editor, _ = get_user_model().objects.get_or_create(username="bench-editor", defaults={"is_staff": True})
 editor.groups.add(editor_group())
 staff = Client(SERVER_NAME="127.0.0.1")
 staff.force_login(editor)
 anonymous = Client(SERVER_NAME="127.0.0.1")
-figures = {name: measure(staff, url) for name, url in ADMIN_PAGES.items()}
-figures.update({name: measure(anonymous, url) for name, url in SITEMAP_PAGES.items()})
+figures = {name: measure(staff, url, runs=RUNS, warmups=2) for name, url in ADMIN_PAGES.items()}
+figures.update({name: measure(anonymous, url, runs=RUNS, warmups=2) for name, url in SITEMAP_PAGES.items()})
 print(json.dumps(figures))

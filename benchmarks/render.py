@@ -20,6 +20,8 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+from benchmarks import timing  # noqa: E402
+
 PAGES = {
     "home": "/",
     "article, 500 comments": "/blog/bulk-article-busy/",
@@ -33,20 +35,9 @@ RUNS = int(os.environ.get("BENCH_RENDER_RUNS", "25"))
 
 
 def measure(client, url):
-    for _ in range(3):
-        response = client.get(url)
-        assert response.status_code == 200, (url, response.status_code)
-    with CaptureQueriesContext(connection) as captured:
-        client.get(url)
-    # Read now: the next request empties the connection's query log.
-    queries = len(captured)
-    times = []
-    for _ in range(RUNS):
-        start = time.perf_counter()
-        client.get(url)
-        times.append(time.perf_counter() - start)
-    # The fastest run: what the code costs, with the least of the machine's other work mixed in (as timeit).
-    return {"ms": min(times) * 1000, "queries": queries, "bytes": len(response.content)}
+    figures = timing.measure(client, url, runs=RUNS, warmups=3)
+    assert "status" not in figures, (url, figures)
+    return figures
 
 
 COLD_VISITS = int(os.environ.get("BENCH_COLD_VISITS", "200"))
