@@ -17,8 +17,13 @@ def form_timestamp(article_id):
 
 
 def renewed_form_timestamp(timestamp):
-    """A fresh `form_timestamp()` for the article `timestamp` was made for: each page cache hit carries one."""
-    return form_timestamp(signing.loads(timestamp, salt=FORM_TIMESTAMP_SALT)[0])
+    """A fresh `form_timestamp()` for the article `timestamp` was made for: each page cache hit carries one.
+
+    None for a token this site can no longer read (SECRET_KEY replaced since the page was stored)."""
+    try:
+        return form_timestamp(signing.loads(timestamp, salt=FORM_TIMESTAMP_SALT)[0])
+    except signing.BadSignature:
+        return None
 
 
 def seconds_since(timestamp, *, article):

@@ -5,7 +5,7 @@ into a form that could not be saved (given back on the 503 page to copy).
 """
 
 import logging
-import uuid
+import os
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
@@ -23,7 +23,7 @@ PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=
 
 def request_id(sent):
     """The id of a request: the one a proxy in front sent in X-Request-ID, else a new one."""
-    return sent[:64] or uuid.uuid4().hex[:16]
+    return sent[:64] or os.urandom(8).hex()
 
 
 class RequestIdMiddleware:

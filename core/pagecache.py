@@ -115,9 +115,13 @@ class FileVersions:
 
     def __init__(self, folder):
         self.folder = Path(folder) / "page-cache-versions"
+        self.paths = {}
 
     def _path(self, key):
-        return self.folder / hashlib.blake2b(key.encode(), digest_size=12).hexdigest()
+        path = self.paths.get(key)
+        if path is None:
+            path = self.paths[key] = self.folder / hashlib.blake2b(key.encode(), digest_size=12).hexdigest()
+        return path
 
     def _read(self, path):
         found = os.stat(path)
@@ -149,7 +153,9 @@ class FileVersions:
             fresh.unlink()
 
     def change(self, keys):
-        for key in [CHANGES, *keys]:
+        # CHANGES first (a page rendered meanwhile is not stored) and again last (a page checked meanwhile is
+        # checked again: see PageCacheMiddleware.lookup); Redis writes them all at once instead.
+        for key in [CHANGES, *keys, CHANGES]:
             self._write(self._path(key))
 
 
@@ -183,7 +189,8 @@ def bypass_cookies(*names):
 
 
 def fresh_token(factory):
-    """`factory(token)` makes a fresh token of the kind `carry_fresh_token()` named, for every hit."""
+    """`factory(token)` makes a fresh token of the kind `carry_fresh_token()` named, for every hit; None when it
+    cannot (a token signed with a key since replaced): the page is then rendered again, not served."""
     _hooks.token_factory = factory
 
 
@@ -373,7 +380,10 @@ class _FreshTokens:
         if not 0 <= now - made_at < 1:
             if len(self.tokens) > LOCAL_PAGES:
                 self.tokens.clear()
-            value = _hooks.token_factory(stored).encode()
+            value = _hooks.token_factory(stored)
+            if value is None:
+                return None
+            value = value.encode()
             self.tokens[stored] = (now, value)
         return value
 
@@ -381,16 +391,21 @@ class _FreshTokens:
 class _ReadyPage:
     """A stored page prepared once for serving many times: status line, headers, body split at the fresh token."""
 
-    __slots__ = ("keys", "versions", "expires_at", "status", "headers", "parts", "stored_token", "token", "body")
+    __slots__ = (
+        "keys", "versions", "expires_at", "status", "headers", "parts", "stored_token", "token", "body", "checked_at"
+    )  # fmt: skip
 
     def __init__(self, keys, versions, expires_at, status, reason, headers, body, stored_token):
         self.keys, self.versions, self.expires_at, self.stored_token = keys, versions, expires_at, stored_token
+        # The CHANGES version when this process last found the page's versions current.
+        self.checked_at = None
         self.status = f"{status} {reason}"
         # Any hit may be compressed for one reader and not for the next: shared caches must keep both apart.
         vary = [part.strip() for name, value in headers if name.lower() == "vary" for part in value.split(",")]
         vary = [part for part in vary if part and part.lower() != "accept-encoding"] + ["Accept-Encoding"]
+        # Cache-Control is made on each hit, with the seconds left.
         self.headers = [
-            *((name, value) for name, value in headers if name.lower() != "vary"),
+            *((name, value) for name, value in headers if name.lower() not in ("vary", "cache-control")),
             ("Vary", ", ".join(vary)),
             ("X-Page-Cache", "hit"),
         ]
@@ -414,34 +429,46 @@ class PageCacheMiddleware:
 
     def __call__(self, environ, start_response):
         if enabled() and is_anonymous_read(environ):
-            page = self.lookup(page_key(environ))
+            key = page_key(environ)
+            page = self.lookup(key)
             if page is not None:
-                return self.serve(page, environ, start_response)
+                if len(page.parts) == 1:
+                    return self.serve(page, page.body, environ, start_response)
+                token = self.fresh_tokens.get(page.stored_token)
+                if token is not None:
+                    return self.serve(page, page.body_with(token), environ, start_response)
+                self.local.pop(key, None)
         return self.application(environ, start_response)
 
     def lookup(self, key):
-        """The stored page for `key` whose keys' versions are all current: from this process's memory, else shared."""
+        """The stored page for `key` whose keys' versions are all current: from this process's memory, else shared.
+
+        A page this process checked is served again after one read (CHANGES) while nothing changed since; any
+        change renews CHANGES after its keys, so the page's own keys are then checked again.
+        """
         page = self.local.get(key)
         if page is None or page.expires_at <= time.time():
             entry = cache.get(key)
             if entry is None or entry[2] <= time.time():
                 return None
             page = _ReadyPage(*entry)
-        current = versions().current(page.keys)
-        if current is UNKNOWN or current != page.versions:
+        elif page.checked_at is not None and versions().current((CHANGES,)) == page.checked_at:
+            self.local.move_to_end(key)
+            return page
+        current = versions().current((CHANGES, *page.keys))
+        if current is UNKNOWN or current[1:] != page.versions:
             self.local.pop(key, None)
             return None
+        page.checked_at = current[:1]
         self.local[key] = page
         self.local.move_to_end(key)
         if len(self.local) > LOCAL_PAGES:
             self.local.popitem(last=False)
         return page
 
-    def serve(self, page, environ, start_response):
-        body = page.body_with(self.fresh_tokens.get(page.stored_token)) if len(page.parts) > 1 else page.body
+    def serve(self, page, body, environ, start_response):
         left = max(int(page.expires_at - time.time()), 0)
-        headers = [(name, value) for name, value in page.headers if name.lower() != "cache-control"]
-        headers.append(("Cache-Control", shared_cache_control(left)))
+        headers = [*page.headers, ("Cache-Control", shared_cache_control(left))]
         if "gzip" in environ.get("HTTP_ACCEPT_ENCODING", "") and len(body) > 200:
             body = gzip.compress(body, compresslevel=5, mtime=0)
             headers.append(("Content-Encoding", "gzip"))

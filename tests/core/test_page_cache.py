@@ -4,13 +4,15 @@ import datetime
 import gzip
 
 import pytest
+from django.conf import settings as settings_module
 from django.utils import timezone
 
 from blog.forms import seconds_since
 from blog.models import Comment, DiscussionSettings
 from blog.services import comment_set_status, commenter_erase
 from clinic.models import ClinicSettings
-from core.pagecache import renew, versions
+from core import pagecache
+from core.pagecache import FileVersions, renew, versions
 from tests.factories import ArticleFactory, CommentFactory, TagFactory, uploaded_image
 from tests.helpers import wsgi
 
@@ -71,6 +73,18 @@ def test_each_cached_answer_carries_a_fresh_comment_form_timestamp_for_its_artic
     assert seconds_since(token(other_hit), article=other) == 0
     assert seconds_since(token(other_hit), article=article) is None
     assert "\x00" not in second.text
+
+
+def test_a_page_stored_before_the_secret_key_was_replaced_is_rendered_again_with_a_readable_form(article, settings):
+    wsgi(article.get_absolute_url())
+    settings.SECRET_KEY = "another secret key, as after a rotation, long enough to pass the checks"
+    answer = wsgi(article.get_absolute_url())
+    again = wsgi(article.get_absolute_url())
+
+    token = answer.text.split('name="started" value="')[1].split('"')[0]
+    assert answer.status == 200 and not answer.hit
+    assert seconds_since(token, article=article) is not None
+    assert again.hit
 
 
 def test_anonymous_pages_set_no_cookie_and_carry_no_csrf_token(article):
@@ -158,6 +172,31 @@ def test_fresh_after_an_article_is_saved(article, committed):
 
     assert_fresh_after(article.get_absolute_url(), rename, "Prolotherapy, Explained", committed)
     assert "Prolotherapy, Explained" in wsgi("/").text
+
+
+def test_a_page_read_while_a_change_is_being_written_is_not_served_stale_afterwards(article, committed, monkeypatch):
+    """File versions are written one by one: a reader between two of them must not keep the old page."""
+    file_versions = FileVersions(settings_module.CACHES["default"]["LOCATION"])
+    monkeypatch.setattr(pagecache, "versions", lambda: file_versions)
+    path = article.get_absolute_url()
+    wsgi(path)
+    assert wsgi(path).hit
+    reads_between = []
+    write = file_versions._write
+
+    def write_then_read(version_path):
+        write(version_path)
+        reads_between.append(wsgi(path))
+
+    monkeypatch.setattr(file_versions, "_write", write_then_read)
+    with committed():
+        article.title = "Prolotherapy, Explained"
+        article.save()
+    monkeypatch.setattr(file_versions, "_write", write)
+
+    assert reads_between[0].hit  # only CHANGES written yet: the old page still stood
+    assert "Prolotherapy, Explained" in reads_between[-1].text
+    assert "Prolotherapy, Explained" in wsgi(path).text
 
 
 def test_fresh_after_a_scheduled_article_is_moved_into_the_past(committed):
