@@ -215,8 +215,8 @@ def is_anonymous_read(environ):
     """GET or HEAD without any cookie that could make the page personal."""
     if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
         return False
-    cookies = environ.get("HTTP_COOKIE", "")
-    return not any(f"{name}=" in cookies for name in _cookie_names())
+    cookies = environ.get("HTTP_COOKIE")
+    return not cookies or not any(f"{name}=" in cookies for name in _cookie_names())
 
 
 def page_key(environ):
