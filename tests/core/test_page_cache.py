@@ -4,7 +4,6 @@ import datetime
 import gzip
 
 import pytest
-from django.conf import settings as settings_module
 from django.utils import timezone
 
 from blog.forms import seconds_since
@@ -174,9 +173,11 @@ def test_fresh_after_an_article_is_saved(article, committed):
     assert "Prolotherapy, Explained" in wsgi("/").text
 
 
-def test_a_page_read_while_a_change_is_being_written_is_not_served_stale_afterwards(article, committed, monkeypatch):
+def test_a_page_read_while_a_change_is_being_written_is_not_served_stale_afterwards(
+    article, committed, monkeypatch, tmp_path
+):
     """File versions are written one by one: a reader between two of them must not keep the old page."""
-    file_versions = FileVersions(settings_module.CACHES["default"]["LOCATION"])
+    file_versions = FileVersions(tmp_path)
     monkeypatch.setattr(pagecache, "versions", lambda: file_versions)
     path = article.get_absolute_url()
     wsgi(path)
