@@ -50,6 +50,7 @@ def test_editor_publishes_an_article_with_bold_text_and_an_uploaded_image(
     expect(reader.locator(".article__body strong")).to_have_text("regenerative")
     image = reader.locator(".article__body img")
     expect(image).to_have_attribute("src", re.compile(r"^/media/renditions/.+\.png$"))
+    reader.wait_for_load_state("load")  # the load event waits for the page's images
     assert image.evaluate("img => img.complete && img.naturalWidth > 0")
     assert "/media/renditions/" in image.evaluate("img => img.currentSrc")
     reader.close()
