@@ -151,39 +151,44 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(overdue_for_review())
 
     def related_to(self, article, limit):
-        """Up to `limit` published articles to read next, in at most two queries.
+        """Up to `limit` published articles to read next, in at most three small queries.
 
         Pinned articles come first, then the most shared tags, then the same category, then the newest.
-        Articles overdue for medical review are left out until they are reviewed again. The first query ranks
-        only the articles that are pinned or among the RELATED_CANDIDATES newest sharing a tag (found through
-        indexes, so it does not grow with the size of the site); when they are too few, the second fills up from
-        the same category, then the newest.
+        Articles overdue for medical review are left out until they are reviewed again. The pinned articles, then
+        the RELATED_CANDIDATES newest sharing a tag, are each ranked in a query of their own: asked as one ("pinned
+        or sharing"), PostgreSQL scans every article and sorts every tag row of the site to answer, so the first
+        visit grew with the size of the site. When they are too few, the last query fills up from the same
+        category, then the newest.
         """
         candidates = self.published().exclude(pk=article.pk).exclude(overdue_for_review())
-        pinned = Article.related_articles.through.objects.filter(from_article=article.pk).values("to_article")
         article_tags = Article.tags.through.objects.filter(article=article.pk).values("tag")
         same_category = models.Case(
             models.When(category_id=article.category_id, then=1), default=0, output_field=models.IntegerField()
         )
-        # Rank only the newest articles sharing a tag: a tag on thousands of articles would otherwise have every
-        # one of them counted on the first visit of each article (the most recently added come first by id).
-        sharing = (
-            Article.tags.through.objects.filter(tag__in=models.Subquery(article_tags))
-            .exclude(article=article.pk)
-            .order_by("-article_id")
-            .values("article_id")[:RELATED_CANDIDATES]
-        )
-        linked = (
-            candidates.filter(models.Q(pk__in=sharing) | models.Q(pk__in=pinned))
-            .annotate(
-                is_pinned=models.Exists(pinned.filter(to_article=models.OuterRef("pk"))),
-                shared_tags=models.Count("tags", filter=models.Q(tags__in=models.Subquery(article_tags))),
-                same_category=same_category,
+
+        def ranked(articles):
+            return (
+                articles.annotate(
+                    shared_tags=models.Count("tags", filter=models.Q(tags__in=models.Subquery(article_tags))),
+                    same_category=same_category,
+                )
+                .order_by("-shared_tags", "-same_category", "-published_at", "-pk")
+                .select_related("category")
             )
-            .order_by("-is_pinned", "-shared_tags", "-same_category", "-published_at", "-pk")
-            .select_related("category")
-        )
-        related = list(linked[:limit])
+
+        pinned = Article.related_articles.through.objects.filter(from_article=article.pk).values("to_article")
+        related = list(ranked(candidates.filter(pk__in=pinned))[:limit])
+        if len(related) < limit:
+            # The most recently added come first by id: a tag on thousands of articles would otherwise have every
+            # one of them counted.
+            sharing = (
+                Article.tags.through.objects.filter(tag__in=models.Subquery(article_tags))
+                .exclude(article=article.pk)
+                .order_by("-article_id")
+                .values("article_id")[:RELATED_CANDIDATES]
+            )
+            chosen = [other.pk for other in related]
+            related += ranked(candidates.filter(pk__in=sharing).exclude(pk__in=chosen))[: limit - len(related)]
         if len(related) < limit:
             rest = (
                 candidates.exclude(pk__in=[chosen.pk for chosen in related])
@@ -193,7 +198,6 @@ class ArticleQuerySet(models.QuerySet):
             )
             related += rest[: limit - len(related)]
         return related
-
 
 def _one_year_after(day):
     try:
