@@ -1,13 +1,16 @@
 """Article search: PostgreSQL full-text search (weighted, ranked, highlighted), else SQLite's FTS5 index.
 
-A search costs what its page shows, however many articles match: the matches are counted by one plain COUNT
-over the index match (nothing ranked), and the page is one ranked query whose LIMIT/OFFSET is the page
-(`SearchResults`). Snippets are made for the page's articles only.
+A search costs what its page shows, however many articles match: it ranks at most the RANKED_MATCHES most
+recently added articles that match (a word in every article of a big site is no more costly than a word in
+three), counts them with one plain COUNT (nothing ranked), and the page is one ranked query whose LIMIT/OFFSET is
+the page (`SearchResults`). When more articles match, the page says so and asks for another word: nobody reads a
+thousand results, and the ones dropped are the oldest. Snippets are made for the page's articles only.
 
 Every spelling of one search has one address (`canonical_parameters`): the view redirects the others to it, so
 that the page cache, which keys on the full address, keeps one entry per search rather than one per spelling.
 """
 
+import functools
 import html
 import re
 from urllib.parse import urlencode
@@ -16,6 +19,7 @@ from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRa
 from django.db import connection
 from django.db.models import BigIntegerField, F, Func, Value
 from django.db.models.expressions import RawSQL
+from django.utils.functional import cached_property
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -23,6 +27,7 @@ from .models import SEARCH_CONFIG
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 10
+RANKED_MATCHES = 1000
 SNIPPET_WORDS = 30
 # Markers PostgreSQL puts around matches; swapped for <mark> after the snippet is escaped.
 MATCH_START, MATCH_END = "\x02", "\x03"
@@ -76,17 +81,22 @@ def canonical_parameters(params):
 
 
 class SearchResults:
-    """What a search finds, shaped for a paginator: `count()` is one COUNT of the matches, and a slice is one
-    query that ranks them in the database and returns only that slice (its LIMIT/OFFSET)."""
+    """What a search finds, shaped for a paginator: `count()` counts the ranked matches without ranking them, a
+    slice is one query that ranks them in the database and returns only that slice (its LIMIT/OFFSET), and `more`
+    says whether articles beyond the RANKED_MATCHES newest match too."""
 
-    def __init__(self, matching, ranked_page):
-        self.matching, self.ranked_page = matching, ranked_page
+    def __init__(self, count, ranked_page, more):
+        self._count, self.ranked_page, self._more = count, ranked_page, more
 
     def count(self):
-        return self.matching.count()
+        return self._count()
 
     def __getitem__(self, page):
         return self.ranked_page(page)
+
+    @cached_property
+    def more(self):
+        return self._more()
 
 
 def search_articles(articles, query):
@@ -106,15 +116,27 @@ def with_snippets(articles, query):
 
 
 def _full_text_search(articles, query):
-    """The stored, GIN-indexed `search_vector`. The matches are ranked, and only their ids are sorted (a top-N
-    sort for the LIMIT): the page's rows alone are read whole, ranked again and given a headline."""
+    """The stored, GIN-indexed `search_vector`. The ids of the newest matches are read first (one more than are
+    ranked, to know whether there are more): given as a list, PostgreSQL looks the ranked rows up by id, where
+    given as a subquery it read the whole table. Only their ids are sorted by rank (a top-N sort for the LIMIT):
+    the page's rows alone are read whole, ranked again and given a headline."""
     search_query = SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)
     body_text = Func(F("body"), Value("<[^>]*>"), Value(" "), Value("g"), function="regexp_replace")
-    matching = articles.filter(search_vector=search_query)
+    newest_first = articles.filter(search_vector=search_query).order_by("-pk").values_list("pk", flat=True)
+
+    @functools.cache
+    def newest_ids():
+        return list(newest_first[: RANKED_MATCHES + 1])
+
     order = ["-rank", "-published_at", "-pk"]
-    ranked_ids = matching.annotate(rank=SearchRank(F("search_vector"), search_query)).order_by(*order).values("pk")
 
     def ranked_page(page):
+        ranked_ids = (
+            articles.filter(pk__in=newest_ids()[:RANKED_MATCHES])
+            .annotate(rank=SearchRank(F("search_vector"), search_query))
+            .order_by(*order)
+            .values("pk")
+        )
         return (
             articles.filter(pk__in=ranked_ids[page])
             .annotate(
@@ -132,7 +154,9 @@ def _full_text_search(articles, query):
             .order_by(*order)
         )
 
-    return SearchResults(matching, ranked_page)
+    return SearchResults(
+        lambda: min(len(newest_ids()), RANKED_MATCHES), ranked_page, lambda: len(newest_ids()) > RANKED_MATCHES
+    )
 
 
 def _fts_rowids(match):
@@ -140,29 +164,52 @@ def _fts_rowids(match):
     return RawSQL("SELECT rowid FROM blog_article_fts WHERE blog_article_fts MATCH %s", (match,))
 
 
+# The id of the RANKED_MATCHES-th newest match. FTS5 reads its matches newest first and stops there, and takes a
+# lower bound of rowid into the match itself: asked for `rowid IN (the newest)` instead, it is a hundred times
+# slower.
+_SQLITE_NEWEST_FLOOR = (
+    "coalesce((SELECT rowid FROM blog_article_fts WHERE blog_article_fts MATCH %s "
+    "ORDER BY rowid DESC LIMIT 1 OFFSET %s), 0)"
+)
+
+
 def _sqlite_search(articles, query):
     """SQLite's FTS5 index (migration 0009): every word must appear; bm25 ranks title, then excerpt, then body."""
     terms = [term for term in query.split()[:MAX_TERMS] if any(ch.isalnum() for ch in term)]
     if not terms:
-        return SearchResults(articles.none(), lambda page: articles.none())
+        return SearchResults(lambda: 0, lambda page: articles.none(), lambda: False)
     match = " ".join('"' + term.replace('"', '""') + '"' for term in terms)
+    newest = RawSQL(  # noqa: S611 (constant SQL, every value a parameter)
+        f"SELECT rowid FROM blog_article_fts WHERE blog_article_fts MATCH %s AND rowid >= {_SQLITE_NEWEST_FLOOR}",  # noqa: S608
+        (match, match, RANKED_MATCHES - 1),
+    )
     # Counted against the listing index, which holds the visibility filter's columns and the id: a unary plus
     # keeps SQLite from looking up each match's row by its id instead (a page read per match).
     unindexed_id = Func(F("pk"), template="+%(expressions)s", output_field=BigIntegerField())
-    matching = articles.alias(fts_rowid=unindexed_id).filter(fts_rowid__in=_fts_rowids(match))
+    matching = articles.alias(fts_rowid=unindexed_id).filter(fts_rowid__in=newest)
     # Ordered by the index's own `rank` column alone, FTS5 hands its matches over best first, so SQLite reads
     # the rows of the page only; any other ORDER BY would make it read and sort every match.
-    ranked = articles.extra(
+    ranked = articles.extra(  # noqa: S610 (constant SQL, every value a parameter)
         tables=["blog_article_fts"],
         where=[
             "blog_article_fts.rowid = blog_article.id",
             "blog_article_fts MATCH %s",
             "blog_article_fts.rank MATCH %s",
+            "blog_article_fts.rowid >= " + _SQLITE_NEWEST_FLOOR,
         ],
-        params=[match, SQLITE_RANK],
+        params=[match, SQLITE_RANK, match, RANKED_MATCHES - 1],
         order_by=["blog_article_fts.rank"],
     )
-    return SearchResults(matching, ranked.__getitem__)
+
+    def more_matching():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT 1 FROM blog_article_fts WHERE blog_article_fts MATCH %s ORDER BY rowid DESC LIMIT 1 OFFSET %s",
+                [match, RANKED_MATCHES],
+            )
+            return cursor.fetchone() is not None
+
+    return SearchResults(matching.count, ranked.__getitem__, more_matching)
 
 
 def _marked(headline):

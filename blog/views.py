@@ -208,8 +208,8 @@ class MonthArchiveView(DateArchiveMixin, dates.MonthArchiveView):
 class SearchView(ListingMixin, PageMetaMixin, PublishedArticleMixin, ListView):
     """`/search/?q=`: never an error, whatever is typed; see blog/search.py.
 
-    Results are counted afresh (no RememberedCountMixin): queries are endless, and the count is one COUNT over
-    the index match. Other spellings of a search are sent to its one address first (301), so that they share
+    Results are counted afresh (no RememberedCountMixin): queries are endless, and counting costs no more than
+    the RANKED_MATCHES newest matches. Other spellings of a search are sent to its one address first (301), so that they share
     its entry in the page cache.
     """
 
@@ -236,7 +236,9 @@ class SearchView(ListingMixin, PageMetaMixin, PublishedArticleMixin, ListView):
         return search.search_articles(super().get_queryset(), self.query)
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(query=self.query, problem=self.problem, **kwargs)
+        context = super().get_context_data(
+            query=self.query, problem=self.problem, ranked_matches=f"{search.RANKED_MATCHES:,}", **kwargs
+        )
         search.with_snippets(context["articles"], self.query)
         return context
 

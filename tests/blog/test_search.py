@@ -174,7 +174,38 @@ def test_queries_of_a_search_do_not_grow_with_its_matches(client, settings):
         counted[word] = len(captured)
         assert {"prolotherapy": "3 articles found.", "tendon": "40 articles found."}[word] in html
 
-    assert counted["tendon"] == counted["prolotherapy"] <= 4
+    # The matches counted, whether more match than are ranked, the page ranked, its snippets: one query each.
+    assert counted["tendon"] == counted["prolotherapy"] <= 5
+
+
+def test_a_word_in_more_articles_than_are_ranked_shows_the_best_of_the_newest_and_says_so(client, monkeypatch):
+    monkeypatch.setattr("blog.search.RANKED_MATCHES", 3)
+    ArticleFactory(title="Tendon basics", body="<p>An old article about the tendon.</p>")
+    ArticleFactory(title="Tendon draft", body="<p>tendon</p>", draft=True)
+    for n in range(2):
+        ArticleFactory(title=f"Shoulder care {n}", body="<p>A tendon, once.</p>")
+    ArticleFactory(title="Tendon healing", body="<p>The tendon and the tendon again.</p>")
+
+    titles, html = results(client, "tendon")
+
+    assert titles[0] == "Tendon healing"
+    assert sorted(titles) == ["Shoulder care 0", "Shoulder care 1", "Tendon healing"]
+    assert "More than 3 articles match “tendon”" in html
+    assert "add a word to find the others" in html
+    assert "articles found." not in html
+
+
+def test_as_many_matches_as_are_ranked_are_all_found_without_a_word_more(client, monkeypatch):
+    monkeypatch.setattr("blog.search.RANKED_MATCHES", 3)
+    ArticleFactory(title="Tendon draft", body="<p>tendon</p>", draft=True)
+    for n in range(2):
+        ArticleFactory(title=f"Tendon {n}", body="<p>tendon</p>")
+
+    titles, html = results(client, "tendon")
+
+    assert sorted(titles) == ["Tendon 0", "Tendon 1"]
+    assert "2 articles found." in html
+    assert "More than" not in html
 
 
 def test_results_are_ranked_then_paginated_with_the_total_count(client, settings):
