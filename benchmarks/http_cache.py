@@ -71,7 +71,7 @@ def start_nginx(work, body, gzipped):
     return port, lambda: subprocess.run([NGINX, "-c", str(conf), "-p", str(work), "-s", "stop"], check=False)
 
 
-def varnish_figures(env, work, load_pair, python):
+def varnish_figures(env, work, load_alternating, python):
     """Varnish and nginx throughput on the cached article, and an approval seen through Varnish at once."""
     work = Path(work) / "http-cache"
     work.mkdir(exist_ok=True)
@@ -86,7 +86,7 @@ def varnish_figures(env, work, load_pair, python):
             nginx_port, stop_nginx = start_nginx(work, body, gzipped)
             try:
                 # Readers' browsers accept gzip: both serve the compressed bytes they keep.
-                varnish, nginx = load_pair(url, f"http://127.0.0.1:{nginx_port}{ARTICLE}", gzip=True)
+                varnish, nginx = load_alternating(url, f"http://127.0.0.1:{nginx_port}{ARTICLE}", gzip=True)
             finally:
                 stop_nginx()
             quiet = f"http://127.0.0.1:{varnish_port}/blog/{QUIET}/"

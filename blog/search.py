@@ -15,9 +15,10 @@ import html
 import re
 from urllib.parse import urlencode
 
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection
-from django.db.models import BigIntegerField, F, Func, Value
+from django.db.models import BigIntegerField, BooleanField, F, Func, Value
 from django.db.models.expressions import RawSQL
 from django.utils.functional import cached_property
 from django.utils.html import escape
@@ -131,8 +132,13 @@ def _full_text_search(articles, query):
     order = ["-rank", "-published_at", "-pk"]
 
     def ranked_page(page):
+        # One array parameter: Django prepares the values of `pk__in` one by one, a third of the page's time.
+        ids = Value(newest_ids()[:RANKED_MATCHES], output_field=ArrayField(BigIntegerField()))
+        among_newest = Func(
+            F("pk"), ids, template="(%(expressions)s))", arg_joiner=" = ANY(", output_field=BooleanField()
+        )
         ranked_ids = (
-            articles.filter(pk__in=newest_ids()[:RANKED_MATCHES])
+            articles.filter(among_newest)
             .annotate(rank=SearchRank(F("search_vector"), search_query))
             .order_by(*order)
             .values("pk")
@@ -152,6 +158,8 @@ def _full_text_search(articles, query):
                 ),
             )
             .order_by(*order)
+            # The headline stands for the body on the page: neither it nor the vector travels.
+            .defer("body", "search_vector")
         )
 
     return SearchResults(
