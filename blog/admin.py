@@ -28,9 +28,9 @@ from core.admin import (
     YearMonthListFilter,
 )
 from core.editing import EditConflictMixin
+from core.history import ReaderHistoryHelper
 from core.sanitize import sanitize_html
 
-from .history import ArticleHistoryHelper
 from .models import (
     DISCUSSION_BOUNDS,
     Article,
@@ -461,7 +461,7 @@ class ArticleAdmin(AutocompleteFilterMedia, EditConflictMixin, SimpleHistoryAdmi
         return form_class
 
     def get_historical_record_context_helper(self, request, historical_record):
-        return ArticleHistoryHelper(self.model, historical_record)
+        return ReaderHistoryHelper(self.model, historical_record)
 
 
 @admin.register(AuthorProfile)

@@ -199,6 +199,7 @@ class ArticleQuerySet(models.QuerySet):
             related += rest[: limit - len(related)]
         return related
 
+
 def _one_year_after(day):
     try:
         return day.replace(year=day.year + 1)

@@ -209,8 +209,8 @@ class SearchView(ListingMixin, PageMetaMixin, PublishedArticleMixin, ListView):
     """`/search/?q=`: never an error, whatever is typed; see blog/search.py.
 
     Results are counted afresh (no RememberedCountMixin): queries are endless, and counting costs no more than
-    the RANKED_MATCHES newest matches. Other spellings of a search are sent to its one address first (301), so that they share
-    its entry in the page cache.
+    the RANKED_MATCHES newest matches. Other spellings of a search are sent to its one address first (301), so
+    that they share its entry in the page cache.
     """
 
     template_name = "blog/search.html"

@@ -5,6 +5,7 @@ from django.urls import reverse
 from blog.models import Article
 from blog.sitemaps import ArticleSitemap, CategorySitemap, TagSitemap
 from core.sitemaps import SiteSitemap
+from pages.sitemaps import PageSitemap
 
 
 class HomeSitemap(SiteSitemap):
@@ -21,4 +22,10 @@ class HomeSitemap(SiteSitemap):
         return Article.objects.published().last_change()
 
 
-SITEMAPS = {"home": HomeSitemap, "articles": ArticleSitemap, "categories": CategorySitemap, "tags": TagSitemap}
+SITEMAPS = {
+    "home": HomeSitemap,
+    "pages": PageSitemap,
+    "articles": ArticleSitemap,
+    "categories": CategorySitemap,
+    "tags": TagSitemap,
+}

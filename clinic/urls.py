@@ -56,6 +56,8 @@ if settings.SERVE_MEDIA:
     urlpatterns.append(re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$", serve_media))
 
 urlpatterns.append(path("", include("blog.urls")))
+# Last: a page's address is one nothing above answers (pages.models.taken_by_the_site keeps it so).
+urlpatterns.append(path("", include("pages.urls")))
 # Old WordPress addresses are answered by wordpress.middleware, after everything here had its chance.
 
 handler403 = "clinic.views.permission_denied"

@@ -11,6 +11,7 @@ from django.utils import timezone
 from PIL import Image
 
 from blog.models import Article, AuthorProfile, Category, Comment, Tag
+from pages.models import Page
 
 
 def image_bytes(image_format="PNG", size=(64, 48), colour=(11, 97, 99)):
@@ -181,3 +182,22 @@ class AuthorProfileFactory(factory.django.DjangoModelFactory):
     display_name = factory.Sequence(lambda n: f"Dr. Author {n}")
     slug = factory.Sequence(lambda n: f"author-{n}")
     credentials = "MD"
+
+
+class PageFactory(factory.django.DjangoModelFactory):
+    """A published top-level page by default; `parent=`, `draft=True` or `scheduled=True` for the others."""
+
+    class Meta:
+        model = Page
+
+    class Params:
+        draft = factory.Trait(status=Page.Status.DRAFT, published_at=None)
+        scheduled = factory.Trait(
+            published_at=factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=3))
+        )
+
+    title = factory.Sequence(lambda n: f"Page number {n}")
+    slug = factory.Sequence(lambda n: f"page-number-{n}")
+    body = "<p>What the clinic wants patients to know.</p>"
+    status = Page.Status.PUBLISHED
+    published_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=1))

@@ -6,8 +6,6 @@ from django.utils import timezone
 from django.utils.html import linebreaks, urlize
 from django.utils.safestring import mark_safe
 
-from ..sharing import share_links
-
 register = template.Library()
 
 
@@ -90,16 +88,6 @@ def comment_html(text):
 @register.filter
 def thoughts_heading(count):
     return "One thought" if count == 1 else f"{count} thoughts"
-
-
-@register.inclusion_tag("blog/includes/share_links.html", takes_context=True)
-def share_box(context, article):
-    meta = context["meta"]
-    image = dict(meta.og).get("og:image", "")
-    return {
-        "links": share_links(url=meta.canonical_url, title=article.title, image_url=image),
-        "url": meta.canonical_url,
-    }
 
 
 _CITATION = re.compile(r"\[(\d{1,3})\]")

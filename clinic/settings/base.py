@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "core",
     "clinic",
     "blog",
+    "pages",
     "wordpress",
 ]
 
@@ -254,7 +255,7 @@ CKEDITOR_5_FILE_UPLOAD_PERMISSION = "staff"
 # Our own view (core/editor.py) adds a permission check, Pillow decoding and generated file names.
 CK_EDITOR_5_UPLOAD_FILE_VIEW_NAME = "core:editor-image-upload"
 # Staff members holding any one of these may upload images from the editor.
-EDITOR_UPLOAD_PERMISSIONS = ["blog.add_article", "blog.change_article"]
+EDITOR_UPLOAD_PERMISSIONS = ["blog.add_article", "blog.change_article", "pages.add_page", "pages.change_page"]
 # Fields of posted forms that no person typed: never shown back on the 503 page (core/middleware.py). The
 # comment form's signed timestamp and its honeypot.
 ERROR_PAGE_HIDDEN_FIELDS = ["started", "phone"]

@@ -4,7 +4,7 @@ from django import template
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
-from blog.models import Category
+from blog.models import AuthorProfile, Category
 from clinic.theme import DEFAULT_BRAND_COLOR, csp_hash, theme_css
 
 register = template.Library()
@@ -43,3 +43,9 @@ def site_menu(context):
     links = [("Articles", reverse("blog:article-list"))]
     links += [(category.name, category.get_absolute_url()) for category in Category.objects.with_published_articles()]
     return {"items": [MenuItem(label, url, current=url == path) for label, url in links]}
+
+
+@register.simple_tag
+def team_profiles():
+    """The clinic's people for a team page: every author profile, by name (a profile changes every page)."""
+    return list(AuthorProfile.objects.order_by("display_name"))

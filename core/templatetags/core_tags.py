@@ -14,6 +14,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from ..images import FALLBACK_WIDTH, renditions, srcset, stored_name_from_url
+from ..sharing import share_links
 
 register = template.Library()
 
@@ -91,3 +92,13 @@ def sitemap_urls(urlset):
             entry += f"<priority>{html.escape(url['priority'])}</priority>"
         entries.append(entry + "</url>")
     return mark_safe("".join(entries))  # noqa: S308 (every value escaped above)
+
+
+@register.inclusion_tag("includes/share_links.html", takes_context=True)
+def share_box(context, shared):
+    meta = context["meta"]
+    image = dict(meta.og).get("og:image", "")
+    return {
+        "links": share_links(url=meta.canonical_url, title=shared.title, image_url=image),
+        "url": meta.canonical_url,
+    }

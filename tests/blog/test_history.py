@@ -1,4 +1,4 @@
-"""The revision history (blog/history.py) shows what a reader would notice, with CKEditor 5's real markup."""
+"""The revision history (core/history.py) shows what a reader would notice, with CKEditor 5's real markup."""
 
 import datetime
 
@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from blog.history import is_real_change
+from core.history import is_real_change
 from core.reading import changed_words, formatting_changes, reader_text
 from tests.factories import ArticleFactory
 

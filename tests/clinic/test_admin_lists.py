@@ -21,6 +21,7 @@ from tests.factories import (
     AuthorProfileFactory,
     CategoryFactory,
     CommentFactory,
+    PageFactory,
     TagFactory,
     UserFactory,
 )
@@ -40,6 +41,13 @@ def comments(count):
             CommentFactory(user=AuthorProfileFactory().user, status=Comment.Status.APPROVED)
         else:
             CommentFactory(status=[Comment.Status.PENDING, Comment.Status.APPROVED, Comment.Status.SPAM][n % 3])
+
+
+def pages(count):
+    """A tree: every other page under the one before it, so addresses and parents vary."""
+    parent = None
+    for n in range(count):
+        parent = PageFactory(parent=parent if n % 2 else None)
 
 
 def users(count):
@@ -75,6 +83,7 @@ ROWS = {
     "blog.tag": lambda count: TagFactory.create_batch(count),
     "blog.authorprofile": lambda count: AuthorProfileFactory.create_batch(count),
     "blog.comment": comments,
+    "pages.page": pages,
     "auth.user": users,
     "auth.group": groups,
     "axes.accessattempt": attempts,

@@ -1,4 +1,4 @@
-"""How the admin's revision history shows what changed in an article: as a reader would notice it."""
+"""How the admin's revision history shows what changed in an article or a page: as a reader would notice it."""
 
 import dataclasses
 import datetime
@@ -38,7 +38,7 @@ def _shown(text):
     return mark_safe(escape(Truncator(text or "—").chars(SHOWN_CHARS)).replace(BREAK, "<br>"))  # noqa: S308
 
 
-class ArticleHistoryHelper(HistoricalRecordContextHelper):
+class ReaderHistoryHelper(HistoricalRecordContextHelper):
     """Show what a reader would notice: the words that changed in the body, and only changes that are changes."""
 
     def context_for_delta_changes(self, delta):

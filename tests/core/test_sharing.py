@@ -3,7 +3,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from blog.sharing import share_links
+from core.sharing import share_links
 from tests.factories import ArticleFactory, uploaded_image
 
 URL = "https://clinic.example/blog/what-is-prolotherapy/"

@@ -1,0 +1,143 @@
+from django import forms
+from django.contrib import admin
+from django.db import transaction
+from django.shortcuts import redirect
+from django.urls import path
+from django.utils import timezone
+from django.utils.formats import date_format
+from simple_history.admin import SimpleHistoryAdmin
+
+from core.editing import EditConflictMixin
+from core.history import ReaderHistoryHelper
+
+from .models import Page
+from .views import page_preview_unsaved
+
+
+class ParentChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, page):
+        return f"{page.title} (/{page.path}/)"
+
+
+def can_publish(user):
+    return user.has_perm("pages.publish_page")
+
+
+@admin.register(Page)
+class PageAdmin(EditConflictMixin, SimpleHistoryAdmin):
+    """The clinic's pages, as WordPress's Pages: a tree, each page's address following its parents."""
+
+    list_display = ["title", "address", "status_label", "template", "order", "updated_at"]
+    list_display_links = ["title"]
+    list_filter = ["status", "template"]
+    search_fields = ["title", "slug", "body"]
+    search_help_text = "Words from the title, the slug or the body."
+    prepopulated_fields = {"slug": ["title"]}
+    readonly_fields = ["created_at", "updated_at"]
+    history_list_display = ["status"]
+    fieldsets = [
+        (
+            "Content",
+            {
+                "fields": ["title", "slug", "parent", "order", "body"],
+                "description": "What readers read, and where the page sits: its address follows its parent's.",
+            },
+        ),
+        (
+            "Media",
+            {
+                "fields": ["featured_image", "featured_image_alt"],
+                "description": "The picture at the top of the page and when it is shared.",
+            },
+        ),
+        (
+            "Publishing",
+            {
+                "fields": ["status", "published_at", "template", "show_share_links", "created_at", "updated_at"],
+                "description": "When readers see it and what it shows besides its body.",
+            },
+        ),
+        (
+            "SEO",
+            {
+                "fields": ["seo_title", "seo_description"],
+                "classes": ["collapse"],
+                "description": "How the page appears in search results and social networks; optional.",
+            },
+        ),
+    ]
+
+    @admin.display(description="address", ordering="path")
+    def address(self, page):
+        return f"/{page.path}/"
+
+    @admin.display(description="status", ordering="status")
+    def status_label(self, page):
+        if page.status == Page.Status.PUBLISHED and page.published_at > timezone.now():
+            return f"Scheduled for {date_format(timezone.localtime(page.published_at), 'DATETIME_FORMAT')}"
+        return page.get_status_display()
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "parent":
+            kwargs["form_class"] = ParentChoiceField
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+        parent = form_class.base_fields.get("parent")
+        if parent is not None and obj is not None and obj.pk:
+            # Neither the page itself nor a page under it: that would make a loop.
+            parent.queryset = parent.queryset.exclude(pk=obj.pk).exclude(path__startswith=obj.path + "/")
+        return form_class
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not can_publish(request.user):
+            fields += ["status", "published_at"]
+        return fields
+
+    def save_model(self, request, obj, form, change):
+        if not can_publish(request.user):
+            if change:
+                stored = Page.objects.filter(pk=obj.pk).values("status", "published_at").first() or {}
+                obj.status = stored.get("status", Page.Status.DRAFT)
+                obj.published_at = stored.get("published_at")
+            else:
+                obj.status = Page.Status.DRAFT
+        super().save_model(request, obj, form, change)
+
+    def view_on_site(self, page):
+        return page.get_absolute_url() if page.is_published else page.get_preview_url()
+
+    def get_urls(self):
+        preview = self.admin_site.admin_view(self.preview_changes_view)
+        return [
+            path("add/preview/", preview, name="pages_page_preview_add"),
+            path("<path:object_id>/preview/", preview, name="pages_page_preview_changes"),
+            *super().get_urls(),
+        ]
+
+    def preview_changes_view(self, request, object_id=None):
+        """ "Preview changes": the form's unsaved content as readers would see it, saved and rolled back."""
+        if request.method != "POST":
+            return redirect("admin:pages_page_change", object_id) if object_id else redirect("admin:pages_page_add")
+        request.previewing_changes = True
+        with transaction.atomic():
+            response = self.changeform_view(request, object_id)
+            if hasattr(response, "render"):
+                response.render()
+            transaction.set_rollback(True)
+        return response
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if getattr(request, "previewing_changes", False):
+            return page_preview_unsaved(request, obj)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        if getattr(request, "previewing_changes", False):
+            return page_preview_unsaved(request, obj)
+        return super().response_change(request, obj)
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return ReaderHistoryHelper(self.model, historical_record)

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class PagesConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "pages"
+    verbose_name = "Pages"
+
+    def ready(self):
+        from core import pagecache
+
+        from . import signals
+        from .models import Page
+
+        signals.connect()
+        pagecache.expires_at(Page.objects.next_publication_at, depends_on=[signals.PAGES])

@@ -1,0 +1,71 @@
+"""What a page tells search engines and social networks (see clinic/metadata.py)."""
+
+from clinic.metadata import (
+    PageMeta,
+    SocialImage,
+    breadcrumbs,
+    clinic_organization,
+    graph,
+    image_object,
+    ref,
+    short_description,
+    site_feeds,
+    site_image,
+    social_tags,
+    website,
+)
+from clinic.models import clinic_settings
+from core.links import absolute_url
+
+from .models import Page
+
+SCHEMA_TYPES = {Page.Template.CONTACT: "ContactPage", Page.Template.TEAM: "AboutPage"}
+
+
+def page_image(request, page):
+    if not page.featured_image:
+        return site_image(request)
+    return SocialImage(
+        url=absolute_url(page.featured_image.url, request),
+        width=page.featured_image_width,
+        height=page.featured_image_height,
+        alt=page.featured_image_alt,
+        card="summary_large_image",
+    )
+
+
+def page_meta(request, page, ancestors):
+    url = absolute_url(page.get_absolute_url(), request)
+    site_name = clinic_settings(request).name
+    title = page.meta_title
+    description = page.seo_description or short_description(page.body_text) or f"{page.title} — {site_name}."
+    image = page_image(request, page)
+    og, twitter = social_tags(request, title=title, description=description, url=url, og_type="website", image=image)
+    site, clinic = website(request), clinic_organization(request)
+    crumbs = breadcrumbs(request, url, *[(above.title, above.get_absolute_url()) for above in [*ancestors, page]])
+    node = {
+        "@type": SCHEMA_TYPES.get(page.template, "WebPage"),
+        "@id": url + "#webpage",
+        "url": url,
+        "name": title,
+        "description": description,
+        "inLanguage": "en",
+        "isPartOf": ref(site),
+        "about": ref(clinic),
+        "breadcrumb": ref(crumbs),
+        "datePublished": page.published_at.isoformat(),
+        "dateModified": page.updated_at.isoformat(),
+    }
+    if page.featured_image:
+        node["primaryImageOfPage"] = image_object(image)
+    if page.template == Page.Template.CONTACT:
+        node["mainEntity"] = ref(clinic)
+    return PageMeta(
+        title=title if title == site_name else f"{title} — {site_name}",
+        description=description,
+        canonical_url=url,
+        og=og,
+        twitter=twitter,
+        json_ld=graph(site, clinic, node, crumbs),
+        feeds=site_feeds(request),
+    )

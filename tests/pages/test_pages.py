@@ -1,0 +1,233 @@
+"""Pages: a tree whose addresses follow it, visible on every surface only when they and their parents are."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from pages.models import Page, PageRedirect
+from tests.factories import PageFactory, uploaded_image
+from tests.helpers import form_data
+
+pytestmark = pytest.mark.django_db
+
+
+def page_form(**overrides):
+    return {
+        "title": "Prolotherapy",
+        "slug": "prolotherapy",
+        "parent": "",
+        "order": "0",
+        "body": "<p>An injection that helps <strong>ligaments</strong> heal.</p><script>alert(1)</script>",
+        "featured_image_alt": "",
+        "template": Page.Template.PLAIN,
+        "status": Page.Status.PUBLISHED,
+        "published_at_0": "",
+        "published_at_1": "",
+        "seo_title": "",
+        "seo_description": "",
+        **overrides,
+    }
+
+
+def test_a_page_lives_at_the_address_of_its_place_in_the_tree_with_breadcrumbs(client):
+    treatments = PageFactory(title="Treatments", slug="treatments")
+    page = PageFactory(title="Prolotherapy", slug="prolotherapy", parent=treatments)
+
+    response = client.get("/treatments/prolotherapy/")
+
+    assert page.get_absolute_url() == "/treatments/prolotherapy/"
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<nav class="breadcrumbs" aria-label="Breadcrumbs">' in html
+    assert '<a href="/treatments/">Treatments</a>' in html
+    assert '<li aria-current="page">Prolotherapy</li>' in html
+    assert '"@type": "BreadcrumbList"' in html
+    assert "What the clinic wants patients to know." in html
+    assert "comment" not in html.lower().split("<main", 1)[1].split("</main>", 1)[0]
+
+
+def test_an_editor_creates_a_page_under_another_in_the_admin_and_its_body_is_sanitized(editor_client):
+    treatments = PageFactory(title="Treatments", slug="treatments")
+
+    response = editor_client.post(reverse("admin:pages_page_add"), page_form(parent=treatments.pk))
+
+    assert response.status_code == 302, response.content.decode()[:3000]
+    page = Page.objects.get(slug="prolotherapy")
+    assert page.path == "treatments/prolotherapy" and page.published_at is not None
+    assert "<script>" not in page.body and "<strong>ligaments</strong>" in page.body
+    assert editor_client.get("/treatments/prolotherapy/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "slug", ["admin", "blog", "category", "tag", "author", "search", "feed", "static", "media", "preview", "2026"]
+)
+def test_a_top_level_slug_that_would_shadow_an_address_of_the_site_is_refused_next_to_the_field(editor_client, slug):
+    response = editor_client.post(reverse("admin:pages_page_add"), page_form(title="Clash", slug=slug))
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert "slug" in errors and f"/{slug}/" in errors["slug"][0]
+    assert 'value="Clash"' in response.content.decode()
+    assert not Page.objects.exists()
+
+
+def test_the_same_slug_is_allowed_below_another_page(editor_client):
+    about = PageFactory(slug="about")
+
+    response = editor_client.post(reverse("admin:pages_page_add"), page_form(slug="search", parent=about.pk))
+
+    assert response.status_code == 302
+    assert Page.objects.get(slug="search").path == "about/search"
+
+
+def test_a_duplicate_address_among_siblings_is_refused_and_nothing_saved(editor_client):
+    treatments = PageFactory(slug="treatments")
+    PageFactory(slug="prolotherapy", parent=treatments)
+
+    response = editor_client.post(reverse("admin:pages_page_add"), page_form(parent=treatments.pk))
+
+    assert response.status_code == 200
+    assert "Another page already has the address /treatments/prolotherapy/" in str(
+        response.context["adminform"].form.errors["slug"]
+    )
+    assert Page.objects.count() == 2
+
+
+def test_a_parent_that_would_make_a_loop_is_refused(editor_client):
+    treatments = PageFactory(title="Treatments", slug="treatments")
+    child = PageFactory(slug="prolotherapy", parent=treatments)
+    grandchild = PageFactory(slug="knees", parent=child)
+    change = reverse("admin:pages_page_change", args=[treatments.pk])
+    html = editor_client.get(change).content.decode()
+
+    for below in (treatments, grandchild):
+        response = editor_client.post(change, form_data(html, "page_form", parent=below.pk))
+        assert response.status_code == 200
+        assert "parent" in response.context["adminform"].form.errors
+    treatments.refresh_from_db()
+    assert treatments.parent is None and treatments.path == "treatments"
+    grandchild.parent = treatments
+    treatments.parent = grandchild
+    with pytest.raises(Exception, match="cannot sit under itself"):
+        treatments.full_clean()
+
+
+def test_renaming_or_moving_a_published_page_keeps_its_old_addresses_and_those_below_as_301s(editor_client):
+    treatments = PageFactory(title="Treatments", slug="treatments")
+    about = PageFactory(title="About", slug="about")
+    page = PageFactory(title="Prolotherapy", slug="prolotherapy", parent=treatments)
+    knees = PageFactory(title="Knees", slug="knees", parent=page)
+    change = reverse("admin:pages_page_change", args=[page.pk])
+
+    html = editor_client.get(change).content.decode()
+    response = editor_client.post(change, form_data(html, "page_form", slug="prolo", parent=about.pk))
+
+    assert response.status_code == 302
+    knees.refresh_from_db()
+    assert knees.path == "about/prolo/knees"
+    for old, new in [
+        ("/treatments/prolotherapy/", "/about/prolo/"),
+        ("/treatments/prolotherapy/knees/", "/about/prolo/knees/"),
+    ]:
+        moved = Client().get(old + "?ref=newsletter")
+        assert moved.status_code == 301 and moved["Location"] == new + "?ref=newsletter"
+    assert Client().get("/about/prolo/knees/").status_code == 200
+
+
+def test_renaming_a_draft_leaves_no_redirect_and_a_page_takes_its_old_address_back(client):
+    draft = PageFactory(slug="first-try", draft=True)
+    draft.slug = "second-try"
+    draft.save()
+    assert not PageRedirect.objects.exists()
+
+    page = PageFactory(slug="old")
+    page.slug = "new"
+    page.save()
+    assert client.get("/old/").status_code == 301
+    PageFactory(slug="old")
+    assert client.get("/old/").status_code == 200
+    assert not PageRedirect.objects.filter(old_path="old").exists()
+
+
+def test_draft_and_scheduled_pages_and_pages_under_them_are_invisible_on_every_surface(client):
+    draft = PageFactory(title="Secret section", slug="secret", draft=True)
+    under_draft = PageFactory(title="Inside the secret", slug="inside", parent=draft)
+    scheduled = PageFactory(title="Coming soon", slug="coming", scheduled=True)
+    visible = PageFactory(title="Our team", slug="team")
+
+    for address in ("/secret/", "/secret/inside/", "/coming/"):
+        assert client.get(address).status_code == 404
+    sitemap = client.get(reverse("sitemap-section", kwargs={"section": "pages"})).content.decode()
+    assert "/team/" in sitemap
+    for hidden in (draft, under_draft, scheduled):
+        assert hidden.get_absolute_url() not in sitemap
+    assert list(Page.objects.published()) == [visible]
+
+
+def test_a_scheduled_page_appears_when_its_time_comes(client):
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        PageFactory(slug="coming", published_at=timezone.now() + datetime.timedelta(hours=2))
+        assert client.get("/coming/").status_code == 404
+        traveller.shift(datetime.timedelta(hours=2, seconds=1))
+        assert client.get("/coming/").status_code == 200
+
+
+def test_an_editor_previews_a_draft_and_nobody_else_sees_it(editor_client):
+    draft = PageFactory(title="Draft page", slug="draft-page", draft=True)
+
+    preview = editor_client.get(draft.get_preview_url())
+
+    assert preview.status_code == 200 and "This is a draft: readers cannot see it." in preview.content.decode()
+    assert "noindex" in preview["X-Robots-Tag"]
+    assert Client().get(draft.get_preview_url()).status_code == 404
+    assert Client().get(draft.get_absolute_url()).status_code == 404
+
+
+def test_re_saving_an_existing_page_with_a_featured_image_keeps_it(editor_client):
+    page = PageFactory(slug="about", featured_image=uploaded_image("team.png"), featured_image_alt="Our team")
+    change = reverse("admin:pages_page_change", args=[page.pk])
+    html = editor_client.get(change).content.decode()
+
+    response = editor_client.post(change, form_data(html, "page_form", title="About us"))
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    page.refresh_from_db()
+    assert page.title == "About us" and page.featured_image and page.featured_image_alt == "Our team"
+    assert editor_client.get("/about/").status_code == 200
+
+
+def test_the_contact_page_shows_the_clinic_and_a_map_link_and_the_team_page_its_people(client):
+    from clinic.models import ClinicSettings
+    from tests.factories import AuthorProfileFactory
+
+    clinic = ClinicSettings.load()
+    clinic.street_address, clinic.city, clinic.phone = "12 Harbour Street", "Portland", "+1 555 010 0100"
+    clinic.save()
+    PageFactory(title="Contact", slug="contact", template=Page.Template.CONTACT)
+    AuthorProfileFactory(display_name="Dr. Jane Doe", credentials="MD")
+    PageFactory(title="Our team", slug="our-team", template=Page.Template.TEAM)
+
+    contact = client.get("/contact/").content.decode()
+    team = client.get("/our-team/").content.decode()
+
+    assert "12 Harbour Street" in contact and 'href="tel:+15550100100"' in contact
+    assert "https://www.openstreetmap.org/search?query=12%20Harbour%20Street" in contact
+    assert '"@type": "ContactPage"' in contact and "<iframe" not in contact
+    assert "Dr. Jane Doe, MD" in team
+
+
+def test_pages_belong_to_editors_not_to_authors_or_contributors(client):
+    from clinic.roles import AUTHOR, CONTRIBUTOR, EDITOR, editor_group
+    from django.contrib.auth.models import Group
+    from tests.factories import UserFactory
+
+    editor_group()
+    for role, allowed in [(EDITOR, True), (AUTHOR, False), (CONTRIBUTOR, False)]:
+        user = UserFactory(is_staff=True)
+        user.groups.add(Group.objects.get(name=role))
+        client.force_login(user)
+        assert (client.get(reverse("admin:pages_page_changelist")).status_code == 200) is allowed
