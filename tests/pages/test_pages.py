@@ -4,12 +4,15 @@ import datetime
 
 import pytest
 import time_machine
+from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from clinic.models import ClinicSettings
+from clinic.roles import AUTHOR, CONTRIBUTOR, EDITOR, editor_group
 from pages.models import Page, PageRedirect
-from tests.factories import PageFactory, uploaded_image
+from tests.factories import AuthorProfileFactory, PageFactory, UserFactory, uploaded_image
 from tests.helpers import form_data
 
 pytestmark = pytest.mark.django_db
@@ -201,9 +204,6 @@ def test_re_saving_an_existing_page_with_a_featured_image_keeps_it(editor_client
 
 
 def test_the_contact_page_shows_the_clinic_and_a_map_link_and_the_team_page_its_people(client):
-    from clinic.models import ClinicSettings
-    from tests.factories import AuthorProfileFactory
-
     clinic = ClinicSettings.load()
     clinic.street_address, clinic.city, clinic.phone = "12 Harbour Street", "Portland", "+1 555 010 0100"
     clinic.save()
@@ -221,10 +221,6 @@ def test_the_contact_page_shows_the_clinic_and_a_map_link_and_the_team_page_its_
 
 
 def test_pages_belong_to_editors_not_to_authors_or_contributors(client):
-    from clinic.roles import AUTHOR, CONTRIBUTOR, EDITOR, editor_group
-    from django.contrib.auth.models import Group
-    from tests.factories import UserFactory
-
     editor_group()
     for role, allowed in [(EDITOR, True), (AUTHOR, False), (CONTRIBUTOR, False)]:
         user = UserFactory(is_staff=True)
