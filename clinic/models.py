@@ -112,6 +112,16 @@ class ClinicSettings(SingletonModel):
     linkedin_url = models.URLField("LinkedIn page", blank=True)
     x_url = models.URLField("X profile", blank=True)
     youtube_url = models.URLField("YouTube channel", blank=True)
+    privacy_page = models.ForeignKey(
+        "pages.Page",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="privacy policy page",
+        help_text="Linked from the comment form's privacy note while it is published, as WordPress's Privacy Policy "
+        "page. Add it to the footer menu too.",
+    )
     default_disclaimer = models.TextField(
         "medical disclaimer",
         default="This article is for information only and is not medical advice. Talk to a qualified physician "

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "clinic",
     "blog",
     "pages",
+    "menus",
     "wordpress",
 ]
 

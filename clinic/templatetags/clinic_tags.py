@@ -1,11 +1,14 @@
-from dataclasses import dataclass
-
 from django import template
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from blog.models import AuthorProfile, Category
 from clinic.theme import DEFAULT_BRAND_COLOR, csp_hash, theme_css
+from core.pagecache import depends_on
+from menus.models import Menu
+from menus.navigation import MENUS, MenuEntry, menu_entries
+from pages.models import Page
+from pages.signals import page_key
 
 register = template.Library()
 
@@ -25,27 +28,49 @@ def theme_style(context):
     return mark_safe(f"<style>{css}</style>")  # noqa: S308 (made of validated hex colours)
 
 
-@dataclass(frozen=True)
-class MenuItem:
-    label: str
-    url: str
-    current: bool = False
-
-
 @register.inclusion_tag("includes/site_menu.html", takes_context=True)
 def site_menu(context):
-    """The main navigation: the articles, then each category that has a published article.
+    """The main navigation: the header menu (Menus in the admin), or while it is empty the articles and each
+    category that has a published article.
 
     The item for the page being read is marked current (`aria-current`), whichever page of it this is.
     """
     request = context.get("request")
     path = request.path if request is not None else ""
-    links = [("Articles", reverse("blog:article-list"))]
-    links += [(category.name, category.get_absolute_url()) for category in Category.objects.with_published_articles()]
-    return {"items": [MenuItem(label, url, current=url == path) for label, url in links]}
+    if request is not None:
+        depends_on(request, MENUS)
+    entries = menu_entries(Menu.Location.HEADER)
+    if not entries:
+        entries = [MenuEntry("Articles", reverse("blog:article-list"))] + [
+            MenuEntry(category.name, category.get_absolute_url())
+            for category in Category.objects.with_published_articles()
+        ]
+    return {"items": [entry.at(path) for entry in entries]}
+
+
+@register.inclusion_tag("includes/footer_menu.html", takes_context=True)
+def footer_menu(context):
+    """The footer menu (Menus in the admin): the privacy policy and other pages every page links to."""
+    request = context.get("request")
+    if request is not None:
+        depends_on(request, MENUS)
+    return {"items": menu_entries(Menu.Location.FOOTER)}
 
 
 @register.simple_tag
 def team_profiles():
     """The clinic's people for a team page: every author profile, by name (a profile changes every page)."""
     return list(AuthorProfile.objects.order_by("display_name"))
+
+
+@register.simple_tag(takes_context=True)
+def privacy_policy_url(context):
+    """The address of the privacy policy page of Clinic settings while it is published, else ""."""
+    clinic = context.get("clinic")
+    if clinic is None or clinic.privacy_page_id is None:
+        return ""
+    request = context.get("request")
+    if request is not None:
+        depends_on(request, page_key(clinic.privacy_page_id))
+    page = Page.objects.published().filter(pk=clinic.privacy_page_id).only("path").first()
+    return page.get_absolute_url() if page is not None else ""

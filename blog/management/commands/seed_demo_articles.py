@@ -42,7 +42,7 @@ def days_ago(days, *, hour=0):
 
 
 class Command(BaseCommand):
-    help = "Create the demo category, tags, author and articles. Running it again changes nothing."
+    help = "Create the demo category, tags, authors and articles (seed_demo runs it). Running it again changes nothing."
 
     @transaction.atomic
     def handle(self, *args, **options):

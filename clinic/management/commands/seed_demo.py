@@ -1,0 +1,57 @@
+"""The whole demo site: the articles (blog's seed_demo_articles), the pages, the menus and the privacy page."""
+
+import io
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from clinic.models import ClinicSettings
+from menus.models import Menu, MenuItem
+from pages.demo import PAGES
+from pages.models import Page
+
+
+class Command(BaseCommand):
+    help = "Create the demo articles, pages and menus. Running it again changes nothing."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        articles = io.StringIO()
+        call_command("seed_demo_articles", stdout=articles)
+        created = 0
+        for data in PAGES:
+            data = dict(data)
+            parent = data.pop("parent", None)
+            if Page.objects.filter(slug=data["slug"]).exists():
+                continue
+            data["body"] = data["body"].strip()
+            page = Page(**data, parent=Page.objects.get(slug=parent) if parent else None, status=Page.Status.PUBLISHED)
+            page.full_clean()
+            page.save()
+            created += 1
+        if created:
+            self.fill_menus()
+        clinic = ClinicSettings.load()
+        if clinic.privacy_page_id is None:
+            clinic.privacy_page = Page.objects.get(slug="privacy-policy")
+            clinic.save()
+        self.stdout.write(articles.getvalue().strip())
+        self.stdout.write(f"Demo pages: {created} created, {Page.objects.published().count()} published in all.")
+
+    def fill_menus(self):
+        """The header and footer of the demo, made once, while the menus are still empty."""
+        header = Menu.objects.get(location=Menu.Location.HEADER)
+        footer = Menu.objects.get(location=Menu.Location.FOOTER)
+        if header.items.exists() or footer.items.exists():
+            return
+        page = {page.slug: page for page in Page.objects.all()}
+        treatments = header.items.create(order=1, kind=MenuItem.Kind.PAGE, page=page["treatments"])
+        for order, slug in enumerate(["prolotherapy", "prp"], start=1):
+            header.items.create(order=order, kind=MenuItem.Kind.PAGE, page=page[slug], parent=treatments)
+        header.items.create(order=2, kind=MenuItem.Kind.ARTICLES)
+        about = header.items.create(order=3, kind=MenuItem.Kind.PAGE, page=page["about"], label="About")
+        header.items.create(order=1, kind=MenuItem.Kind.PAGE, page=page["team"], parent=about)
+        header.items.create(order=4, kind=MenuItem.Kind.PAGE, page=page["contact"])
+        for order, slug in enumerate(["contact", "privacy-policy"], start=1):
+            footer.items.create(order=order, kind=MenuItem.Kind.PAGE, page=page[slug])

@@ -1,0 +1,48 @@
+from django.contrib import admin
+from django.db.models import Count
+
+from .models import Menu, MenuItem
+
+
+class MenuItemInline(admin.TabularInline):
+    model = MenuItem
+    extra = 1
+    fields = ["order", "kind", "page", "category", "article", "address", "label", "parent"]
+    autocomplete_fields = ["page", "category", "article"]
+    verbose_name = "item"
+    verbose_name_plural = "items (an item whose page or article is not published yet is left out until it is)"
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        parent = formset.form.base_fields.get("parent")
+        if parent is not None:
+            # Items of this menu at its top: menus nest one level (MenuItem.clean says so for anything else).
+            parent.queryset = MenuItem.objects.filter(menu=obj, parent=None) if obj else MenuItem.objects.none()
+        return formset
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        # Only the header has dropdowns.
+        return fields if obj is None or obj.location == Menu.Location.HEADER else [f for f in fields if f != "parent"]
+
+
+@admin.register(Menu)
+class MenuAdmin(admin.ModelAdmin):
+    """The two menus of the site; their items are edited in place."""
+
+    inlines = [MenuItemInline]
+    list_display = ["__str__", "item_count"]
+    readonly_fields = ["location"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(item_total=Count("items"))
+
+    @admin.display(description="items")
+    def item_count(self, menu):
+        return menu.item_total
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,58 @@
+"""The menus as readers get them: only what they may open, remembered until a menu or what it shows changes."""
+
+from dataclasses import dataclass, replace
+
+from blog.models import Article, Category
+from core.pagecache import remember
+from pages.models import Page
+
+from .models import MenuItem
+
+# The page-cache key of the menus: every page that draws them depends on it (clinic's site_menu).
+MENUS = "menus.menus"
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    label: str
+    url: str
+    children: tuple = ()
+    current: bool = False
+
+    def at(self, path):
+        """This entry with the one for `path` marked current (`aria-current`), at any depth."""
+        children = tuple(child.at(path) for child in self.children)
+        return replace(self, children=children, current=self.url == path)
+
+
+def menu_entries(location):
+    """The visible entries of the menu at `location`, in order, each with its visible children."""
+    return remember(f"menu:{location}", lambda: _visible_entries(location), depends_on=[MENUS])
+
+
+def _visible_entries(location):
+    items = list(MenuItem.objects.filter(menu__location=location).select_related("page", "category", "article"))
+    shown = {
+        MenuItem.Kind.PAGE: _visible(Page.objects.published(), items, "page_id"),
+        MenuItem.Kind.ARTICLE: _visible(Article.objects.published(), items, "article_id"),
+        MenuItem.Kind.CATEGORY: _visible(Category.objects.with_published_articles(), items, "category_id"),
+    }
+
+    def visible(item):
+        field = MenuItem.TARGETS.get(item.kind)
+        return field is None or getattr(item, f"{field}_id") in shown[item.kind]
+
+    children = {}
+    for item in items:
+        if item.parent_id is not None and visible(item):
+            children.setdefault(item.parent_id, []).append(MenuEntry(item.text, item.url))
+    return [
+        MenuEntry(item.text, item.url, tuple(children.get(item.pk, ())))
+        for item in items
+        if item.parent_id is None and visible(item)
+    ]
+
+
+def _visible(published, items, field):
+    ids = {getattr(item, field) for item in items if getattr(item, field) is not None}
+    return set(published.filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()
