@@ -37,7 +37,7 @@ class LatestArticlesFeed(Feed):
     subtitle = description
 
     def link(self, category):
-        path = category.get_absolute_url() if category else reverse("blog:article-list")
+        path = category.get_absolute_url() if category else clinic_settings(self.request).articles_path
         return absolute_url(path, self.request)
 
     def feed_url(self, category):

@@ -28,7 +28,8 @@ app_name = "blog"
 
 urlpatterns = [
     # Pages anonymous readers get from the page cache (core/pagecache.py).
-    path("", cached(views.ArticleListView.as_view()), name="article-list"),
+    # The latest articles: at the home page (clinic's `home`), or here while Clinic settings name a home page.
+    path("blog/", cached(views.ArticleListView.as_view()), name="article-list"),
     path("blog/<slug:slug>/", cached(views.ArticleDetailView.as_view()), name="article-detail"),
     path("blog/<slug:slug>/comment/", views.CommentCreateView.as_view(), name="comment-create"),
     path("category/<slug:slug>/", cached(views.CategoryArticleListView.as_view()), name="category-detail"),

@@ -89,15 +89,25 @@ class RememberedCountMixin:
 
 
 class ArticleListView(ListingMixin, RememberedCountMixin, PageMetaMixin, PublishedArticleMixin, ListView):
+    """The latest articles, at the home page or at /blog/ (Clinic settings' home page); the other answers 301."""
+
     template_name = "blog/article_list.html"
     context_object_name = "articles"
+
+    def get(self, request, *args, **kwargs):
+        if type(self) is ArticleListView and request.path != clinic_settings(request).articles_path:
+            query = request.META.get("QUERY_STRING", "")
+            return HttpResponsePermanentRedirect(
+                clinic_settings(request).articles_path + (f"?{query}" if query else "")
+            )
+        return super().get(request, *args, **kwargs)
 
     def get_page_meta(self, context):
         return listing_meta(
             self.request,
             title=clinic_settings(self.request).name,
             description=clinic_settings(self.request).tagline,
-            path=reverse("blog:article-list"),
+            path=clinic_settings(self.request).articles_path,
             page_obj=context["page_obj"],
         )
 

@@ -32,9 +32,10 @@ class ClinicSettingsAdmin(SingletonModelAdmin):
         ("Address", {"fields": ["street_address", "postal_code", "city", "region", "country"]}),
         ("Social profiles", {"fields": ["facebook_url", "instagram_url", "linkedin_url", "x_url", "youtube_url"]}),
         ("Articles", {"fields": ["default_disclaimer", "default_cta_text"]}),
+        ("Reading", {"fields": ["home_page"], "description": "What your home page displays."}),
         ("Privacy", {"fields": ["privacy_page"]}),
     ]
-    autocomplete_fields = ["privacy_page"]
+    autocomplete_fields = ["home_page", "privacy_page"]
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "brand_color":

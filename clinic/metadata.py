@@ -55,7 +55,7 @@ def site_feeds(request):
 
 
 def _home_url(request):
-    return absolute_url(reverse("blog:article-list"), request)
+    return absolute_url(reverse("home"), request)
 
 
 def ref(node):
@@ -158,7 +158,7 @@ def image_object(image):
 
 def breadcrumbs(request, page_url, *trail):
     """A BreadcrumbList from (name, path) pairs, starting at the home page."""
-    items = [(clinic_settings(request).name, reverse("blog:article-list")), *trail]
+    items = [(clinic_settings(request).name, reverse("home")), *trail]
     return {
         "@type": "BreadcrumbList",
         "@id": page_url + "#breadcrumb",

@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
+from django.utils.functional import cached_property
 from PIL import ExifTags, Image
 
 from core.images import CleanImageField, generated_image_name, validate_raster_image
@@ -112,6 +114,15 @@ class ClinicSettings(SingletonModel):
     linkedin_url = models.URLField("LinkedIn page", blank=True)
     x_url = models.URLField("X profile", blank=True)
     youtube_url = models.URLField("YouTube channel", blank=True)
+    home_page = models.ForeignKey(
+        "pages.Page",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="What the site's address (/) shows, as WordPress's “Your homepage displays”: left empty, the "
+        "latest articles; a page, and the articles move to /blog/ (while the page is published).",
+    )
     privacy_page = models.ForeignKey(
         "pages.Page",
         on_delete=models.SET_NULL,
@@ -141,6 +152,22 @@ class ClinicSettings(SingletonModel):
 
     def __str__(self):
         return "Clinic settings"
+
+    @cached_property
+    def home_page_shown(self):
+        """The page chosen as the home page while readers may see it, else None: / then lists the articles.
+
+        Asked of the page's own manager (pages.Page), which this site-level module does not import.
+        """
+        if self.home_page_id is None:
+            return None
+        pages = self._meta.get_field("home_page").related_model.objects
+        return pages.published().filter(pk=self.home_page_id).first()
+
+    @property
+    def articles_path(self):
+        """Where the latest articles are listed: the home page, or /blog/ while a page is the home page."""
+        return reverse("blog:article-list") if self.home_page_shown else reverse("home")
 
     def save(self, *args, **kwargs):
         # Sizes are read from the upload once, never from storage when a page is drawn.

@@ -4,6 +4,7 @@ from django.urls import reverse
 
 from blog.models import Article
 from blog.sitemaps import ArticleSitemap, CategorySitemap, TagSitemap
+from clinic.models import clinic_settings
 from core.sitemaps import SiteSitemap
 from pages.sitemaps import PageSitemap
 
@@ -13,7 +14,8 @@ class HomeSitemap(SiteSitemap):
     priority = 1.0
 
     def items(self):
-        return ["blog:article-list"]
+        """The home page, and the articles list when a page is the home page (it is then at /blog/)."""
+        return ["home", *(["blog:article-list"] if clinic_settings().home_page_shown else [])]
 
     def location(self, name):
         return reverse(name)

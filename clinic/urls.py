@@ -10,7 +10,7 @@ from django.views.generic import RedirectView
 from clinic.accounts import my_account
 from clinic.models import clinic_settings
 from clinic.sitemaps import SITEMAPS
-from clinic.views import robots_txt, serve_media, view_on_site
+from clinic.views import home, robots_txt, serve_media, view_on_site
 from core.pagecache import cache_public_page as cached
 from core.sitemaps import index as sitemap_index
 
@@ -55,6 +55,7 @@ urlpatterns = [
 if settings.SERVE_MEDIA:
     urlpatterns.append(re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$", serve_media))
 
+urlpatterns.append(path("", cached(home), name="home"))
 urlpatterns.append(path("", include("blog.urls")))
 # Last: a page's address is one nothing above answers (pages.models.taken_by_the_site keeps it so).
 urlpatterns.append(path("", include("pages.urls")))

@@ -11,10 +11,13 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.views.static import serve
 
+from blog.views import ArticleListView
 from clinic.roles import EDITOR
 from core.links import absolute_url
+from pages.views import HomePageView
 
 from .accounts import editors_to_ask, role_of
+from .models import clinic_settings
 
 
 @staff_member_required
@@ -67,3 +70,12 @@ def robots_txt(request):
     private = [reverse("admin:index"), previews, reverse("blog:search")]
     lines = ["User-agent: *", *(f"Disallow: {path}" for path in private), f"Sitemap: {sitemap}", ""]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+def home(request):
+    """The site's address: the page Clinic settings chose as the home page while it is published, else the latest
+    articles (WordPress's "Your homepage displays")."""
+    page = clinic_settings(request).home_page_shown
+    if page is None:
+        return ArticleListView.as_view()(request)
+    return HomePageView.as_view()(request, path=page.path)

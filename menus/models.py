@@ -124,11 +124,13 @@ class MenuItem(models.Model):
         target = self.target
         return getattr(target, "name", None) or getattr(target, "title", "") or self.address
 
-    @property
-    def url(self):
+    def url_on(self, clinic):
+        """The item's address on the site as `clinic` (its settings: the home page) lays it out."""
         if self.kind == self.Kind.ARTICLES:
-            return reverse("blog:article-list")
+            return clinic.articles_path
         if self.kind == self.Kind.ADDRESS:
             return self.address
+        if self.kind == self.Kind.PAGE and self.page_id == clinic.home_page_id and clinic.home_page_shown:
+            return reverse("home")
         target = self.target
         return target.get_absolute_url() if target is not None else ""

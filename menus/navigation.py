@@ -3,6 +3,7 @@
 from dataclasses import dataclass, replace
 
 from blog.models import Article, Category
+from clinic.models import clinic_settings
 from core.pagecache import remember
 from pages.models import Page
 
@@ -31,6 +32,7 @@ def menu_entries(location):
 
 
 def _visible_entries(location):
+    clinic = clinic_settings()
     items = list(MenuItem.objects.filter(menu__location=location).select_related("page", "category", "article"))
     shown = {
         MenuItem.Kind.PAGE: _visible(Page.objects.published(), items, "page_id"),
@@ -45,9 +47,9 @@ def _visible_entries(location):
     children = {}
     for item in items:
         if item.parent_id is not None and visible(item):
-            children.setdefault(item.parent_id, []).append(MenuEntry(item.text, item.url))
+            children.setdefault(item.parent_id, []).append(MenuEntry(item.text, item.url_on(clinic)))
     return [
-        MenuEntry(item.text, item.url, tuple(children.get(item.pk, ())))
+        MenuEntry(item.text, item.url_on(clinic), tuple(children.get(item.pk, ())))
         for item in items
         if item.parent_id is None and visible(item)
     ]

@@ -1,5 +1,7 @@
 """What a page tells search engines and social networks (see clinic/metadata.py)."""
 
+from django.urls import reverse
+
 from clinic.metadata import (
     PageMeta,
     SocialImage,
@@ -34,15 +36,16 @@ def page_image(request, page):
     )
 
 
-def page_meta(request, page, ancestors):
-    url = absolute_url(page.get_absolute_url(), request)
+def page_meta(request, page, ancestors, *, is_home=False):
+    url = absolute_url(reverse("home") if is_home else page.get_absolute_url(), request)
     site_name = clinic_settings(request).name
     title = page.meta_title
     description = page.seo_description or short_description(page.body_text) or f"{page.title} — {site_name}."
     image = page_image(request, page)
     og, twitter = social_tags(request, title=title, description=description, url=url, og_type="website", image=image)
     site, clinic = website(request), clinic_organization(request)
-    crumbs = breadcrumbs(request, url, *[(above.title, above.get_absolute_url()) for above in [*ancestors, page]])
+    trail = [] if is_home else [(above.title, above.get_absolute_url()) for above in [*ancestors, page]]
+    crumbs = breadcrumbs(request, url, *trail)
     node = {
         "@type": SCHEMA_TYPES.get(page.template, "WebPage"),
         "@id": url + "#webpage",

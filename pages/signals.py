@@ -11,6 +11,7 @@ import operator
 from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
 
+from clinic.models import clinic_settings
 from core.images import renditions
 from core.pagecache import invalidate
 
@@ -30,6 +31,9 @@ def page_changed(sender, instance, **kwargs):
         functools.reduce(operator.or_, (Q(path__startswith=address + "/") for address in addresses))
     ).values_list("pk", flat=True)
     invalidate(page_key(instance.pk), *(page_key(pk) for pk in below), PAGES)
+    if clinic_settings().home_page_id == instance.pk:
+        # Whether it is shown decides what / is and where the articles are listed, on every page.
+        invalidate()
 
 
 def make_renditions(sender, instance, **kwargs):

@@ -2,10 +2,12 @@ import copy
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponsePermanentRedirect, QueryDict
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.generic import DetailView
 
+from clinic.models import clinic_settings
 from core.pagecache import depends_on
 
 from . import metadata
@@ -18,12 +20,16 @@ class PageDetailView(DetailView):
 
     context_object_name = "page"
     http_method_names = ["get", "head"]
-    preview = unsaved = False
+    preview = unsaved = is_home = False
 
     def get_queryset(self):
         return Page.objects.published()
 
     def get(self, request, *args, **kwargs):
+        home = None if self.preview or self.is_home else clinic_settings(request).home_page_shown
+        if home is not None and home.path == kwargs.get("path"):
+            # The home page has one address, the site's own.
+            return HttpResponsePermanentRedirect(reverse("home"))
         try:
             return super().get(request, *args, **kwargs)
         except Http404:
@@ -48,11 +54,17 @@ class PageDetailView(DetailView):
         depends_on(self.request, *(page_key(page.pk) for page in [*ancestors, self.object]))
         return super().get_context_data(
             ancestors=ancestors,
-            meta=metadata.page_meta(self.request, self.object, ancestors),
+            meta=metadata.page_meta(self.request, self.object, ancestors, is_home=self.is_home),
             preview=self.preview,
             preview_unsaved=self.unsaved,
             **kwargs,
         )
+
+
+class HomePageView(PageDetailView):
+    """The page Clinic settings chose as the home page, at the site's own address."""
+
+    is_home = True
 
 
 class PagePreviewView(PageDetailView):

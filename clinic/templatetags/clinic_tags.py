@@ -1,8 +1,8 @@
 from django import template
-from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from blog.models import AuthorProfile, Category
+from clinic.models import clinic_settings
 from clinic.theme import DEFAULT_BRAND_COLOR, csp_hash, theme_css
 from core.pagecache import depends_on
 from menus.models import Menu
@@ -41,7 +41,7 @@ def site_menu(context):
         depends_on(request, MENUS)
     entries = menu_entries(Menu.Location.HEADER)
     if not entries:
-        entries = [MenuEntry("Articles", reverse("blog:article-list"))] + [
+        entries = [MenuEntry("Articles", clinic_settings(request).articles_path)] + [
             MenuEntry(category.name, category.get_absolute_url())
             for category in Category.objects.with_published_articles()
         ]

@@ -69,7 +69,7 @@ def test_archives_are_paginated_with_rel_links(client, settings):
 
 
 def test_card_dates_link_to_the_month_archive(client, dated_articles):
-    html = client.get(reverse("blog:article-list")).content.decode()
+    html = client.get(reverse("home")).content.decode()
 
     assert '<a href="/2026/03/"><time datetime="2026-03-10T12:00:00+00:00">March 10, 2026</time></a>' in html
 

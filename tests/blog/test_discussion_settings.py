@@ -69,7 +69,7 @@ def discussed_article():
 def public_pages(article):
     year, month = article.published_at.year, article.published_at.month
     return [
-        reverse("blog:article-list"),
+        reverse("home"),
         article.get_absolute_url(),
         article.get_absolute_url() + "?cpage=2",
         article.get_absolute_url() + "?cpage=999999",

@@ -280,7 +280,7 @@ def test_canonical_comes_from_the_request_without_site_url(client, settings):
 
 @pytest.mark.parametrize(
     "url_name",
-    ["blog:article-list", "blog:search"],
+    ["home", "blog:search"],
 )
 def test_every_listing_page_has_title_description_and_canonical(client, article, url_name):
     head = head_of(client, reverse(url_name))
@@ -292,7 +292,7 @@ def test_every_listing_page_has_title_description_and_canonical(client, article,
 
 def test_archive_pages_have_their_own_metadata(client, article):
     category = head_of(client, article.category.get_absolute_url())
-    second_home_page = head_of(client, reverse("blog:article-list") + "?page=1")
+    second_home_page = head_of(client, reverse("home") + "?page=1")
 
     assert category.title == "Category: Regenerative Medicine — Regenerative Health Clinic"
     assert node(graph_of(category), "BreadcrumbList")["itemListElement"][-1]["name"] == "Regenerative Medicine"
@@ -309,7 +309,7 @@ def listing_urls(article):
         bio="Dr. Harper leads the clinic's regenerative medicine team. " * 6,
     )  # fmt: skip
     return {
-        "home": reverse("blog:article-list"),
+        "home": reverse("home"),
         "category": article.category.get_absolute_url(),
         "tag": article.tags.first().get_absolute_url(),
         "author": profile.get_absolute_url(),
@@ -361,7 +361,7 @@ def test_listing_pages_share_the_clinics_share_image_on_a_large_card(client, art
 
 
 def test_listing_pages_fall_back_to_the_logo_on_a_small_card(client, article):
-    home = reverse("blog:article-list")
+    home = reverse("home")
     default = head_of(client, home)
     clinic = ClinicSettings.load()
     clinic.logo = uploaded_image("logo.png", size=(600, 600))

@@ -16,7 +16,7 @@ from tests.factories import ArticleFactory, AuthorProfileFactory, CategoryFactor
 pytestmark = pytest.mark.django_db
 
 PAGES = {
-    "home": lambda data: reverse("blog:article-list"),
+    "home": lambda data: reverse("home"),
     "article": lambda data: data["article"].get_absolute_url(),
     "category": lambda data: data["category"].get_absolute_url(),
     "tag": lambda data: data["tag"].get_absolute_url(),

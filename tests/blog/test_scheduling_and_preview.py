@@ -35,7 +35,7 @@ def public_pages(article):
     published_at = timezone.localtime(article.published_at)
     return [
         article.get_absolute_url(),
-        reverse("blog:article-list"),
+        reverse("home"),
         article.category.get_absolute_url(),
         reverse("blog:tag-detail", kwargs={"slug": "joint-pain"}),
         reverse("blog:author-detail", kwargs={"slug": "dr-a"}),

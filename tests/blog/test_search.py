@@ -126,7 +126,7 @@ def test_results_are_paginated_and_keep_the_query(client, settings):
 
 
 def test_search_box_is_on_every_page(client):
-    html = client.get(reverse("blog:article-list")).content.decode()
+    html = client.get(reverse("home")).content.decode()
 
     assert 'role="search"' in html
     assert f'action="{SEARCH}"' in html

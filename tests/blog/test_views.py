@@ -26,7 +26,7 @@ def test_home_lists_published_articles_newest_first(client):
     ArticleFactory(title="Secret draft", draft=True)
     ArticleFactory(title="Scheduled article", scheduled=True)
 
-    response = client.get(reverse("blog:article-list"))
+    response = client.get(reverse("home"))
 
     assert response.status_code == 200
     assert list(response.context["articles"]) == [newer, older]
@@ -46,7 +46,7 @@ def test_home_card_shows_image_title_date_category_excerpt_and_read_more(client)
         published_at=datetime.datetime(2026, 3, 18, 9, tzinfo=datetime.timezone.utc),
     )
 
-    response = client.get(reverse("blog:article-list"))
+    response = client.get(reverse("home"))
 
     assert '<source type="image/webp" srcset="/media/renditions/' in response.content.decode()
     for text in ("What Is Prolotherapy?", "March 18, 2026", "Regenerative Medicine", "An injection treatment."):
@@ -59,8 +59,8 @@ def test_home_is_paginated(client, settings):
     for days in range(5):
         ArticleFactory(title=f"Article {days} days old", published_at=days_ago(days + 1))
 
-    first = client.get(reverse("blog:article-list"))
-    last = client.get(reverse("blog:article-list"), {"page": 3})
+    first = client.get(reverse("home"))
+    last = client.get(reverse("home"), {"page": 3})
 
     assert [a.title for a in first.context["articles"]] == ["Article 0 days old", "Article 1 days old"]
     assert 'rel="next" href="?page=2"' in first.content.decode()
@@ -72,7 +72,7 @@ def test_home_is_paginated(client, settings):
 def test_home_answers_an_impossible_page_with_404(client, page):
     ArticleFactory()
 
-    assert client.get(reverse("blog:article-list"), {"page": page}).status_code == 404
+    assert client.get(reverse("home"), {"page": page}).status_code == 404
 
 
 def test_home_query_count_does_not_grow_with_articles(client, django_assert_max_num_queries):
@@ -80,11 +80,11 @@ def test_home_query_count_does_not_grow_with_articles(client, django_assert_max_
 
     # Count, clinic settings, navigation, articles, and once per listings version the next scheduled time.
     with django_assert_max_num_queries(5):
-        client.get(reverse("blog:article-list"))
+        client.get(reverse("home"))
 
 
 def test_home_says_so_when_nothing_is_published(client):
-    response = client.get(reverse("blog:article-list"))
+    response = client.get(reverse("home"))
 
     assert "No articles have been published here yet." in response.content.decode()
 
@@ -148,7 +148,7 @@ def test_unknown_slug_gives_the_sites_404_page(client):
     assert response.status_code == 404
     assert "404.html" in [template.name for template in response.templates]
     assert "Page not found" in response.content.decode()
-    assert reverse("blog:article-list") in response.content.decode()
+    assert reverse("home") in response.content.decode()
 
 
 def test_category_archive_lists_only_its_published_articles(client):
@@ -188,6 +188,6 @@ def test_unknown_archive_is_404(client, name):
 def test_navigation_links_categories_with_published_articles(client):
     ArticleFactory(category=CategoryFactory(name="Regenerative Medicine", slug="regenerative-medicine"))
 
-    html = client.get(reverse("blog:article-list")).content.decode()
+    html = client.get(reverse("home")).content.decode()
 
     assert '<a href="/category/regenerative-medicine/">Regenerative Medicine</a>' in html

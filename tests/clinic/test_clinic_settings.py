@@ -83,7 +83,7 @@ def test_changing_the_settings_changes_the_site_without_a_deploy(editor_client, 
     )
     assert response.status_code == 302
 
-    home = client.get(reverse("blog:article-list")).content.decode()
+    home = client.get(reverse("home")).content.decode()
     page = client.get(article.get_absolute_url()).content.decode()
 
     assert "<title>Harbor Regenerative Clinic</title>" in home
@@ -114,7 +114,7 @@ def test_structured_data_describes_the_medical_clinic(client):
         facebook_url="https://facebook.example/harbor",
     )
 
-    html = client.get(reverse("blog:article-list")).content.decode()
+    html = client.get(reverse("home")).content.decode()
     (block,) = html.split('<script type="application/ld+json">')[1:]
     clinic = next(
         node for node in json.loads(block.split("</script>")[0])["@graph"] if node["@type"] == "MedicalClinic"
@@ -163,7 +163,7 @@ def test_a_brand_colour_too_light_for_white_text_is_refused_next_to_the_field(ed
     assert response.status_code == 200
     assert "WCAG AA asks for 4.5:1" in response.content.decode()
     assert ClinicSettings.load().name != "Not Saved Clinic"
-    assert "--color-brand:#ffcc00" not in client.get(reverse("blog:article-list")).content.decode()
+    assert "--color-brand:#ffcc00" not in client.get(reverse("home")).content.decode()
 
 
 def error_next_to(html, field):

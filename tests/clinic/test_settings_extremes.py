@@ -58,8 +58,8 @@ def public_pages():
         author=author, tags=[TagFactory()], published_at=datetime.datetime(2026, 3, 18, 9, tzinfo=datetime.UTC)
     )
     return [
-        reverse("blog:article-list"),
-        reverse("blog:article-list") + "?page=1",
+        reverse("home"),
+        reverse("home") + "?page=1",
         article.get_absolute_url(),
         article.category.get_absolute_url(),
         article.tags.first().get_absolute_url(),

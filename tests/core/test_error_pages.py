@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_a_bad_host_gets_the_branded_400_page(client):
-    response = client.get(reverse("blog:article-list"), HTTP_HOST="evil.example")
+    response = client.get(reverse("home"), HTTP_HOST="evil.example")
 
     assert response.status_code == 400
     assert "Bad request" in response.content.decode()

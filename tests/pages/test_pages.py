@@ -5,17 +5,20 @@ import datetime
 import pytest
 import time_machine
 from django.contrib.auth.models import Group
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from clinic.models import ClinicSettings
 from clinic.roles import AUTHOR, CONTRIBUTOR, EDITOR, editor_group
 from pages.models import Page, PageRedirect
-from tests.factories import AuthorProfileFactory, PageFactory, UserFactory, uploaded_image
+from tests.factories import ArticleFactory, AuthorProfileFactory, PageFactory, UserFactory, uploaded_image
 from tests.helpers import form_data
 
 pytestmark = pytest.mark.django_db
+SITE = "http://testserver"
 
 
 def page_form(**overrides):
@@ -227,3 +230,66 @@ def test_pages_belong_to_editors_not_to_authors_or_contributors(client):
         user.groups.add(Group.objects.get(name=role))
         client.force_login(user)
         assert (client.get(reverse("admin:pages_page_changelist")).status_code == 200) is allowed
+
+
+def chain(depth, prefix):
+    """`depth` pages, each under the one before; the deepest is returned."""
+    parent = None
+    for level in range(depth):
+        parent = PageFactory(slug=f"{prefix}-{level}", parent=parent)
+    return parent
+
+
+@pytest.mark.parametrize("depth", [1, 5])
+def test_a_page_renders_in_the_same_queries_whatever_the_depth_and_the_number_of_pages(client, depth):
+    small = chain(depth, "small")
+    client.get(small.get_absolute_url())
+    with CaptureQueriesContext(connection) as few:
+        client.get(small.get_absolute_url())
+
+    for section in range(100):
+        chain(5, f"section-{section}")
+    large = chain(depth, "large")
+    client.get(large.get_absolute_url())
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(large.get_absolute_url())
+
+    assert Page.objects.count() == 500 + 2 * depth
+    assert response.status_code == 200
+    assert len(many) == len(few) <= 4, [query["sql"] for query in many.captured_queries]
+
+
+def choose_home_page(page):
+    clinic = ClinicSettings.load()
+    clinic.home_page = page
+    clinic.save()
+
+
+def test_with_a_page_as_home_page_the_site_address_shows_it_and_the_articles_move_to_blog(client):
+    ArticleFactory(title="Knee pain explained")
+    welcome = PageFactory(title="Welcome to the clinic", slug="welcome")
+    choose_home_page(welcome)
+
+    home = client.get(reverse("home")).content.decode()
+    articles = client.get("/blog/")
+    own_address = client.get("/welcome/?utm=x")
+
+    assert "Welcome to the clinic" in home and "Knee pain explained" not in home
+    assert f'<link rel="canonical" href="{SITE}/">' in home
+    assert articles.status_code == 200 and "Knee pain explained" in articles.content.decode()
+    assert f'<link rel="canonical" href="{SITE}/blog/">' in articles.content.decode()
+    assert '<a href="/blog/">Articles</a>' in home.split('aria-label="Main"', 1)[1].split("</nav>", 1)[0]
+    assert own_address.status_code == 301 and own_address["Location"] == "/"
+    sitemap = client.get(reverse("sitemap-section", kwargs={"section": "home"})).content.decode()
+    assert f"<loc>{SITE}/</loc>" in sitemap and f"<loc>{SITE}/blog/</loc>" in sitemap
+
+
+def test_with_the_latest_articles_as_home_page_blog_redirects_home_and_an_unpublished_choice_changes_nothing(client):
+    ArticleFactory(title="Knee pain explained")
+    assert client.get("/blog/?page=2").headers["Location"] == "/?page=2"
+    assert "Knee pain explained" in client.get("/").content.decode()
+
+    choose_home_page(PageFactory(title="Not yet", slug="not-yet", draft=True))
+
+    assert "Knee pain explained" in client.get("/").content.decode()
+    assert client.get("/blog/").status_code == 301
