@@ -3,7 +3,6 @@
 from dataclasses import dataclass, replace
 
 from blog.models import Article, Category
-from clinic.models import clinic_settings
 from core.pagecache import remember
 from pages.models import Page
 
@@ -26,14 +25,17 @@ class MenuEntry:
         return replace(self, children=children, current=self.url == path)
 
 
-def menu_entries(location):
-    """The visible entries of the menu at `location`, in order, each with its visible children."""
-    return remember(f"menu:{location}", lambda: _visible_entries(location), depends_on=[MENUS])
+def menu_entries(location, clinic):
+    """The visible entries of the menu at `location`, in order, each with its visible children.
+
+    Both menus are remembered together: drawing them costs one query when anything they show changed, else none.
+    `clinic` is the clinic settings of the request (they say which page is the home page).
+    """
+    return remember("menus", lambda: _visible_menus(clinic), depends_on=[MENUS]).get(location, [])
 
 
-def _visible_entries(location):
-    clinic = clinic_settings()
-    items = list(MenuItem.objects.filter(menu__location=location).select_related("page", "category", "article"))
+def _visible_menus(clinic):
+    items = list(MenuItem.objects.select_related("menu", "page", "category", "article"))
     shown = {
         MenuItem.Kind.PAGE: _visible(Page.objects.published(), items, "page_id"),
         MenuItem.Kind.ARTICLE: _visible(Article.objects.published(), items, "article_id"),
@@ -48,11 +50,12 @@ def _visible_entries(location):
     for item in items:
         if item.parent_id is not None and visible(item):
             children.setdefault(item.parent_id, []).append(MenuEntry(item.text, item.url_on(clinic)))
-    return [
-        MenuEntry(item.text, item.url_on(clinic), tuple(children.get(item.pk, ())))
-        for item in items
-        if item.parent_id is None and visible(item)
-    ]
+    menus = {}
+    for item in items:
+        if item.parent_id is None and visible(item):
+            entry = MenuEntry(item.text, item.url_on(clinic), tuple(children.get(item.pk, ())))
+            menus.setdefault(item.menu.location, []).append(entry)
+    return menus
 
 
 def _visible(published, items, field):

@@ -1,4 +1,4 @@
-from clinic.models import clinic_settings
+from clinic.models import ClinicSettings
 from core.sitemaps import SiteSitemap
 
 from .models import Page
@@ -10,9 +10,8 @@ class PageSitemap(SiteSitemap):
 
     def items(self):
         """The published pages, but the home page, which is at / (clinic's HomeSitemap)."""
-        pages = Page.objects.published().only("path", "updated_at").order_by("path")
-        home = clinic_settings().home_page_id
-        return pages.exclude(pk=home) if home else pages
+        home = ClinicSettings.objects.filter(home_page__isnull=False).values("home_page")
+        return Page.objects.published().exclude(pk__in=home).only("path", "updated_at").order_by("path")
 
     def lastmod(self, page):
         return page.updated_at

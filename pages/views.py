@@ -39,6 +39,11 @@ class PageDetailView(DetailView):
             query = request.META.get("QUERY_STRING", "")
             return HttpResponsePermanentRedirect(moved.page.get_absolute_url() + (f"?{query}" if query else ""))
 
+    def http_method_not_allowed(self, request, *args, **kwargs):
+        """405 for a page that exists; an address where no page is stays a 404, whatever the method."""
+        self.get_object()
+        return super().http_method_not_allowed(request, *args, **kwargs)
+
     def get_object(self, queryset=None):
         queryset = self.get_queryset() if queryset is None else queryset
         page = queryset.filter(path=self.kwargs["path"]).first()

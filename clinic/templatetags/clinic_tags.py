@@ -39,7 +39,7 @@ def site_menu(context):
     path = request.path if request is not None else ""
     if request is not None:
         depends_on(request, MENUS)
-    entries = menu_entries(Menu.Location.HEADER)
+    entries = menu_entries(Menu.Location.HEADER, clinic_settings(request))
     if not entries:
         entries = [MenuEntry("Articles", clinic_settings(request).articles_path)] + [
             MenuEntry(category.name, category.get_absolute_url())
@@ -54,7 +54,7 @@ def footer_menu(context):
     request = context.get("request")
     if request is not None:
         depends_on(request, MENUS)
-    return {"items": menu_entries(Menu.Location.FOOTER)}
+    return {"items": menu_entries(Menu.Location.FOOTER, clinic_settings(request))}
 
 
 @register.simple_tag

@@ -99,7 +99,8 @@ def sitemap_entries(client):
 def test_sitemap_is_an_index_of_every_section_each_with_lastmod(client, articles):
     listed, pages = sitemap_pages(client)
 
-    assert set(listed) == {f"{SITE}/sitemap-{name}.xml" for name in ("home", "articles", "categories", "tags")}
+    names = ("home", "pages", "articles", "categories", "tags")
+    assert set(listed) == {f"{SITE}/sitemap-{name}.xml" for name in names}
     # Each section as recent as its latest published change: the draft and the scheduled article, changed
     # last, do not count; the one tag is on the first article only.
     latest = max(article.updated_at for article in articles).isoformat()

@@ -65,3 +65,52 @@ def test_the_query_string_goes_along(client, article):
     response = client.get(f"/{article.slug}/?utm_source=newsletter&cpage=2")
 
     assert response["Location"] == f"{article.get_absolute_url()}?utm_source=newsletter&cpage=2"
+
+
+@pytest.mark.parametrize(
+    "old",
+    [
+        "/{year}/{month}/what-is-prolotherapy/",
+        "/{year}/{month}/{day}/what-is-prolotherapy/",
+        "/what-is-prolotherapy/feed/",
+        "/{year}/{month}/{day}/what-is-prolotherapy/feed/",
+    ],
+)
+def test_wordpress_dated_permalinks_and_comment_feeds_go_to_the_article_in_one_301(client, article, old):
+    old = old.format(
+        year=article.published_at.year, month=f"{article.published_at:%m}", day=f"{article.published_at:%d}"
+    )
+
+    response = client.get(old + "?utm_source=mail")
+
+    assert response.status_code == 301
+    assert response["Location"] == article.get_absolute_url() + "?utm_source=mail"
+    assert client.get(response["Location"]).status_code == 200
+
+
+def test_wordpress_list_pages_feeds_day_archives_and_search_go_where_they_are_now_in_one_301(client, article):
+    category, tag = article.category, ArticleFactory(slug="tagged").tags.create(name="Knees", slug="knees")
+    ArticleFactory(slug="tagged-too").tags.add(tag)
+    day = article.published_at
+    expected = {
+        "/page/2/": "/?page=2",
+        "/page/1/": "/",
+        f"/category/{category.slug}/page/3/": f"/category/{category.slug}/?page=3",
+        "/tag/knees/page/2/": "/tag/knees/?page=2",
+        "/feed/rss2/": "/feed/",
+        "/feed/rdf/": "/feed/",
+        "/?feed=rss2": "/feed/",
+        "/?feed=atom": "/feed/atom/",
+        f"/{day:%Y}/{day:%m}/{day:%d}/": f"/{day:%Y}/{day:%m}/",
+        "/?s=Knee%20Pain": "/search/?q=knee+pain",
+        "/?s=pain+knee&paged=2": "/search/?q=knee+pain&page=2",
+    }
+    for old, new in expected.items():
+        response = client.get(old)
+        assert (old, response.status_code, response["Location"]) == (old, 301, new)
+        assert client.get(new).status_code not in (301, 302), new  # one hop: the new address answers itself
+
+
+def test_the_home_page_with_other_parameters_is_not_redirected(client, article):
+    assert client.get("/?utm_source=mail").status_code == 200
+    assert client.get("/?feed=unknown").status_code == 200
