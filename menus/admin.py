@@ -41,6 +41,11 @@ class MenuAdmin(admin.ModelAdmin):
     def item_count(self, menu):
         return menu.item_total
 
+    def changelist_view(self, request, extra_context=None):
+        for location in Menu.Location.values:
+            Menu.at(location)
+        return super().changelist_view(request, extra_context)
+
     def has_add_permission(self, request):
         return False
 

@@ -37,6 +37,11 @@ class Menu(models.Model):
     def __str__(self):
         return f"{self.get_location_display()} menu"
 
+    @classmethod
+    def at(cls, location):
+        """The menu at `location`, made when first asked for: the site always has its two."""
+        return cls.objects.get_or_create(location=location)[0]
+
 
 class MenuItem(models.Model):
     class Kind(models.TextChoices):

@@ -4,6 +4,7 @@ the article form the admin posts, logging in with a real browser."""
 import io
 from html.parser import HTMLParser
 
+from django.conf import settings
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.urls import reverse
@@ -184,3 +185,30 @@ def log_in(page, live_server, user):
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("heading", name="Content")).to_be_visible()
+
+
+# Browser tests: axe-core from npm (package.json), and the two widths every page is checked at.
+AXE_SCRIPT = settings.BASE_DIR / "node_modules" / "axe-core" / "axe.min.js"
+PHONE = {"width": 320, "height": 640}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+def axe_violations(page):
+    """What axe-core reports with its standard rules (WCAG 2.0–2.2 A and AA, best practices) and target size.
+
+    axe-core leaves the WCAG 2.2 AA rule on target size (2.5.8, 24 px) off by default; it is turned on here.
+    """
+    results = page.evaluate(
+        "() => axe.run(document, {resultTypes: ['violations'], rules: {'target-size': {enabled: true}}})"
+    )
+    return [
+        f"{violation['id']} ({violation['impact']}): {violation['help']} — "
+        + "; ".join(
+            node["target"][0] if len(node["target"]) == 1 else str(node["target"]) for node in violation["nodes"]
+        )
+        for violation in results["violations"]
+    ]
+
+
+def horizontal_overflow(page):
+    return page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")

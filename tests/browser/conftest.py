@@ -4,7 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from blog.models import Article, AuthorProfile, Category, Tag
-from tests.helpers import ARTICLE, log_in
+from tests.helpers import ARTICLE, AXE_SCRIPT, log_in
 
 
 @pytest.fixture
@@ -30,6 +30,9 @@ def demo_site(live_server, settings):
         "month archive": f"/{article.published_at:%Y/%m}/",
         "search": "/search/?q=prolotherapy",
         "search without results": "/search/?q=zzzzqqq",
+        "page under another": "/treatments/prolotherapy/",
+        "contact page": "/contact/",
+        "team page": "/about/team/",
         "404": "/no-such-page/",
     }
 
@@ -39,3 +42,16 @@ def logged_in_page(page, live_server, editor):
     """A browser page logged in to the admin as the Editor."""
     log_in(page, live_server, editor)
     return page
+
+
+@pytest.fixture
+def axe_context(new_context):
+    if not AXE_SCRIPT.exists():
+        pytest.fail("axe-core is missing: run `npm ci` (make test does).")
+
+    def make(**options):
+        context = new_context(**options)
+        context.add_init_script(path=str(AXE_SCRIPT))
+        return context
+
+    return make

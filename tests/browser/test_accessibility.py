@@ -7,51 +7,12 @@ Content-Security-Policy does not block, so the pages are checked exactly as read
 from urllib.parse import urlsplit
 
 import pytest
-from django.conf import settings
 from playwright.sync_api import expect
 
 from blog.models import Article
-from tests.helpers import ARTICLE
+from tests.helpers import ARTICLE, DESKTOP, PHONE, axe_violations, horizontal_overflow
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-AXE_SCRIPT = settings.BASE_DIR / "node_modules" / "axe-core" / "axe.min.js"
-PHONE = {"width": 320, "height": 640}
-DESKTOP = {"width": 1280, "height": 900}
-
-
-@pytest.fixture
-def axe_context(new_context):
-    if not AXE_SCRIPT.exists():
-        pytest.fail("axe-core is missing: run `npm ci` (make test does).")
-
-    def make(**options):
-        context = new_context(**options)
-        context.add_init_script(path=str(AXE_SCRIPT))
-        return context
-
-    return make
-
-
-def axe_violations(page):
-    """What axe-core reports with its standard rules (WCAG 2.0–2.2 A and AA, best practices) and target size.
-
-    axe-core leaves the WCAG 2.2 AA rule on target size (2.5.8, 24 px) off by default; it is turned on here.
-    """
-    results = page.evaluate(
-        "() => axe.run(document, {resultTypes: ['violations'], rules: {'target-size': {enabled: true}}})"
-    )
-    return [
-        f"{violation['id']} ({violation['impact']}): {violation['help']} — "
-        + "; ".join(
-            node["target"][0] if len(node["target"]) == 1 else str(node["target"]) for node in violation["nodes"]
-        )
-        for violation in results["violations"]
-    ]
-
-
-def horizontal_overflow(page):
-    return page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
 
 
 def submit_empty_comment(page, base_url):

@@ -16,6 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from blog.models import Comment
+from menus.models import Menu
 from tests.factories import (
     ArticleFactory,
     AuthorProfileFactory,
@@ -84,6 +85,8 @@ ROWS = {
     "blog.authorprofile": lambda count: AuthorProfileFactory.create_batch(count),
     "blog.comment": comments,
     "pages.page": pages,
+    # Two menus, always: the list is the same whatever their items.
+    "menus.menu": lambda count: [Menu.at(location) for location in Menu.Location.values],
     "auth.user": users,
     "auth.group": groups,
     "axes.accessattempt": attempts,

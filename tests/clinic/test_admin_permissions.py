@@ -18,11 +18,13 @@ from django.urls import URLPattern, URLResolver, reverse
 from blog.models import Article, AuthorProfile, Category, Comment, DiscussionSettings, Tag
 from clinic.models import ClinicSettings
 from clinic.roles import AUTHOR, CONTRIBUTOR, EDITOR, MODERATOR
+from menus.models import Menu
 from tests.factories import (
     ArticleFactory,
     AuthorProfileFactory,
     CategoryFactory,
     CommentFactory,
+    PageFactory,
     TagFactory,
     UserFactory,
     uploaded_image,
@@ -64,8 +66,9 @@ SITE_URLS = {
 }
 
 ALL, OWN, OWN_DRAFTS, NONE = "all", "own", "own drafts", "none"
-# Admins whose change page has no editable field: a permitted POST saves nothing.
-READ_ONLY_ADMINS = {"axes.accessattempt", "axes.accesslog", "axes.accessfailurelog"}
+# Admins whose change page has no editable field of its own row: a permitted POST saves nothing there (a menu's
+# items are inline rows, tested in tests/menus).
+READ_ONLY_ADMINS = {"axes.accessattempt", "axes.accesslog", "axes.accessfailurelog", "menus.menu"}
 # role → model → (view, change, delete, add): what the role may do, written out rather than derived from the
 # code under test. OWN is the role's own article (or profile, account); OWN_DRAFTS its own unpublished ones.
 MAY = {
@@ -77,6 +80,9 @@ MAY = {
         "blog.comment": (ALL, ALL, ALL, True),
         "blog.discussionsettings": (ALL, ALL, NONE, False),
         "clinic.clinicsettings": (ALL, ALL, NONE, False),
+        "pages.page": (ALL, ALL, ALL, True),
+        # The two menus exist always: their items are edited, the menus neither added nor deleted.
+        "menus.menu": (ALL, ALL, NONE, False),
         "auth.user": (ALL, ALL, NONE, True),
         # Raw groups and permissions are a superuser's; editors give roles on the user's page.
         "auth.group": (NONE, NONE, NONE, False),
@@ -169,6 +175,8 @@ def world(db):
         "blog.comment": CommentFactory(article=others_published),
         "blog.discussionsettings": DiscussionSettings.load(),
         "clinic.clinicsettings": ClinicSettings.load(),
+        "pages.page": PageFactory(title="About the clinic", slug="about"),
+        "menus.menu": Menu.at(Menu.Location.HEADER),
         "axes.accessattempt": AccessAttempt.objects.create(
             username="x", ip_address="203.0.113.9", failures_since_start=1
         ),
@@ -250,6 +258,8 @@ TAKEOVER = {
     "auth.user": lambda: {"first_name": "TAKEN OVER", "email": "takeover@example.com"},
     "blog.discussionsettings": lambda: {"moderation_words": "TAKEN OVER"},
     "clinic.clinicsettings": lambda: {"name": "TAKEN OVER"},
+    "pages.page": lambda: {"title": "TAKEN OVER", "body": "<p>TAKEN OVER</p>"},
+    "menus.menu": lambda: {"items-0-kind": "address", "items-0-address": "/taken-over/", "items-0-label": "TAKEN"},
 }
 
 

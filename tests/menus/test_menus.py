@@ -15,12 +15,12 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def header():
-    return Menu.objects.get(location=Menu.Location.HEADER)
+    return Menu.at(Menu.Location.HEADER)
 
 
 @pytest.fixture
 def footer():
-    return Menu.objects.get(location=Menu.Location.FOOTER)
+    return Menu.at(Menu.Location.FOOTER)
 
 
 def nav(html, label="Main"):

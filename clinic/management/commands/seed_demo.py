@@ -41,8 +41,7 @@ class Command(BaseCommand):
 
     def fill_menus(self):
         """The header and footer of the demo, made once, while the menus are still empty."""
-        header = Menu.objects.get(location=Menu.Location.HEADER)
-        footer = Menu.objects.get(location=Menu.Location.FOOTER)
+        header, footer = Menu.at(Menu.Location.HEADER), Menu.at(Menu.Location.FOOTER)
         if header.items.exists() or footer.items.exists():
             return
         page = {page.slug: page for page in Page.objects.all()}
