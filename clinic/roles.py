@@ -21,11 +21,11 @@ _WRITING = [
 ]
 
 ROLE_PERMISSIONS = {
-    # Everything about content, comments and settings: every permission of the blog, pages, menus and clinic
-    # apps, the failed-login records of django-axes (seeing and lifting lockouts), and staff accounts, which they
-    # see, add and change (never delete: deactivate) within clinic/accounts.py's limits.
-    EDITOR: ["blog.*", "pages.*", "menus.*", "clinic.*", "axes.*", "auth.view_user", "auth.add_user",
-             "auth.change_user"],
+    # Everything about content, comments and settings: every permission of the blog, pages, menus, redirects and
+    # clinic apps, the failed-login records of django-axes (seeing and lifting lockouts), and staff accounts, which
+    # they see, add and change (never delete: deactivate) within clinic/accounts.py's limits.
+    EDITOR: ["blog.*", "pages.*", "menus.*", "redirects.*", "clinic.*", "axes.*", "auth.view_user",
+             "auth.add_user", "auth.change_user"],
     # Writes, publishes and deletes their own articles only.
     AUTHOR: [*_WRITING, "blog.publish_article", "blog.delete_article"],
     # Writes their own drafts; an editor publishes them.

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "blog",
     "pages",
     "menus",
+    "redirects",
     "wordpress",
 ]
 
@@ -93,6 +94,7 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     "core.middleware.DatabaseUnavailableMiddleware",
     # Last: it answers only what nothing else answered (an old WordPress address, with a 301).
+    "redirects.middleware.RedirectFallbackMiddleware",
     "wordpress.middleware.OldAddressFallbackMiddleware",
 ]
 

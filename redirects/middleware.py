@@ -1,0 +1,35 @@
+"""Redirects and the 404 log, after everything else had its chance (last in MIDDLEWARE but the WordPress one)."""
+
+from django.http import HttpResponsePermanentRedirect, HttpResponseRedirect
+from django.template.response import TemplateResponse
+
+from .models import Redirect, not_found_record
+
+
+class RedirectFallbackMiddleware:
+    """A 404 for an address with a redirect answers it (counted); any other 404 is counted in the log.
+
+    Sits outside wordpress.middleware: WordPress's address shapes answer first where what they name exists, then
+    an editor's redirects; an address either of them answers is not logged as missing.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code != 404 or request.method not in ("GET", "HEAD"):
+            return response
+        redirect = Redirect.objects.filter(old_path=request.path_info).first()
+        if redirect is None:
+            if "\x00" not in request.path_info:
+                not_found_record(path=request.path_info, referrer=request.META.get("HTTP_REFERER", ""))
+            return response
+        redirect.record_hit()
+        if redirect.kind == Redirect.Kind.GONE:
+            return TemplateResponse(request, "410.html", status=410).render()
+        query = request.META.get("QUERY_STRING", "")
+        target = redirect.new_address + (("&" if "?" in redirect.new_address else "?") + query if query else "")
+        if redirect.kind == Redirect.Kind.TEMPORARY:
+            return HttpResponseRedirect(target)
+        return HttpResponsePermanentRedirect(target)
