@@ -3,9 +3,8 @@ import io
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -72,7 +71,7 @@ class RedirectAdmin(admin.ModelAdmin):
     def import_view(self, request):
         """Import redirects from a CSV file (old,new), with a report of the rows refused and why."""
         if not self.has_add_permission(request):
-            return redirect("admin:redirects_redirect_changelist")
+            raise PermissionDenied
         form = RedirectImportForm(request.POST or None, request.FILES or None)
         report = None
         if request.method == "POST" and form.is_valid():

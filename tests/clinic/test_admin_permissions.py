@@ -19,6 +19,7 @@ from blog.models import Article, AuthorProfile, Category, Comment, DiscussionSet
 from clinic.models import ClinicSettings
 from clinic.roles import AUTHOR, CONTRIBUTOR, EDITOR, MODERATOR
 from menus.models import Menu
+from redirects.models import NotFound, Redirect
 from tests.factories import (
     ArticleFactory,
     AuthorProfileFactory,
@@ -47,6 +48,7 @@ MODEL_URL_KINDS = {
     "simple_history": "change",
     "editing": "change",
     "preview_add": "add",
+    "import": "add",
     "preview_changes": "change",
     "password_change": "change",
     None: "redirect",
@@ -83,6 +85,9 @@ MAY = {
         "pages.page": (ALL, ALL, ALL, True),
         # The two menus exist always: their items are edited, the menus neither added nor deleted.
         "menus.menu": (ALL, ALL, NONE, False),
+        "redirects.redirect": (ALL, ALL, ALL, True),
+        # The 404 log is read, and cleared; its rows are made by readers' requests only.
+        "redirects.notfound": (ALL, NONE, ALL, False),
         "auth.user": (ALL, ALL, NONE, True),
         # Raw groups and permissions are a superuser's; editors give roles on the user's page.
         "auth.group": (NONE, NONE, NONE, False),
@@ -177,6 +182,8 @@ def world(db):
         "clinic.clinicsettings": ClinicSettings.load(),
         "pages.page": PageFactory(title="About the clinic", slug="about"),
         "menus.menu": Menu.at(Menu.Location.HEADER),
+        "redirects.redirect": Redirect.objects.create(old_path="/old-offer/", new_address="/about/"),
+        "redirects.notfound": NotFound.objects.create(path="/missing/"),
         "axes.accessattempt": AccessAttempt.objects.create(
             username="x", ip_address="203.0.113.9", failures_since_start=1
         ),
@@ -259,6 +266,7 @@ TAKEOVER = {
     "blog.discussionsettings": lambda: {"moderation_words": "TAKEN OVER"},
     "clinic.clinicsettings": lambda: {"name": "TAKEN OVER"},
     "pages.page": lambda: {"title": "TAKEN OVER", "body": "<p>TAKEN OVER</p>"},
+    "redirects.redirect": lambda: {"new_address": "/taken-over/"},
     "menus.menu": lambda: {"items-0-kind": "address", "items-0-address": "/taken-over/", "items-0-label": "TAKEN"},
 }
 
@@ -342,7 +350,7 @@ def role_of(user):
 
 
 # Deleting comes last (of every model: a comment goes with its article), so every other URL sees the object.
-KIND_ORDER = ["changelist", "add", "preview_add", "change", "history", "simple_history", "editing",
+KIND_ORDER = ["changelist", "add", "preview_add", "import", "change", "history", "simple_history", "editing",
               "preview_changes", "password_change", None, "delete"]  # fmt: skip
 
 
@@ -364,10 +372,10 @@ def test_every_model_url_as_each_role(world, role):
             if not ok:
                 problems.append(f"{where}: GET answered {response.status_code}")
             continue
-        if kind in ("add", "preview_add"):
+        if kind in ("add", "preview_add", "import"):
             url = reverse(f"admin:{name}")
             response = client.get(url)
-            if kind == "add" and (response.status_code == 200) != add:
+            if kind in ("add", "import") and (response.status_code == 200) != add:
                 problems.append(f"{where}: GET answered {response.status_code}")
             response = client.post(url, {})
             if not add and response.status_code != 403:
