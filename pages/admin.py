@@ -53,7 +53,15 @@ class PageAdmin(EditConflictMixin, SimpleHistoryAdmin):
         (
             "Publishing",
             {
-                "fields": ["status", "published_at", "template", "show_share_links", "created_at", "updated_at"],
+                "fields": [
+                    "status",
+                    "published_at",
+                    "template",
+                    "cards_from",
+                    "show_share_links",
+                    "created_at",
+                    "updated_at",
+                ],
                 "description": "When readers see it and what it shows besides its body.",
             },
         ),
@@ -78,7 +86,7 @@ class PageAdmin(EditConflictMixin, SimpleHistoryAdmin):
         return page.get_status_display()
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "parent":
+        if db_field.name in ("parent", "cards_from"):
             kwargs["form_class"] = ParentChoiceField
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 

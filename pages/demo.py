@@ -4,6 +4,20 @@ from .models import Page
 
 PAGES = [
     {
+        "slug": "welcome",
+        "title": "Heal the injury, not only the pain",
+        "order": 0,
+        "template": Page.Template.LANDING,
+        "cards_from": "treatments",
+        "seo_title": "Regenerative medicine for joints, tendons and ligaments",
+        "seo_description": "Prolotherapy and PRP for chronic joint, tendon and ligament pain, by physicians who "
+        "explain every step. Book a consultation.",
+        "body": """
+<p>Regenerative treatments that help ligaments, tendons and joints repair themselves, from physicians who
+examine you first and tell you plainly what will help.</p>
+""",
+    },
+    {
         "slug": "about",
         "title": "About the clinic",
         "order": 1,

@@ -94,6 +94,7 @@ class Page(models.Model):
         PLAIN = "plain", "Plain page"
         CONTACT = "contact", "Contact page (the clinic's address, phone, hours and a map link)"
         TEAM = "team", "Team page (the author profiles)"
+        LANDING = "landing", "Landing page (a hero with the booking button, cards, the latest articles, the reviewers)"
 
     title = models.CharField(max_length=200, help_text="The heading readers see, and the page's name in menus.")
     slug = models.SlugField(
@@ -137,6 +138,15 @@ class Page(models.Model):
         choices=Template.choices,
         default=Template.PLAIN,
         help_text="What the page shows besides its body.",
+    )
+    cards_from = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="cards of the pages under",
+        help_text="For a landing page: the published pages under this one are shown as cards (e.g. Treatments).",
     )
     show_share_links = models.BooleanField(
         "share links", default=False, help_text="Show “Share This Story” under the page, as under articles."

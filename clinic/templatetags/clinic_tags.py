@@ -1,14 +1,16 @@
 from django import template
+from django.db.models import Exists, OuterRef
 from django.utils.safestring import mark_safe
 
-from blog.models import AuthorProfile, Category
+from blog.models import Article, AuthorProfile, Category
+from blog.signals import LISTINGS
 from clinic.models import clinic_settings
 from clinic.theme import DEFAULT_BRAND_COLOR, csp_hash, theme_css
 from core.pagecache import depends_on
 from menus.models import Menu
 from menus.navigation import MENUS, MenuEntry, menu_entries
 from pages.models import Page
-from pages.signals import page_key
+from pages.signals import PAGES, page_key
 
 register = template.Library()
 
@@ -74,3 +76,31 @@ def privacy_policy_url(context):
         depends_on(request, page_key(clinic.privacy_page_id))
     page = Page.objects.published().filter(pk=clinic.privacy_page_id).only("path").first()
     return page.get_absolute_url() if page is not None else ""
+
+
+@register.simple_tag(takes_context=True)
+def landing_cards(context, page):
+    """The published pages under a landing page's `cards_from` page, in their order, for its cards."""
+    if page.cards_from_id is None:
+        return []
+    cards = list(Page.objects.published().filter(parent_id=page.cards_from_id).order_by("order", "title"))
+    request = context.get("request")
+    if request is not None:
+        depends_on(request, PAGES, *(page_key(card.pk) for card in cards))
+    return cards
+
+
+@register.simple_tag(takes_context=True)
+def latest_articles(context, count):
+    """The `count` newest published articles, for a landing page."""
+    request = context.get("request")
+    if request is not None:
+        depends_on(request, LISTINGS)
+    return list(Article.objects.published().for_listing()[:count])
+
+
+@register.simple_tag
+def medical_reviewers():
+    """The clinicians who reviewed a published article (profiles change every page when they change)."""
+    reviewed = Article.objects.published().filter(medical_reviewer=OuterRef("pk"))
+    return list(AuthorProfile.objects.filter(Exists(reviewed)).order_by("display_name"))

@@ -22,6 +22,7 @@ def demo_site(live_server, settings):
     article = Article.objects.get(slug="what-is-prolotherapy")
     return {
         "home": "/",
+        "articles": "/blog/",
         "article with comments and the form": ARTICLE,
         "category": Category.objects.filter(articles__isnull=False).first().get_absolute_url(),
         "tag": Tag.objects.filter(articles__isnull=False).first().get_absolute_url(),

@@ -25,3 +25,11 @@ def test_seed_demo_builds_the_pages_the_menus_and_links_the_privacy_policy(clien
     assert 'class="site-header__book"' in html and 'class="site-header__phone" href="tel:' in html
     assert "Dr. Emily Harper" in client.get("/about/team/").content.decode()
     assert client.get("/contact/").status_code == 200
+
+    home = client.get("/").content.decode()
+    assert '<h1 id="hero-title" class="hero__title">Heal the injury, not only the pain</h1>' in home
+    assert '<a href="/treatments/prolotherapy/">Prolotherapy</a></h3>' in home
+    assert home.count('class="card__title"') >= 5  # two treatments, three latest articles
+    assert "Medically reviewed by our doctors" in home and "Dr. Michael Chen, DO" in home
+    assert "What Is Prolotherapy?" in client.get("/blog/").content.decode()
+    assert '<a href="/blog/">Articles</a>' in header

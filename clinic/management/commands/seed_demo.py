@@ -19,10 +19,10 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         articles = io.StringIO()
         call_command("seed_demo_articles", stdout=articles)
-        created = 0
+        created, later = 0, []
         for data in PAGES:
             data = dict(data)
-            parent = data.pop("parent", None)
+            parent, cards_from = data.pop("parent", None), data.pop("cards_from", None)
             if Page.objects.filter(slug=data["slug"]).exists():
                 continue
             data["body"] = data["body"].strip()
@@ -30,11 +30,18 @@ class Command(BaseCommand):
             page.full_clean()
             page.save()
             created += 1
+            if cards_from:
+                later.append((page, cards_from))
+        for page, slug in later:
+            page.cards_from = Page.objects.get(slug=slug)
+            page.save()
         if created:
             self.fill_menus()
         clinic = ClinicSettings.load()
-        if clinic.privacy_page_id is None:
-            clinic.privacy_page = Page.objects.get(slug="privacy-policy")
+        if created:
+            # A clinic's site: the landing page at /, the articles at /blog/ (what editors choose later is theirs).
+            clinic.home_page = clinic.home_page or Page.objects.get(slug="welcome")
+            clinic.privacy_page = clinic.privacy_page or Page.objects.get(slug="privacy-policy")
             clinic.save()
         self.stdout.write(articles.getvalue().strip())
         self.stdout.write(f"Demo pages: {created} created, {Page.objects.published().count()} published in all.")
