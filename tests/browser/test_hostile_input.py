@@ -1,5 +1,6 @@
-"""A corpus of hostile input (tests/data/xss_payloads.txt) sent through every comment field, the search box and
-the article body: in a real browser, nothing runs, nothing is injected, nothing is loaded from elsewhere."""
+"""A corpus of hostile input (tests/data/xss_payloads.txt) sent through every comment field, the search box, the
+article body, a page's body and title and the menus' texts: in a real browser, nothing runs, nothing is injected,
+nothing is loaded from elsewhere."""
 
 from pathlib import Path
 from urllib.parse import quote, urlsplit
@@ -9,6 +10,8 @@ from django.test import Client
 from django.urls import reverse
 
 from blog.models import Article, Comment, DiscussionSettings
+from menus.models import Menu, MenuItem
+from pages.models import Page
 from tests.factories import ArticleFactory, post_comment
 from tests.helpers import article_form
 
@@ -102,5 +105,39 @@ def test_hostile_comments_search_and_article_body_never_run(new_context, live_se
     for payload in PAYLOADS:
         injected = watch.visit(f"{live_server.url}{reverse('blog:search')}?q={quote(payload)}")
         assert injected == 0, payload
+    assert watch.dialogs == []
+    assert watch.foreign == []
+
+
+def test_hostile_page_bodies_titles_and_menu_texts_never_run(new_context, live_server, editor):
+    author = Client()
+    author.force_login(editor)
+    hostile_body = "<p>Intro</p>" + "".join(f"<p>{payload}</p>" for payload in PAYLOADS)
+    response = author.post(
+        reverse("admin:pages_page_add"),
+        {
+            "title": PAYLOADS[0][:200],
+            "slug": "hostile-page",
+            "parent": "",
+            "order": "0",
+            "body": hostile_body,
+            "template": Page.Template.PLAIN,
+            "status": Page.Status.PUBLISHED,
+            "published_at_0": "",
+            "published_at_1": "",
+        },
+    )
+    assert response.status_code == 302
+    page_object = Page.objects.get(slug="hostile-page")
+    header = Menu.at(Menu.Location.HEADER)
+    for number, payload in enumerate(PAYLOADS):
+        MenuItem.objects.create(
+            menu=header, order=number, kind=MenuItem.Kind.PAGE, page=page_object, label=payload[:100] or "x"
+        )
+
+    page = new_context().new_page()
+    watch = Watch(page, live_server)
+    assert watch.visit(live_server.url + page_object.get_absolute_url()) == 0
+    assert page.get_by_role("navigation", name="Main").locator("a").count() >= len(PAYLOADS)
     assert watch.dialogs == []
     assert watch.foreign == []
