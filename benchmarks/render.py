@@ -30,6 +30,8 @@ PAGES = {
     # seed_bulk puts "prolotherapy" in every article's body and "ankle" in the titles of exactly three.
     "search, word in every article": "/search/?q=prolotherapy",
     "search, word in three articles": "/search/?q=ankle",
+    # seed_bulk_pages' deepest page of its first section; 5 pages at 100 articles, 500 at 10,000.
+    "page, 5 levels deep": "/bulk-section-0/bulk-0-1/bulk-0-2/bulk-0-3/bulk-0-4/",
 }
 RUNS = int(os.environ.get("BENCH_RENDER_RUNS", "25"))
 

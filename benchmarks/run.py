@@ -48,7 +48,14 @@ SIZES = (100, 10_000)
 PARTS = ("pages", "admin")
 # PostgreSQL databases are named PREFIX_100, PREFIX_10000: another name keeps two runs on one server apart.
 DATABASE_PREFIX = os.environ.get("BENCH_DATABASE_PREFIX", "clinic_bench")
-PAGES = {"home": "/", "article, 500 comments": "/blog/bulk-article-busy/", "search": "/search/?q=ankle+sprain"}
+# The deepest page of seed_bulk_pages' first section (five levels).
+BULK_PAGE = "/bulk-section-0/bulk-0-1/bulk-0-2/bulk-0-3/bulk-0-4/"
+PAGES = {
+    "home": "/",
+    "article, 500 comments": "/blog/bulk-article-busy/",
+    "search": "/search/?q=ankle+sprain",
+    "page, 5 levels deep": BULK_PAGE,
+}
 # Pages of benchmarks/render.py: a search costs what its page shows, not what it matches.
 BROAD_SEARCH, NARROW_SEARCH = "search, word in every article", "search, word in three articles"
 # seed_bulk puts "prolotherapy" in every article's body; WordPress answered this search 25.6 times a second here.
@@ -80,6 +87,8 @@ def build(env, size):
     started = time.perf_counter()
     manage(env, "migrate", "--no-input")
     manage(env, "seed_bulk", "--articles", str(size), "--comments", str(max(size * 10, 1000)))
+    # 5 pages beside 100 articles, 500 beside 10,000: the page's cost must not follow the number of pages.
+    manage(env, "seed_bulk_pages", "--pages", str(5 if size < 1000 else 500), "--depth", "5")
     log(f"  {size:>6} articles seeded in {time.perf_counter() - started:.0f} s")
 
 
@@ -225,13 +234,17 @@ def report(backend, http, renders, search_figures):
     article_rate, floor_rate = http["article, 500 comments"]["app"][0], http["article, 500 comments"]["floor"][0]
     busy, quiet = large["article, 500 comments"]["ms"], large["article, 0 comments"]["ms"]
     scale = max(large[name]["ms"] / small[name]["ms"] for name in ("home", "article, 500 comments", "search"))
+    pages_scale = large["page, 5 levels deep"]["ms"] / small["page, 5 levels deep"]["ms"]
     constant = all(small[name]["queries"] == large[name]["queries"] for name in large)
     print("\ntargets")
     print(f"  cached article throughput / floor          {article_rate / floor_rate:5.2f}  (target >= 0.80)")
     bare_rate = http["article, 500 comments"]["bare"][0]
     print(f"  cached article throughput / bare floor     {article_rate / bare_rate:5.2f}  (for comparison)")
+    page_rate, page_floor = http["page, 5 levels deep"]["app"][0], http["page, 5 levels deep"]["floor"][0]
+    print(f"  cached page throughput / floor             {page_rate / page_floor:5.2f}  (target >= 0.80)")
     print(f"  uncached article 500 comments / 0 comments {busy / quiet:5.2f}  (target <= 1.50)")
     print(f"  worst uncached page 10,000 / 100 articles  {scale:5.2f}  (target <= 1.30)")
+    print(f"  uncached page, 500 pages / 5 pages         {pages_scale:5.2f}  (target <= 1.30)")
     cold = large["article, first visit (median)"]["ms"] / small["article, first visit (median)"]["ms"]
     print(f"  first visits 10,000 / 100 articles (median) {cold:5.2f}  (target <= 1.30)")
     print(f"  SQL queries per page constant              {'yes' if constant else 'NO'}")
