@@ -1,5 +1,8 @@
+import functools
+import operator
+
 from django import template
-from django.db.models import Exists, OuterRef
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, When
 from django.utils.safestring import mark_safe
 
 from blog.models import Article, AuthorProfile, Category
@@ -104,3 +107,21 @@ def medical_reviewers():
     """The clinicians who reviewed a published article (profiles change every page when they change)."""
     reviewed = Article.objects.published().filter(medical_reviewer=OuterRef("pk"))
     return list(AuthorProfile.objects.filter(Exists(reviewed)).order_by("display_name"))
+
+
+@register.simple_tag(takes_context=True)
+def matching_pages(context, query, limit=5):
+    """Up to `limit` published pages with every word of `query` in their title, description or body, those with
+    the words in the title first: shown, labelled, above the articles a search finds."""
+    words = query.split()[:10]
+    request = context.get("request")
+    if request is not None:
+        depends_on(request, PAGES)
+    if not words:
+        return []
+    found = Page.objects.published()
+    for word in words:
+        found = found.filter(Q(title__icontains=word) | Q(seo_description__icontains=word) | Q(body__icontains=word))
+    in_title = functools.reduce(operator.and_, (Q(title__icontains=word) for word in words))
+    ranked = found.annotate(in_title=Case(When(in_title, then=1), default=0, output_field=IntegerField()))
+    return list(ranked.order_by("-in_title", "order", "title")[:limit])

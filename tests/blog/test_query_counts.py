@@ -46,8 +46,8 @@ LARGE_SHOWS = {
 }
 # Measured cold, every page also reads the menus (one query, remembered) and when the next scheduled page is
 # due (one, remembered); an article ranks its related posts in up to three queries (pinned, sharing a tag, the
-# rest); the sitemap index counts and dates the pages section too.
-LIMITS = {"article": 15, "year": 11, "sitemap index": 12}
+# rest); the sitemap index counts and dates the pages section too; a search also finds the matching pages.
+LIMITS = {"article": 15, "year": 11, "sitemap index": 12, "search": 9}
 
 
 def build(articles, comments):

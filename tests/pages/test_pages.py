@@ -293,3 +293,19 @@ def test_with_the_latest_articles_as_home_page_blog_redirects_home_and_an_unpubl
 
     assert "Knee pain explained" in client.get("/").content.decode()
     assert client.get("/blog/").status_code == 301
+
+
+def test_search_shows_matching_published_pages_labelled_above_the_articles(client):
+    PageFactory(title="Prolotherapy", slug="prolotherapy", body="<p>Injections for ligaments.</p>")
+    PageFactory(title="About", slug="about", body="<p>We also offer prolotherapy.</p>")
+    PageFactory(title="Prolotherapy prices", slug="prices", draft=True)
+    ArticleFactory(title="What is prolotherapy?", body="<p>prolotherapy</p>")
+
+    html = client.get(reverse("blog:search"), {"q": "prolotherapy"}).content.decode()
+
+    pages = html.split('aria-labelledby="search-pages-title"', 1)[1].split("</section>", 1)[0]
+    assert pages.index('href="/prolotherapy/"') < pages.index('href="/about/"')  # the title match first
+    assert "Prolotherapy prices" not in html
+    assert '<p class="search-result__meta">Page</p>' in pages
+    assert "1 article found." in html and html.index("search-pages-title") < html.index("1 article found.")
+    assert "search-pages-title" not in client.get(reverse("blog:search"), {"q": "knee"}).content.decode()
