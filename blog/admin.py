@@ -7,12 +7,11 @@ from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Count, Prefetch, Q
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
@@ -24,6 +23,7 @@ from core.admin import (
     HTTPS_URL_FIELDS,
     AutocompleteFilter,
     AutocompleteFilterMedia,
+    PreviewChangesMixin,
     SingletonModelAdmin,
     YearMonthListFilter,
 )
@@ -158,7 +158,7 @@ def can_publish(user):
 
 
 @admin.register(Article)
-class ArticleAdmin(AutocompleteFilterMedia, EditConflictMixin, SimpleHistoryAdmin):
+class ArticleAdmin(AutocompleteFilterMedia, PreviewChangesMixin, EditConflictMixin, SimpleHistoryAdmin):
     """Editors see and edit every article; authors and contributors only their own (see clinic/roles.py)."""
 
     form = ArticleAdminForm
@@ -388,40 +388,17 @@ class ArticleAdmin(AutocompleteFilterMedia, EditConflictMixin, SimpleHistoryAdmi
     def view_on_site(self, article):
         return article.get_absolute_url() if article.is_published else article.get_preview_url()
 
-    def get_urls(self):
-        preview = self.admin_site.admin_view(self.preview_changes_view)
-        return [
-            path("add/preview/", preview, name="blog_article_preview_add"),
-            path("<path:object_id>/preview/", preview, name="blog_article_preview_changes"),
-            *super().get_urls(),
-        ]
-
-    def preview_changes_view(self, request, object_id=None):
-        """ "Preview changes": the form's unsaved content as readers would see it; nothing is kept.
-
-        The form is validated and saved as by "Save", inside a transaction that is rolled back once the page is
-        drawn, so the preview shows exactly what saving would publish (references, tags, related posts).
-        """
-        if request.method != "POST":
-            return redirect("admin:blog_article_change", object_id) if object_id else redirect("admin:blog_article_add")
-        request.previewing_changes = True
-        with transaction.atomic():
-            response = self.changeform_view(request, object_id)
-            if hasattr(response, "render"):
-                response.render()
-            transaction.set_rollback(True)
-        return response
+    def preview_unsaved(self, request, article):
+        return article_preview_unsaved(request, article)
 
     def response_add(self, request, obj, post_url_continue=None):
-        if getattr(request, "previewing_changes", False):
-            return article_preview_unsaved(request, obj)
-        self.warn_of_publish_problems(request, obj)
+        if not getattr(request, "previewing_changes", False):
+            self.warn_of_publish_problems(request, obj)
         return super().response_add(request, obj, post_url_continue)
 
     def response_change(self, request, obj):
-        if getattr(request, "previewing_changes", False):
-            return article_preview_unsaved(request, obj)
-        self.warn_of_publish_problems(request, obj)
+        if not getattr(request, "previewing_changes", False):
+            self.warn_of_publish_problems(request, obj)
         return super().response_change(request, obj)
 
     def warn_of_publish_problems(self, request, article):

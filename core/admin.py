@@ -5,9 +5,9 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.widgets import get_select2_language
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -141,3 +141,50 @@ class YearMonthListFilter(admin.DateFieldListFilter):
                 timezone.make_aware(datetime.datetime.combine(day, datetime.time())) for day in (since, until)
             )
         return {self.lookup_kwarg_since: since, self.lookup_kwarg_until: until}
+
+
+class PreviewChangesMixin:
+    """ "Preview changes" on a change form: its unsaved content as readers would see it; nothing is kept.
+
+    The form is validated and saved as by "Save", inside a transaction that is rolled back once the page is drawn,
+    so the preview shows exactly what saving would publish (inlines and many-to-many choices included). The
+    admin names the page with `preview_unsaved(request, obj)`, which renders it at once while the unsaved state is
+    visible; the form's "Preview changes" button posts to `<app>_<model>_preview_add` / `_preview_changes`.
+    """
+
+    def preview_unsaved(self, request, obj):
+        raise NotImplementedError
+
+    def _admin_name(self):
+        return f"{self.model._meta.app_label}_{self.model._meta.model_name}"
+
+    def get_urls(self):
+        preview = self.admin_site.admin_view(self.preview_changes_view)
+        return [
+            path("add/preview/", preview, name=f"{self._admin_name()}_preview_add"),
+            path("<path:object_id>/preview/", preview, name=f"{self._admin_name()}_preview_changes"),
+            *super().get_urls(),
+        ]
+
+    def preview_changes_view(self, request, object_id=None):
+        if request.method != "POST":
+            if object_id:
+                return redirect(f"admin:{self._admin_name()}_change", object_id)
+            return redirect(f"admin:{self._admin_name()}_add")
+        request.previewing_changes = True
+        with transaction.atomic():
+            response = self.changeform_view(request, object_id)
+            if hasattr(response, "render"):
+                response.render()
+            transaction.set_rollback(True)
+        return response
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if getattr(request, "previewing_changes", False):
+            return self.preview_unsaved(request, obj)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        if getattr(request, "previewing_changes", False):
+            return self.preview_unsaved(request, obj)
+        return super().response_change(request, obj)

@@ -20,3 +20,17 @@ def absolute_url(path, request=None):
     if path.startswith(("http://", "https://")):
         return path
     return site_root(request) + path
+
+
+def is_site_path(address):
+    """Whether `address` is a path of this site (`/about/`) as a browser reads it, not another site in disguise.
+
+    Browsers read a backslash as a slash and drop tabs and line breaks, so `/\\evil.example/` and `/<tab>/evil.example/`
+    lead to another host, as `//evil.example/` does.
+    """
+    return not has_hidden_characters(address) and address.startswith("/") and not address.startswith("//")
+
+
+def has_hidden_characters(address):
+    """Whether `address` holds what a browser reads differently from how it looks (backslashes, tabs, breaks)."""
+    return any(character == "\\" or not character.isprintable() for character in address)

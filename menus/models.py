@@ -9,13 +9,17 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
-# Addresses an editor may type: the site's own (/about/), the web, email and telephone. Never javascript: or
-# data:, and never //host, which browsers read as another site.
+from core.links import has_hidden_characters, is_site_path
+
+# Addresses an editor may type: the site's own (/about/, core.links.is_site_path), the web, email and telephone.
+# Never javascript: or data:.
 ALLOWED_SCHEMES = ("https://", "http://", "mailto:", "tel:")
 
 
 def validate_menu_address(value):
-    if value.startswith("/") and not value.startswith("//"):
+    if has_hidden_characters(value):
+        raise ValidationError("An address has no tabs, line breaks or backslashes.")
+    if is_site_path(value):
         return
     if not value.lower().startswith(ALLOWED_SCHEMES):
         raise ValidationError(

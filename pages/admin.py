@@ -1,12 +1,10 @@
 from django import forms
 from django.contrib import admin
-from django.db import transaction
-from django.shortcuts import redirect
-from django.urls import path
 from django.utils import timezone
 from django.utils.formats import date_format
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin import PreviewChangesMixin
 from core.editing import EditConflictMixin
 from core.history import ReaderHistoryHelper
 
@@ -24,7 +22,7 @@ def can_publish(user):
 
 
 @admin.register(Page)
-class PageAdmin(EditConflictMixin, SimpleHistoryAdmin):
+class PageAdmin(PreviewChangesMixin, EditConflictMixin, SimpleHistoryAdmin):
     """The clinic's pages, as WordPress's Pages: a tree, each page's address following its parents."""
 
     list_display = ["title", "address", "status_label", "template", "order", "updated_at"]
@@ -117,35 +115,8 @@ class PageAdmin(EditConflictMixin, SimpleHistoryAdmin):
     def view_on_site(self, page):
         return page.get_absolute_url() if page.is_published else page.get_preview_url()
 
-    def get_urls(self):
-        preview = self.admin_site.admin_view(self.preview_changes_view)
-        return [
-            path("add/preview/", preview, name="pages_page_preview_add"),
-            path("<path:object_id>/preview/", preview, name="pages_page_preview_changes"),
-            *super().get_urls(),
-        ]
-
-    def preview_changes_view(self, request, object_id=None):
-        """ "Preview changes": the form's unsaved content as readers would see it, saved and rolled back."""
-        if request.method != "POST":
-            return redirect("admin:pages_page_change", object_id) if object_id else redirect("admin:pages_page_add")
-        request.previewing_changes = True
-        with transaction.atomic():
-            response = self.changeform_view(request, object_id)
-            if hasattr(response, "render"):
-                response.render()
-            transaction.set_rollback(True)
-        return response
-
-    def response_add(self, request, obj, post_url_continue=None):
-        if getattr(request, "previewing_changes", False):
-            return page_preview_unsaved(request, obj)
-        return super().response_add(request, obj, post_url_continue)
-
-    def response_change(self, request, obj):
-        if getattr(request, "previewing_changes", False):
-            return page_preview_unsaved(request, obj)
-        return super().response_change(request, obj)
+    def preview_unsaved(self, request, page):
+        return page_preview_unsaved(request, page)
 
     def get_historical_record_context_helper(self, request, historical_record):
         return ReaderHistoryHelper(self.model, historical_record)

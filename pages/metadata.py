@@ -37,6 +37,7 @@ def page_image(request, page):
 
 
 def page_meta(request, page, ancestors, *, is_home=False):
+    """`ancestors`: (title, address) of the pages above `page`, from the top."""
     url = absolute_url(reverse("home") if is_home else page.get_absolute_url(), request)
     site_name = clinic_settings(request).name
     title = page.meta_title
@@ -44,7 +45,7 @@ def page_meta(request, page, ancestors, *, is_home=False):
     image = page_image(request, page)
     og, twitter = social_tags(request, title=title, description=description, url=url, og_type="website", image=image)
     site, clinic = website(request), clinic_organization(request)
-    trail = [] if is_home else [(above.title, above.get_absolute_url()) for above in [*ancestors, page]]
+    trail = [] if is_home else [*ancestors, (page.title, page.get_absolute_url())]
     crumbs = breadcrumbs(request, url, *trail)
     node = {
         "@type": SCHEMA_TYPES.get(page.template, "WebPage"),

@@ -26,7 +26,12 @@ MAX_PATH_LENGTH = 500
 # First parts of addresses the site answers, or will: a top-level page may not take them. Those the URL
 # configuration answers are found in it (`taken_by_the_site`); these are the ones it answers only further down,
 # or answers elsewhere (static and media files are served before Django in production).
-RESERVED_SLUGS = {"admin", "blog", "category", "tag", "author", "search", "feed", "static", "media", "preview"}
+RESERVED_SLUGS = {
+    "admin", "blog", "category", "tag", "author", "search", "feed", "static", "media", "preview", "sitemap", "robots",
+    "favicon",
+    # WordPress's own addresses, which old links and bots still ask for (wordpress.middleware answers some).
+    "page", "comments", "trackback", "wp-admin", "wp-content", "wp-includes", "wp-json", "wp-login", "xmlrpc",
+}  # fmt: skip
 YEAR = re.compile(r"^[0-9]{4}$")
 
 

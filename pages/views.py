@@ -29,7 +29,8 @@ class PageDetailView(DetailView):
         home = None if self.preview or self.is_home else clinic_settings(request).home_page_shown
         if home is not None and home.path == kwargs.get("path"):
             # The home page has one address, the site's own.
-            return HttpResponsePermanentRedirect(reverse("home"))
+            query = request.META.get("QUERY_STRING", "")
+            return HttpResponsePermanentRedirect(reverse("home") + (f"?{query}" if query else ""))
         try:
             return super().get(request, *args, **kwargs)
         except Http404:
@@ -57,9 +58,12 @@ class PageDetailView(DetailView):
     def get_context_data(self, **kwargs):
         ancestors = self.object.ancestors()
         depends_on(self.request, *(page_key(page.pk) for page in [*ancestors, self.object]))
+        # (title, address) of the pages above, the home page at the site's own address.
+        home = clinic_settings(self.request).home_page_id
+        trail = [(page.title, reverse("home") if page.pk == home else page.get_absolute_url()) for page in ancestors]
         return super().get_context_data(
-            ancestors=ancestors,
-            meta=metadata.page_meta(self.request, self.object, ancestors, is_home=self.is_home),
+            ancestors=trail,
+            meta=metadata.page_meta(self.request, self.object, trail, is_home=self.is_home),
             preview=self.preview,
             preview_unsaved=self.unsaved,
             **kwargs,

@@ -13,6 +13,7 @@ from django.urls import Resolver404, resolve
 from django.utils import timezone
 
 from blog.models import Article, AuthorProfile, Category, Tag
+from core.links import has_hidden_characters, is_site_path
 from pages.models import Page
 
 # Hops a chain of redirects may have before it is refused as a chain (resolved on save, a reader gets one).
@@ -93,8 +94,8 @@ class Redirect(models.Model):
             self.new_address = ""
         elif not self.new_address:
             errors["new_address"] = "Say where the content is now, or choose “Gone”."
-        elif not (self.new_address.startswith("/") and not self.new_address.startswith("//")) and not (
-            self.new_address.lower().startswith(ALLOWED_TARGETS)
+        elif has_hidden_characters(self.new_address) or not (
+            is_site_path(self.new_address) or self.new_address.lower().startswith(ALLOWED_TARGETS)
         ):
             errors["new_address"] = "Use an address of this site starting with / or a full link starting with https://."
         else:

@@ -102,7 +102,15 @@ def test_drawing_the_menus_asks_the_database_nothing_once_remembered(client, hea
 
 
 @pytest.mark.parametrize(
-    "address", ["javascript:alert(1)", "//evil.example/", "data:text/html,hi", "ftp://files.example/"]
+    "address",
+    [
+        "javascript:alert(1)",
+        "//evil.example/",
+        "/\\evil.example/",
+        "/\t/evil.example/",
+        "data:text/html,hi",
+        "ftp://files.example/",
+    ],
 )
 def test_a_dangerous_or_foreign_address_is_refused_next_to_the_field(header, address):
     item = MenuItem(menu=header, kind=MenuItem.Kind.ADDRESS, address=address, label="Click")

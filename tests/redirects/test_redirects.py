@@ -55,6 +55,7 @@ def test_a_chain_is_resolved_when_saved_so_readers_get_one_hop(client):
         ("/a/", "/a/", "new_address", "loop"),
         ("/x/", "javascript:alert(1)", "new_address", "starting with /"),
         ("/x/", "//evil.example/", "new_address", "starting with /"),
+        ("/x/", "/\\evil.example/", "new_address", "starting with /"),
         ("/x/", "", "new_address", "Say where the content is now"),
         ("/about/", "/elsewhere/", "old_path", "The site answers /about/ itself"),
         ("/search/", "/elsewhere/", "old_path", "The site answers /search/ itself"),
