@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.db.models import Count
 
+from core.editing import EditConflictMixin
+
 from .models import Menu, MenuItem
 
 
@@ -27,8 +29,9 @@ class MenuItemInline(admin.TabularInline):
 
 
 @admin.register(Menu)
-class MenuAdmin(admin.ModelAdmin):
-    """The two menus of the site; their items are edited in place."""
+class MenuAdmin(EditConflictMixin, admin.ModelAdmin):
+    """The two menus of the site; their items are edited in place, two editors at once without losing either's
+    work (core.editing: the items are part of the menu's version)."""
 
     inlines = [MenuItemInline]
     list_display = ["__str__", "item_count"]

@@ -58,8 +58,19 @@ def test_an_editor_adds_a_page_under_treatments_and_to_the_header_and_a_reader_o
     for name in ("Treatments: overview", "Prolotherapy", "PRP therapy", "Shockwave therapy"):
         keyboard.keyboard.press("Tab")
         expect(keyboard.locator(":focus")).to_have_text(name)
+    keyboard.keyboard.press("Escape")
+    expect(summary).to_be_focused()
+    main_menu = keyboard.get_by_role("navigation", name="Main")
+    expect(main_menu.get_by_role("link", name="Shockwave therapy")).to_be_hidden()
+    keyboard.keyboard.press("Enter")
+    for _ in range(4):
+        keyboard.keyboard.press("Tab")
     keyboard.keyboard.press("Enter")
     expect(keyboard).to_have_url(live_server.url + "/treatments/shockwave-therapy/")
+    summary = keyboard.get_by_role("navigation", name="Main").locator("summary", has_text="Treatments")
+    summary.click()
+    keyboard.get_by_role("heading", level=1).click()
+    expect(main_menu.get_by_role("link", name="Prolotherapy", exact=True)).to_be_hidden()
 
 
 @pytest.mark.parametrize("color_scheme", ["light", "dark"])

@@ -3,6 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -158,3 +159,21 @@ def test_an_item_without_its_target_is_refused_and_nothing_saved(editor_client, 
     assert response.status_code == 200
     assert not MenuItem.objects.exists()
     assert "Type the address this item links to." in response.content.decode()
+
+
+def test_two_editors_change_one_menu_and_the_second_is_told_instead_of_undoing_the_first(editor, header):
+    item = MenuItem.objects.create(menu=header, kind=MenuItem.Kind.PAGE, page=PageFactory(title="Contact"), order=1)
+    change = reverse("admin:menus_menu_change", args=[header.pk])
+    first, second = Client(), Client()
+    first.force_login(editor)
+    second.force_login(editor)
+    first_form, second_form = (client.get(change).content.decode() for client in (first, second))
+
+    saved = first.post(change, form_data(first_form, "menu_form", **{"items-0-label": "Contact us"}))
+    refused = second.post(change, form_data(second_form, "menu_form", **{"items-0-order": "11"}))
+
+    assert saved.status_code == 302
+    assert refused.status_code == 200
+    item.refresh_from_db()
+    assert (item.label, item.order) == ("Contact us", 1)
+    assert "items" in refused.content.decode().lower() and "changed" in refused.content.decode()
