@@ -6,10 +6,12 @@ from core.editing import EditConflictMixin
 from .models import Menu, MenuItem
 
 
-class MenuItemInline(admin.TabularInline):
+class MenuItemInline(admin.StackedInline):
+    """Each item a block of three lines rather than a table row: eight columns of choices scroll sideways."""
+
     model = MenuItem
     extra = 1
-    fields = ["order", "kind", "page", "category", "article", "address", "label", "parent"]
+    fields = [("order", "kind", "parent"), ("page", "category", "article"), ("address", "label")]
     autocomplete_fields = ["page", "category", "article"]
     verbose_name = "item"
     verbose_name_plural = "items (an item whose page or article is not published yet is left out until it is)"
@@ -24,8 +26,10 @@ class MenuItemInline(admin.TabularInline):
 
     def get_fields(self, request, obj=None):
         fields = super().get_fields(request, obj)
+        if obj is None or obj.location == Menu.Location.HEADER:
+            return fields
         # Only the header has dropdowns.
-        return fields if obj is None or obj.location == Menu.Location.HEADER else [f for f in fields if f != "parent"]
+        return [tuple(field for field in line if field != "parent") for line in fields]
 
 
 @admin.register(Menu)

@@ -31,15 +31,16 @@ def test_an_editor_adds_a_page_under_treatments_and_to_the_header_and_a_reader_o
 
     header = Menu.at(Menu.Location.HEADER)
     page.goto(live_server.url + reverse("admin:menus_menu_change", args=[header.pk]))
-    new_row = page.locator("tr.form-row:not(.has_original):not(.empty-form)").first
+    new_row = page.locator(".inline-related:not(.has_original):not(.empty-form)").first
     new_row.locator("select[name$='-kind']").select_option("page")
     new_row.locator("input[name$='-order']").fill("3")
     new_row.locator("select[name$='-parent']").select_option(label="Treatments")
-    new_row.locator("td.field-page .select2-selection").click()
+    new_row.locator("[aria-labelledby$='-page-container']").click()
     page.locator(".select2-search__field").fill("Shockwave")
     page.locator(".select2-results__option", has_text="Shockwave therapy").click()
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    assert page.evaluate("() => document.documentElement.scrollWidth <= innerWidth")
 
     reader = new_context(viewport=PHONE).new_page()
     reader.goto(live_server.url + "/")
