@@ -101,4 +101,5 @@ def share_box(context, shared):
     return {
         "links": share_links(url=meta.canonical_url, title=shared.title, image_url=image),
         "url": meta.canonical_url,
+        "noun": shared._meta.verbose_name,
     }

@@ -311,3 +311,11 @@ def test_search_shows_matching_published_pages_labelled_above_the_articles(clien
     assert '<p class="search-result__meta">Page</p>' in pages
     assert "1 article found." in html and html.index("search-pages-title") < html.index("1 article found.")
     assert "search-pages-title" not in client.get(reverse("blog:search"), {"q": "knee"}).content.decode()
+
+
+def test_a_page_with_share_links_shows_them_named_for_a_page(client):
+    PageFactory(slug="prolotherapy", show_share_links=True)
+    PageFactory(slug="privacy")
+
+    assert "Link to this page" in client.get("/prolotherapy/").content.decode()
+    assert "share__fallback" not in client.get("/privacy/").content.decode()
