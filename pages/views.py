@@ -26,6 +26,9 @@ class PageDetailView(DetailView):
         return Page.objects.published()
 
     def get(self, request, *args, **kwargs):
+        if "\x00" in kwargs.get("path", ""):
+            # No page's address holds a NUL, and PostgreSQL refuses one in a query.
+            raise Http404("No page here.")
         home = None if self.preview or self.is_home else clinic_settings(request).home_page_shown
         if home is not None and home.path == kwargs.get("path"):
             # The home page has one address, the site's own.
@@ -42,6 +45,8 @@ class PageDetailView(DetailView):
 
     def http_method_not_allowed(self, request, *args, **kwargs):
         """405 for a page that exists; an address where no page is stays a 404, whatever the method."""
+        if "\x00" in kwargs.get("path", ""):
+            raise Http404("No page here.")
         self.get_object()
         return super().http_method_not_allowed(request, *args, **kwargs)
 

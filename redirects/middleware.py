@@ -20,10 +20,12 @@ class RedirectFallbackMiddleware:
         response = self.get_response(request)
         if response.status_code != 404 or request.method not in ("GET", "HEAD"):
             return response
+        if "\x00" in request.path_info:  # never an address of ours, and PostgreSQL refuses a NUL in a query
+            return response
         redirect = Redirect.objects.filter(old_path=request.path_info).first()
         if redirect is None:
-            if "\x00" not in request.path_info:
-                not_found_record(path=request.path_info, referrer=request.META.get("HTTP_REFERER", ""))
+            referrer = request.META.get("HTTP_REFERER", "").replace("\x00", "")
+            not_found_record(path=request.path_info, referrer=referrer)
             return response
         redirect.record_hit()
         if redirect.kind == Redirect.Kind.GONE:

@@ -37,6 +37,10 @@ def main():
             page.evaluate("document.getElementById('comments').scrollIntoView({behavior: 'instant'})")
             shoot(page, "article-comments", width)
 
+            page.goto(url + "/treatments/prolotherapy/")
+            page.get_by_role("navigation", name="Main").locator("summary", has_text="Treatments").click()
+            shoot(page, "page-menu-open", width)
+
             dark = browser.new_context(viewport=viewport, device_scale_factor=1, color_scheme="dark").new_page()
             dark.goto(url + ARTICLE_PATH)
             shoot(dark, "article-dark", width)
@@ -50,6 +54,9 @@ def main():
             page.get_by_role("link", name="What Is Prolotherapy?").first.click()
             page.locator(".ck-editor__editable").wait_for()
             shoot(page, "admin-article", width)
+            page.goto(url + "/admin/menus/menu/")
+            page.get_by_role("link", name="Header menu").click()
+            shoot(page, "admin-menu", width)
             context.close()
         browser.close()
 

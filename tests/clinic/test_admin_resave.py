@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from blog.models import Article, AuthorProfile
 from clinic.models import ClinicSettings
+from redirects.models import NotFound
 from tests.factories import image_bytes
 from tests.helpers import form_data
 
@@ -31,6 +32,9 @@ EDITOR_SAVES = {
     "blog.DiscussionSettings",
     "blog.Tag",
     "clinic.ClinicSettings",
+    "menus.Menu",
+    "pages.Page",
+    "redirects.Redirect",
 }
 
 
@@ -47,6 +51,7 @@ def demo_content(editor):
     AccessAttempt.objects.create(username="someone", ip_address="203.0.113.9", failures_since_start=3)
     AccessLog.objects.create(username="editor", ip_address="203.0.113.10")
     AccessFailureLog.objects.create(username="someone", ip_address="203.0.113.9")
+    NotFound.objects.create(path="/old-price-list.pdf", referrer_host="forum.example")
 
 
 def image_names(obj):

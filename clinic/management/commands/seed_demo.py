@@ -10,6 +10,7 @@ from clinic.models import ClinicSettings
 from menus.models import Menu, MenuItem
 from pages.demo import PAGES
 from pages.models import Page
+from redirects.models import Redirect
 
 
 class Command(BaseCommand):
@@ -43,6 +44,9 @@ class Command(BaseCommand):
             clinic.home_page = clinic.home_page or Page.objects.get(slug="welcome")
             clinic.privacy_page = clinic.privacy_page or Page.objects.get(slug="privacy-policy")
             clinic.save()
+        # The old site's treatment page, as WordPress had it before the pages were put in a tree.
+        if not Redirect.objects.exists():
+            Redirect.objects.create(old_path="/prolotherapy-treatment/", new_address="/treatments/prolotherapy/")
         self.stdout.write(articles.getvalue().strip())
         self.stdout.write(f"Demo pages: {created} created, {Page.objects.published().count()} published in all.")
 
