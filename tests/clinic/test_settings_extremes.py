@@ -55,7 +55,7 @@ def public_pages():
     author = UserFactory()
     profile = AuthorProfile.objects.create(user=author, display_name="Dr. Jane Doe", slug="jane-doe")
     article = ArticleFactory(
-        author=author, tags=[TagFactory()], published_at=datetime.datetime(2026, 3, 18, 9, tzinfo=datetime.UTC)
+        author=author, tags=[TagFactory()], published_at=datetime.datetime(2026, 3, 18, 9, tzinfo=datetime.timezone.utc)
     )
     return [
         reverse("home"),

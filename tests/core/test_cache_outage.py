@@ -143,7 +143,7 @@ def test_with_redis_unreachable_images_still_get_their_renditions(unreachable_re
 def test_redis_stopping_mid_run_degrades_to_uncached_pages_and_recovery_caches_again(
     use_redis, own_redis, article, caplog, time_machine
 ):
-    time_machine.move_to(datetime.datetime.now(tz=datetime.UTC), tick=False)
+    time_machine.move_to(datetime.datetime.now(tz=datetime.timezone.utc), tick=False)
     use_redis(own_redis["url"])
     path = article.get_absolute_url()
     wsgi(path)
@@ -169,7 +169,7 @@ def test_a_change_saved_while_redis_did_not_answer_is_not_hidden_by_pages_stored
     use_redis, own_redis, article, time_machine, django_capture_on_commit_callbacks
 ):
     """A frozen Redis keeps its data (and the old versions): the change could not renew it, the recovery must."""
-    time_machine.move_to(datetime.datetime.now(tz=datetime.UTC), tick=False)
+    time_machine.move_to(datetime.datetime.now(tz=datetime.timezone.utc), tick=False)
     use_redis(own_redis["url"])
     path = article.get_absolute_url()
     wsgi(path)
