@@ -1,6 +1,7 @@
 """Cache upkeep: the menus are stale when a menu changes, or a page, article or category one of them shows."""
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models import Q
+from django.db.models.signals import post_delete, post_save, pre_save
 
 from blog.models import Article
 from core.pagecache import invalidate
@@ -14,9 +15,26 @@ def menu_changed(sender, **kwargs):
     invalidate(MENUS)
 
 
-def target_changed(sender, instance, **kwargs):
-    field = {Page: "page", Article: "article"}[sender]
-    if MenuItem.objects.filter(**{field: instance.pk}).exists():
+def page_changed(sender, instance, **kwargs):
+    """A page in a menu, or above one (it hides or moves those below), changed."""
+    addresses = {instance.path, getattr(instance, "previous_path", None) or instance.path}
+    below = Q()
+    for address in addresses:
+        below |= Q(page__path__startswith=address + "/")
+    if MenuItem.objects.filter(Q(page=instance.pk) | below).exists():
+        invalidate(MENUS)
+
+
+def article_category_before(sender, instance, **kwargs):
+    if instance.pk and MenuItem.objects.filter(kind=MenuItem.Kind.CATEGORY).exists():
+        instance.category_before = Article.objects.filter(pk=instance.pk).values_list("category", flat=True).first()
+
+
+def article_changed(sender, instance, **kwargs):
+    """An article in a menu changed, or one of a category in a menu (whether the category is shown depends on
+    its published articles)."""
+    categories = {instance.category_id, getattr(instance, "category_before", None)} - {None}
+    if MenuItem.objects.filter(Q(article=instance.pk) | Q(category__in=categories)).exists():
         invalidate(MENUS)
 
 
@@ -24,6 +42,7 @@ def connect():
     for model in (Menu, MenuItem):
         post_save.connect(menu_changed, sender=model, dispatch_uid=f"menus-save-{model.__name__}")
         post_delete.connect(menu_changed, sender=model, dispatch_uid=f"menus-delete-{model.__name__}")
-    for model in (Page, Article):
-        post_save.connect(target_changed, sender=model, dispatch_uid=f"menus-target-save-{model.__name__}")
-        post_delete.connect(target_changed, sender=model, dispatch_uid=f"menus-target-delete-{model.__name__}")
+    for model, handler in [(Page, page_changed), (Article, article_changed)]:
+        post_save.connect(handler, sender=model, dispatch_uid=f"menus-target-save-{model.__name__}")
+        post_delete.connect(handler, sender=model, dispatch_uid=f"menus-target-delete-{model.__name__}")
+    pre_save.connect(article_category_before, sender=Article, dispatch_uid="menus-article-category")

@@ -207,8 +207,10 @@ class Page(models.Model):
             super().save(*args, **kwargs)
             if previous and previous != self.path:
                 self._move_from(previous)
-            # A page now living at an address that used to redirect takes it back.
-            PageRedirect.objects.filter(old_path=self.path).delete()
+            # A published page now living at an address that used to redirect takes it back (a draft leaves the
+            # redirect working until it is published).
+            if self.status == self.Status.PUBLISHED:
+                PageRedirect.objects.filter(old_path=self.path).delete()
 
     def get_absolute_url(self):
         return reverse("pages:page-detail", kwargs={"path": self.path})
@@ -250,10 +252,20 @@ class Page(models.Model):
                 errors["slug"] = f"Choose another slug: {clash}."
             elif Page.objects.filter(path=path).exclude(pk=self.pk).exists():
                 errors["slug"] = f"Another page already has the address /{path}/: choose another slug or parent."
-            elif len(path) > MAX_PATH_LENGTH:
-                errors["slug"] = f"The address would be longer than {MAX_PATH_LENGTH} characters."
+            elif len(path) + self._deepest_below() > MAX_PATH_LENGTH:
+                errors["slug"] = (
+                    f"The address, or one of the pages under it, would be longer than {MAX_PATH_LENGTH} characters."
+                )
         if errors:
             raise ValidationError(errors)
+
+    def _deepest_below(self):
+        """How much longer than this page's the longest address under it is (they follow it when it moves)."""
+        if not self.pk:
+            return 0
+        stored = Page.objects.filter(pk=self.pk).values_list("path", flat=True).first() or ""
+        below = Page.objects.filter(path__startswith=stored + "/").values_list("path", flat=True)
+        return max((len(path) - len(stored) for path in below), default=0)
 
     def is_below(self, page):
         """Whether this page sits somewhere under `page`."""

@@ -9,7 +9,7 @@ import functools
 import operator
 
 from django.db.models import Q
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_delete
 
 from clinic.models import clinic_settings
 from core.images import renditions
@@ -27,13 +27,21 @@ def page_key(pk):
 def page_changed(sender, instance, **kwargs):
     # Saved, a moved page is at its new address while the pages under it are still at the old one.
     addresses = {instance.path, getattr(instance, "previous_path", None) or instance.path}
-    below = Page.objects.filter(
-        functools.reduce(operator.or_, (Q(path__startswith=address + "/") for address in addresses))
-    ).values_list("pk", flat=True)
+    below = list(
+        Page.objects.filter(
+            functools.reduce(operator.or_, (Q(path__startswith=address + "/") for address in addresses))
+        ).values_list("pk", flat=True)
+    )
     invalidate(page_key(instance.pk), *(page_key(pk) for pk in below), PAGES)
-    if clinic_settings().home_page_id == instance.pk:
-        # Whether it is shown decides what / is and where the articles are listed, on every page.
+    home = getattr(instance, "was_home_page", False) or clinic_settings().home_page_id in {instance.pk, *below}
+    if home:
+        # Whether the home page is shown decides what / is and where the articles are listed, on every page.
         invalidate()
+
+
+def page_deleting(sender, instance, **kwargs):
+    # Deleting the home page clears the setting (SET_NULL) before post_delete could see it was the home page.
+    instance.was_home_page = clinic_settings().home_page_id == instance.pk
 
 
 def make_renditions(sender, instance, **kwargs):
@@ -44,4 +52,5 @@ def make_renditions(sender, instance, **kwargs):
 def connect():
     post_save.connect(make_renditions, sender=Page, dispatch_uid="renditions-page")
     post_save.connect(page_changed, sender=Page, dispatch_uid="page-cache-save-Page")
+    pre_delete.connect(page_deleting, sender=Page, dispatch_uid="page-cache-deleting-Page")
     post_delete.connect(page_changed, sender=Page, dispatch_uid="page-cache-delete-Page")

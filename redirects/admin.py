@@ -10,7 +10,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
 
-from .models import NotFound, Redirect, normalised_path
+from .models import NotFound, Redirect
 
 MAX_CSV_BYTES = 2 * 1024 * 1024
 
@@ -30,10 +30,24 @@ class RedirectImportForm(forms.Form):
             raise ValidationError("The file is not UTF-8 text: save it from the spreadsheet as CSV UTF-8.") from error
 
 
-def redirects_import(text):
-    """Save each valid row of CSV `text` (old,new) as a permanent redirect; return (saved, refused rows)."""
-    saved, refused = [], []
-    for number, row in enumerate(csv.reader(io.StringIO(text)), start=1):
+def redirects_import(text, *, may_replace):
+    """Save each valid row of CSV `text` (old,new) as a permanent redirect; return (saved, replaced, refused).
+
+    A row for an old address that already has a redirect replaces it only when `may_replace` (the person may
+    change redirects); it is reported either way.
+    """
+    saved, replaced, refused = [], [], []
+    rows = csv.reader(io.StringIO(text.replace("\x00", "")))
+    number = 0
+    while True:
+        number += 1
+        try:
+            row = next(rows)
+        except StopIteration:
+            break
+        except csv.Error as error:
+            refused.append((number, "", f"Not readable as CSV ({error}); the lines after it were not read."))
+            break
         if not row or not "".join(row).strip():
             continue
         if number == 1 and row[0].strip().lower() in ("old", "old address", "source", "from"):
@@ -41,17 +55,25 @@ def redirects_import(text):
         if len(row) < 2:
             refused.append((number, ",".join(row), "Two columns are needed: old address, new address."))
             continue
-        redirect_row = Redirect.objects.filter(old_path=normalised_path(row[0])).first() or Redirect()
-        redirect_row.old_path, redirect_row.new_address, redirect_row.kind = row[0], row[1], Redirect.Kind.PERMANENT
+        redirect = Redirect(old_path=row[0], new_address=row[1], kind=Redirect.Kind.PERMANENT)
         try:
-            redirect_row.full_clean()
+            redirect.clean()
         except ValidationError as error:
             problems = " ".join(message for messages_ in error.message_dict.values() for message in messages_)
             refused.append((number, ",".join(row), problems))
             continue
-        redirect_row.save()
-        saved.append(redirect_row)
-    return saved, refused
+        existing = Redirect.objects.filter(old_path=redirect.old_path).first()
+        if existing is not None:
+            if not may_replace:
+                refused.append((number, ",".join(row), f"{existing.old_path} already has a redirect: {existing}."))
+                continue
+            existing.new_address, existing.kind = redirect.new_address, redirect.kind
+            existing.save()
+            replaced.append(existing)
+            continue
+        redirect.save()
+        saved.append(redirect)
+    return saved, replaced, refused
 
 
 @admin.register(Redirect)
@@ -76,11 +98,13 @@ class RedirectAdmin(admin.ModelAdmin):
         report = None
         if request.method == "POST" and form.is_valid():
             with transaction.atomic():
-                saved, refused = redirects_import(form.cleaned_data["file"])
-            report = {"saved": saved, "refused": refused}
+                saved, replaced, refused = redirects_import(
+                    form.cleaned_data["file"], may_replace=self.has_change_permission(request)
+                )
+            report = {"saved": saved, "replaced": replaced, "refused": refused}
             self.message_user(
                 request,
-                f"{len(saved)} redirect(s) saved, {len(refused)} row(s) refused.",
+                f"{len(saved)} redirect(s) saved, {len(replaced)} replaced, {len(refused)} row(s) refused.",
                 messages.SUCCESS if not refused else messages.WARNING,
             )
         context = {

@@ -1,6 +1,7 @@
 """Redirects and the 404 log, after everything else had its chance (last in MIDDLEWARE but the WordPress one)."""
 
 from django.http import HttpResponsePermanentRedirect, HttpResponseRedirect
+from django.middleware.common import CommonMiddleware
 from django.template.response import TemplateResponse
 
 from .models import Redirect, not_found_record
@@ -15,6 +16,7 @@ class RedirectFallbackMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
+        self.slash_added = CommonMiddleware(get_response)
 
     def __call__(self, request):
         response = self.get_response(request)
@@ -24,8 +26,10 @@ class RedirectFallbackMiddleware:
             return response
         redirect = Redirect.objects.filter(old_path=request.path_info).first()
         if redirect is None:
-            referrer = request.META.get("HTTP_REFERER", "").replace("\x00", "")
-            not_found_record(path=request.path_info, referrer=referrer)
+            # CommonMiddleware (outside) answers a 301 to the address with a slash: not missing, not logged.
+            if not self.slash_added.should_redirect_with_slash(request):
+                referrer = request.META.get("HTTP_REFERER", "").replace("\x00", "")
+                not_found_record(path=request.path_info, referrer=referrer)
             return response
         redirect.record_hit()
         if redirect.kind == Redirect.Kind.GONE:

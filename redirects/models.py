@@ -5,7 +5,7 @@ A redirect answers only where the site itself does not (a 404 fallback, `middlew
 answers cannot be redirected away, and a chain is resolved when it is saved, so a reader gets one hop.
 """
 
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -21,14 +21,23 @@ MAX_CHAIN = 5
 # Rows the 404 log keeps; past that, the least recently seen go (a bot asking for random addresses).
 NOT_FOUND_LOG_SIZE = 1000
 ALLOWED_TARGETS = ("https://", "http://")
+MAX_PATH = 500
 
 
 def normalised_path(value):
-    """`value` as the path readers ask for: the part after the host, with a leading slash, without the query."""
+    """`value` as the path readers ask for (decoded, as Django gives it): the part after the host, with a leading
+    slash, without the query. Raises ValueError for what is no address (a broken link such as `http://[`)."""
     value = value.strip()
     parts = urlsplit(value)
     path = parts.path if parts.scheme or parts.netloc else value.split("?", 1)[0].split("#", 1)[0]
-    return "/" + path.lstrip("/")
+    return "/" + unquote(path).lstrip("/")
+
+
+def _referring_host(referrer):
+    try:
+        return (urlsplit(referrer).hostname or "")[:255]
+    except ValueError:  # a Referer header is whatever a client sends
+        return ""
 
 
 def answered_by_the_site(path):
@@ -56,7 +65,7 @@ class Redirect(models.Model):
 
     old_path = models.CharField(
         "old address",
-        max_length=500,
+        max_length=MAX_PATH,
         unique=True,
         help_text="The address readers still ask for, as /old-page/ (a full link is trimmed to its path).",
     )
@@ -78,7 +87,6 @@ class Redirect(models.Model):
         return f"{self.old_path} → {self.new_address or 'gone'}"
 
     def save(self, *args, **kwargs):
-        self.old_path = normalised_path(self.old_path)
         super().save(*args, **kwargs)
         # Redirects that led here now lead where this one does: one hop for every reader.
         if self.kind != self.Kind.GONE:
@@ -86,9 +94,16 @@ class Redirect(models.Model):
 
     def clean(self):
         errors = {}
-        self.old_path = normalised_path(self.old_path) if self.old_path else ""
         self.new_address = self.new_address.strip()
-        if self.old_path and answered_by_the_site(self.old_path):
+        try:
+            self.old_path = normalised_path(self.old_path) if self.old_path else ""
+        except ValueError:
+            raise ValidationError({"old_path": "That is not an address: write it as /old-page/."}) from None
+        if has_hidden_characters(self.old_path):
+            errors["old_path"] = "An address has no tabs, line breaks, backslashes or invisible characters."
+        elif len(self.old_path) > MAX_PATH:
+            errors["old_path"] = f"Addresses are at most {MAX_PATH} characters long."
+        elif self.old_path and answered_by_the_site(self.old_path):
             errors["old_path"] = f"The site answers {self.old_path} itself: a redirect there would never be used."
         if self.kind == self.Kind.GONE:
             self.new_address = ""
@@ -147,7 +162,7 @@ class NotFound(models.Model):
 
 def not_found_record(*, path, referrer):
     """Count a 404 for `path`; past NOT_FOUND_LOG_SIZE addresses, the least recently seen tenth makes room."""
-    host = (urlsplit(referrer).hostname or "")[:255] if referrer else ""
+    host = _referring_host(referrer) if referrer else ""
     path = path[:500]
     updated = NotFound.objects.filter(path=path).update(
         hits=models.F("hits") + 1, last_seen_at=timezone.now(), **({"referrer_host": host} if host else {})

@@ -177,3 +177,28 @@ def test_two_editors_change_one_menu_and_the_second_is_told_instead_of_undoing_t
     item.refresh_from_db()
     assert (item.label, item.order) == ("Contact us", 1)
     assert "items" in refused.content.decode().lower() and "changed" in refused.content.decode()
+
+
+def test_unpublishing_the_page_above_one_in_the_menu_or_a_categorys_last_article_updates_every_stored_page(
+    settings, header, django_capture_on_commit_callbacks
+):
+    settings.PAGE_CACHE_SECONDS = 600
+    treatments = PageFactory(title="Treatments", slug="treatments")
+    prolotherapy = PageFactory(title="Prolotherapy", slug="prolotherapy", parent=treatments)
+    MenuItem.objects.create(menu=header, kind=MenuItem.Kind.PAGE, page=prolotherapy)
+    category = CategoryFactory(name="Sports injuries")
+    article = ArticleFactory(category=category)
+    MenuItem.objects.create(menu=header, kind=MenuItem.Kind.CATEGORY, category=category)
+    PageFactory(slug="about")
+    wsgi("/about/")
+    assert {"Prolotherapy", "Sports injuries"} <= {text for text in ("Prolotherapy", "Sports injuries")
+                                                  if text in nav(wsgi("/about/").text)}  # fmt: skip
+
+    with django_capture_on_commit_callbacks(execute=True):
+        treatments.status = "draft"
+        treatments.save()
+        article.status = "draft"
+        article.save()
+
+    main = nav(wsgi("/about/").text)
+    assert "Prolotherapy" not in main and "Sports injuries" not in main

@@ -50,3 +50,22 @@ def test_unpublishing_a_section_hides_the_pages_under_it_at_once(tree, committed
     assert wsgi("/treatments/").status == 404
     assert wsgi("/treatments/prolotherapy/").status == 404
     assert wsgi("/contact/").hit
+
+
+def test_deleting_the_home_page_shows_the_articles_at_the_site_address_at_once(committed):
+    from clinic.models import ClinicSettings
+
+    home = PageFactory(title="Welcome", slug="welcome")
+    clinic = ClinicSettings.load()
+    clinic.home_page = home
+    with committed():
+        clinic.save()
+    ArticleFactory(title="Knee pain explained")
+    wsgi("/blog/")
+    assert wsgi("/blog/").hit
+
+    with committed():
+        home.delete()
+
+    assert wsgi("/blog/").status == 301
+    assert "Knee pain explained" in wsgi("/").text
