@@ -1,6 +1,3 @@
-import csv
-import io
-
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,6 +8,7 @@ from django.utils.html import format_html
 from django.utils.http import urlencode
 
 from .models import NotFound, Redirect
+from .services import redirect_import
 
 MAX_CSV_BYTES = 2 * 1024 * 1024
 
@@ -28,52 +26,6 @@ class RedirectImportForm(forms.Form):
             return upload.read().decode("utf-8-sig")
         except UnicodeDecodeError as error:
             raise ValidationError("The file is not UTF-8 text: save it from the spreadsheet as CSV UTF-8.") from error
-
-
-def redirects_import(text, *, may_replace):
-    """Save each valid row of CSV `text` (old,new) as a permanent redirect; return (saved, replaced, refused).
-
-    A row for an old address that already has a redirect replaces it only when `may_replace` (the person may
-    change redirects); it is reported either way.
-    """
-    saved, replaced, refused = [], [], []
-    rows = csv.reader(io.StringIO(text.replace("\x00", "")))
-    number = 0
-    while True:
-        number += 1
-        try:
-            row = next(rows)
-        except StopIteration:
-            break
-        except csv.Error as error:
-            refused.append((number, "", f"Not readable as CSV ({error}); the lines after it were not read."))
-            break
-        if not row or not "".join(row).strip():
-            continue
-        if number == 1 and row[0].strip().lower() in ("old", "old address", "source", "from"):
-            continue
-        if len(row) < 2:
-            refused.append((number, ",".join(row), "Two columns are needed: old address, new address."))
-            continue
-        redirect = Redirect(old_path=row[0], new_address=row[1], kind=Redirect.Kind.PERMANENT)
-        try:
-            redirect.clean()
-        except ValidationError as error:
-            problems = " ".join(message for messages_ in error.message_dict.values() for message in messages_)
-            refused.append((number, ",".join(row), problems))
-            continue
-        existing = Redirect.objects.filter(old_path=redirect.old_path).first()
-        if existing is not None:
-            if not may_replace:
-                refused.append((number, ",".join(row), f"{existing.old_path} already has a redirect: {existing}."))
-                continue
-            existing.new_address, existing.kind = redirect.new_address, redirect.kind
-            existing.save()
-            replaced.append(existing)
-            continue
-        redirect.save()
-        saved.append(redirect)
-    return saved, replaced, refused
 
 
 @admin.register(Redirect)
@@ -98,7 +50,7 @@ class RedirectAdmin(admin.ModelAdmin):
         report = None
         if request.method == "POST" and form.is_valid():
             with transaction.atomic():
-                saved, replaced, refused = redirects_import(
+                saved, replaced, refused = redirect_import(
                     form.cleaned_data["file"], may_replace=self.has_change_permission(request)
                 )
             report = {"saved": saved, "replaced": replaced, "refused": refused}
