@@ -1,15 +1,35 @@
 from django.contrib import admin
 from django.db.models import Count
+from django.forms.models import BaseInlineFormSet
 
 from core.editing import EditConflictMixin
 
 from .models import Menu, MenuItem
 
 
+class MenuItemFormSet(BaseInlineFormSet):
+    """Menus nest one level in what is submitted too: two items may not become each other's parent in one save
+    (MenuItem.clean sees only what is stored)."""
+
+    def clean(self):
+        super().clean()
+        kept = [form for form in self.forms if form.cleaned_data and not form.cleaned_data.get("DELETE")]
+        parent_of = {form.instance.pk: form.cleaned_data.get("parent") for form in kept if form.instance.pk}
+        for form in kept:
+            parent = form.cleaned_data.get("parent")
+            if parent is None:
+                continue
+            if parent_of.get(parent.pk) is not None:
+                form.add_error("parent", "Menus nest one level: this item's parent sits under another item.")
+            elif form.instance.pk and form.instance.pk in {p.pk for p in parent_of.values() if p is not None}:
+                form.add_error("parent", "Items sit under this one: it stays at the top of the menu.")
+
+
 class MenuItemInline(admin.StackedInline):
     """Each item a block of three lines rather than a table row: eight columns of choices scroll sideways."""
 
     model = MenuItem
+    formset = MenuItemFormSet
     extra = 1
     fields = [("order", "kind", "parent"), ("page", "category", "article"), ("address", "label")]
     autocomplete_fields = ["page", "category", "article"]

@@ -202,3 +202,18 @@ def test_unpublishing_the_page_above_one_in_the_menu_or_a_categorys_last_article
 
     main = nav(wsgi("/about/").text)
     assert "Prolotherapy" not in main and "Sports injuries" not in main
+
+
+def test_two_items_cannot_become_each_others_parent_in_one_save(editor_client, header):
+    first = MenuItem.objects.create(menu=header, kind=MenuItem.Kind.ARTICLES, label="First", order=1)
+    second = MenuItem.objects.create(menu=header, kind=MenuItem.Kind.ARTICLES, label="Second", order=2)
+    change = reverse("admin:menus_menu_change", args=[header.pk])
+    html = editor_client.get(change).content.decode()
+
+    response = editor_client.post(
+        change, form_data(html, "menu_form", **{"items-0-parent": second.pk, "items-1-parent": first.pk})
+    )
+
+    assert response.status_code == 200
+    assert "Menus nest one level" in response.content.decode()
+    assert not MenuItem.objects.filter(parent__isnull=False).exists()
