@@ -45,7 +45,9 @@ def page_meta(request, page, ancestors, *, is_home=False):
     image = page_image(request, page)
     og, twitter = social_tags(request, title=title, description=description, url=url, og_type="website", image=image)
     site, clinic = website(request), clinic_organization(request)
-    trail = [] if is_home else [*ancestors, (page.title, page.get_absolute_url())]
+    # The home page is the first crumb already (breadcrumbs starts there).
+    above = [(title, address) for title, address in ancestors if address != reverse("home")]
+    trail = [] if is_home else [*above, (page.title, page.get_absolute_url())]
     crumbs = breadcrumbs(request, url, *trail)
     node = {
         "@type": SCHEMA_TYPES.get(page.template, "WebPage"),

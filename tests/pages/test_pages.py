@@ -281,7 +281,9 @@ def test_with_a_page_as_home_page_the_site_address_shows_it_and_the_articles_mov
     assert '<a href="/blog/">Articles</a>' in home.split('aria-label="Main"', 1)[1].split("</nav>", 1)[0]
     assert own_address.status_code == 301 and own_address["Location"] == "/?utm=x"
     PageFactory(title="Our team", slug="team", parent=welcome)
-    assert '<a href="/">Welcome to the clinic</a>' in client.get("/welcome/team/").content.decode()
+    team = client.get("/welcome/team/").content.decode()
+    assert '<a href="/">Welcome to the clinic</a>' in team
+    assert team.count(f'"item": "{SITE}/"') == 1  # one home crumb in the JSON-LD
     sitemap = client.get(reverse("sitemap-section", kwargs={"section": "home"})).content.decode()
     assert f"<loc>{SITE}/</loc>" in sitemap and f"<loc>{SITE}/blog/</loc>" in sitemap
 
