@@ -21,6 +21,7 @@ from django.views.generic import DetailView, ListView, dates
 from clinic.metadata import listing_meta
 from clinic.models import clinic_settings
 from core.clientip import client_ip
+from core.links import with_query_string
 from core.pagecache import carry_fresh_token, depends_on, remember
 
 from . import metadata, search
@@ -96,10 +97,7 @@ class ArticleListView(ListingMixin, RememberedCountMixin, PageMetaMixin, Publish
 
     def get(self, request, *args, **kwargs):
         if type(self) is ArticleListView and request.path != clinic_settings(request).articles_path:
-            query = request.META.get("QUERY_STRING", "")
-            return HttpResponsePermanentRedirect(
-                clinic_settings(request).articles_path + (f"?{query}" if query else "")
-            )
+            return HttpResponsePermanentRedirect(with_query_string(clinic_settings(request).articles_path, request))
         return super().get(request, *args, **kwargs)
 
     def get_page_meta(self, context):

@@ -34,3 +34,9 @@ def is_site_path(address):
 def has_hidden_characters(address):
     """Whether `address` holds what a browser reads differently from how it looks (backslashes, tabs, breaks)."""
     return any(character == "\\" or not character.isprintable() for character in address)
+
+
+def with_query_string(address, request):
+    """`address` with the query string `request` came with, for a redirect that keeps it (`?utm_source=…`)."""
+    query = request.META.get("QUERY_STRING", "")
+    return address + (("&" if "?" in address else "?") + query if query else "")

@@ -5,7 +5,7 @@ from django.db.models.signals import post_delete, post_save, pre_save
 
 from blog.models import Article
 from core.pagecache import invalidate
-from pages.models import Page
+from pages.models import Page, under
 
 from .models import Menu, MenuItem
 from .navigation import MENUS
@@ -18,10 +18,7 @@ def menu_changed(sender, **kwargs):
 def page_changed(sender, instance, **kwargs):
     """A page in a menu, or above one (it hides or moves those below), changed."""
     addresses = {instance.path, getattr(instance, "previous_path", None) or instance.path}
-    below = Q()
-    for address in addresses:
-        below |= Q(page__path__startswith=address + "/")
-    if MenuItem.objects.filter(Q(page=instance.pk) | below).exists():
+    if MenuItem.objects.filter(Q(page=instance.pk) | under(*addresses, field="page__path")).exists():
         invalidate(MENUS)
 
 

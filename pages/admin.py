@@ -8,7 +8,7 @@ from core.admin import PreviewChangesMixin
 from core.editing import EditConflictMixin
 from core.history import ReaderHistoryHelper
 
-from .models import Page
+from .models import Page, under
 from .views import page_preview_unsaved
 
 
@@ -93,7 +93,7 @@ class PageAdmin(PreviewChangesMixin, EditConflictMixin, SimpleHistoryAdmin):
         parent = form_class.base_fields.get("parent")
         if parent is not None and obj is not None and obj.pk:
             # Neither the page itself nor a page under it: that would make a loop.
-            parent.queryset = parent.queryset.exclude(pk=obj.pk).exclude(path__startswith=obj.path + "/")
+            parent.queryset = parent.queryset.exclude(pk=obj.pk).exclude(under(obj.path))
         return form_class
 
     def get_readonly_fields(self, request, obj=None):

@@ -64,6 +64,14 @@ def _first_parts_of_routes(patterns=None):
     return parts
 
 
+def under(*paths, field="path"):
+    """The condition "sits under one of `paths`": its address starts with one of them and a slash."""
+    condition = models.Q()
+    for path in paths:
+        condition |= models.Q(**{f"{field}__startswith": path + "/"})
+    return condition
+
+
 class PageQuerySet(models.QuerySet):
     def live(self):
         """Pages published, their time come (whether or not the pages above them are)."""
@@ -220,7 +228,7 @@ class Page(models.Model):
 
     def _move_from(self, old_path):
         """The pages under this one follow it; every address a reader may have kept redirects to its new place."""
-        below = list(Page.objects.filter(path__startswith=old_path + "/").order_by("path"))
+        below = list(Page.objects.filter(under(old_path)).order_by("path"))
         moved = [(self, old_path)]
         for page in below:
             moved.append((page, page.path))
@@ -264,7 +272,7 @@ class Page(models.Model):
         if not self.pk:
             return 0
         stored = Page.objects.filter(pk=self.pk).values_list("path", flat=True).first() or ""
-        below = Page.objects.filter(path__startswith=stored + "/").values_list("path", flat=True)
+        below = Page.objects.filter(under(stored)).values_list("path", flat=True)
         return max((len(path) - len(stored) for path in below), default=0)
 
     def is_below(self, page):

@@ -5,17 +5,13 @@ whether they are visible depends on it), and PAGES, which every list of pages de
 menus next).
 """
 
-import functools
-import operator
-
-from django.db.models import Q
 from django.db.models.signals import post_delete, post_save, pre_delete
 
 from clinic.models import clinic_settings
 from core.images import renditions
 from core.pagecache import invalidate
 
-from .models import Page
+from .models import Page, under
 
 PAGES = "pages.pages"
 
@@ -27,11 +23,7 @@ def page_key(pk):
 def page_changed(sender, instance, **kwargs):
     # Saved, a moved page is at its new address while the pages under it are still at the old one.
     addresses = {instance.path, getattr(instance, "previous_path", None) or instance.path}
-    below = list(
-        Page.objects.filter(
-            functools.reduce(operator.or_, (Q(path__startswith=address + "/") for address in addresses))
-        ).values_list("pk", flat=True)
-    )
+    below = list(Page.objects.filter(under(*addresses)).values_list("pk", flat=True))
     invalidate(page_key(instance.pk), *(page_key(pk) for pk in below), PAGES)
     home = getattr(instance, "was_home_page", False) or clinic_settings().home_page_id in {instance.pk, *below}
     if home:

@@ -8,6 +8,7 @@ from django.utils.cache import patch_cache_control
 from django.views.generic import DetailView
 
 from clinic.models import clinic_settings
+from core.links import with_query_string
 from core.pagecache import depends_on
 
 from . import metadata
@@ -25,28 +26,27 @@ class PageDetailView(DetailView):
     def get_queryset(self):
         return Page.objects.published()
 
-    def get(self, request, *args, **kwargs):
+    def dispatch(self, request, *args, **kwargs):
         if "\x00" in kwargs.get("path", ""):
             # No page's address holds a NUL, and PostgreSQL refuses one in a query.
             raise Http404("No page here.")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
         home = None if self.preview or self.is_home else clinic_settings(request).home_page_shown
         if home is not None and home.path == kwargs.get("path"):
             # The home page has one address, the site's own.
-            query = request.META.get("QUERY_STRING", "")
-            return HttpResponsePermanentRedirect(reverse("home") + (f"?{query}" if query else ""))
+            return HttpResponsePermanentRedirect(with_query_string(reverse("home"), request))
         try:
             return super().get(request, *args, **kwargs)
         except Http404:
             moved = PageRedirect.objects.select_related("page").filter(old_path=kwargs.get("path", "")).first()
             if moved is None or not self.get_queryset().filter(pk=moved.page_id).exists():
                 raise
-            query = request.META.get("QUERY_STRING", "")
-            return HttpResponsePermanentRedirect(moved.page.get_absolute_url() + (f"?{query}" if query else ""))
+            return HttpResponsePermanentRedirect(with_query_string(moved.page.get_absolute_url(), request))
 
     def http_method_not_allowed(self, request, *args, **kwargs):
         """405 for a page that exists; an address where no page is stays a 404, whatever the method."""
-        if "\x00" in kwargs.get("path", ""):
-            raise Http404("No page here.")
         self.get_object()
         return super().http_method_not_allowed(request, *args, **kwargs)
 

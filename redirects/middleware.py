@@ -4,6 +4,8 @@ from django.http import HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.middleware.common import CommonMiddleware
 from django.template.response import TemplateResponse
 
+from core.links import with_query_string
+
 from .models import Redirect, not_found_record
 
 
@@ -34,8 +36,7 @@ class RedirectFallbackMiddleware:
         redirect.record_hit()
         if redirect.kind == Redirect.Kind.GONE:
             return TemplateResponse(request, "410.html", status=410).render()
-        query = request.META.get("QUERY_STRING", "")
-        target = redirect.new_address + (("&" if "?" in redirect.new_address else "?") + query if query else "")
+        target = with_query_string(redirect.new_address, request)
         if redirect.kind == Redirect.Kind.TEMPORARY:
             return HttpResponseRedirect(target)
         return HttpResponsePermanentRedirect(target)

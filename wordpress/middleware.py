@@ -21,6 +21,7 @@ from django.urls.converters import SlugConverter
 from blog.models import Article
 from blog.search import canonical_parameters
 from clinic.models import clinic_settings
+from core.links import with_query_string
 
 # What a slug may be (the `<slug:...>` converter's pattern); anything else was never an article's address.
 SLUG = re.compile(SlugConverter.regex)
@@ -75,10 +76,6 @@ def new_address(request, path):
     return article.get_absolute_url() if article is not None else None
 
 
-def with_query(address, query):
-    return address + (("&" if "?" in address else "?") + query if query else "")
-
-
 class OldAddressFallbackMiddleware:
     """Turn a 404 for an old address into a 301 to where it is now, and WordPress's `/?s=` and `/?feed=` too.
 
@@ -100,7 +97,7 @@ class OldAddressFallbackMiddleware:
         address = new_address(request, request.path_info)
         if address is None:
             return response
-        return HttpResponsePermanentRedirect(with_query(address, request.META.get("QUERY_STRING", "")))
+        return HttpResponsePermanentRedirect(with_query_string(address, request))
 
     def wordpress_query(self, request):
         """The address of WordPress's search (`/?s=`) or feed (`/?feed=`) query, or None."""
