@@ -8,7 +8,6 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import connections, models
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import strip_tags
 from django.utils.http import urlencode
 from django.utils.text import Truncator
 from django_ckeditor_5.fields import CKEditor5Field
@@ -17,7 +16,7 @@ from simple_history.models import HistoricalRecords
 from clinic.metadata import META_DESCRIPTION_LENGTH
 from core.images import CleanImageField, generated_image_name, validate_raster_image
 from core.models import SingletonModel
-from core.sanitize import sanitize_html
+from core.sanitize import plain_text, sanitize_html
 
 SEARCH_CONFIG = "english"
 WORDS_PER_MINUTE = 200
@@ -429,7 +428,7 @@ class Article(models.Model):
 
     @property
     def body_text(self):
-        return strip_tags(self.body)
+        return plain_text(self.body)
 
     @property
     def short_excerpt(self):

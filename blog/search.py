@@ -227,7 +227,7 @@ def _marked(headline):
 
 
 def _highlight(article, terms):
-    text = " ".join(html.unescape(article.body_text).split())
+    text = article.body_text
     lowered = text.lower()
     positions = [lowered.find(term.lower()) for term in terms if term.lower() in lowered]
     start = max(0, min(positions) - 80) if positions else 0

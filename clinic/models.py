@@ -164,6 +164,12 @@ class ClinicSettings(SingletonModel):
         pages = self._meta.get_field("home_page").related_model.objects
         return pages.published().filter(pk=self.home_page_id).first()
 
+    def page_address(self, page):
+        """Where readers find `page`: the site's own address for the home page, else its place in the tree."""
+        if page.pk == self.home_page_id and self.home_page_shown:
+            return reverse("home")
+        return page.get_absolute_url()
+
     @property
     def articles_path(self):
         """Where the latest articles are listed: the home page, or /blog/ while a page is the home page."""

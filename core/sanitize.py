@@ -6,7 +6,11 @@ markup, scripts, event handlers and `javascript:`/`data:` URLs never reach a rea
 from our own storage (what the editor's upload makes): an image elsewhere would be fetched from another host.
 """
 
+import html
+import re
+
 import nh3
+from django.utils.html import strip_tags
 
 from .images import stored_name_from_url
 
@@ -55,6 +59,8 @@ ALLOWED_CLASSES = {
     },
 }
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
+# Tags that end a block of text: "one.</p><p>Two" reads "one. Two", where "<strong>He</strong>llo" reads "Hello".
+BLOCK_BOUNDARY = re.compile(r"<(?:br|/?(?:p|h[1-6]|li|ul|ol|blockquote|figure|figcaption|table|tr|td|th))\b[^>]*>")
 
 
 def _keep_attribute(element, attribute, value):
@@ -75,3 +81,9 @@ def sanitize_html(html):
         strip_comments=True,
         attribute_filter=_keep_attribute,
     )
+
+
+def plain_text(markup):
+    """The words a reader reads in stored rich text: no tags, entities as the characters they stand for
+    (`&amp;` is "&", `&nbsp;` a space), blocks apart, white space collapsed. Text, not HTML: escape it to show it."""
+    return " ".join(html.unescape(strip_tags(BLOCK_BOUNDARY.sub(" ", markup))).split())

@@ -7,7 +7,6 @@ under it.
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
 
 from core.links import has_hidden_characters, is_site_path
 
@@ -139,7 +138,7 @@ class MenuItem(models.Model):
             return clinic.articles_path
         if self.kind == self.Kind.ADDRESS:
             return self.address
-        if self.kind == self.Kind.PAGE and self.page_id == clinic.home_page_id and clinic.home_page_shown:
-            return reverse("home")
         target = self.target
+        if self.kind == self.Kind.PAGE and target is not None:
+            return clinic.page_address(target)
         return target.get_absolute_url() if target is not None else ""

@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from simple_history.admin import SimpleHistoryAdmin
 
+from clinic.models import clinic_settings
 from core.admin import PreviewChangesMixin
 from core.editing import EditConflictMixin
 from core.history import ReaderHistoryHelper
@@ -113,7 +114,7 @@ class PageAdmin(PreviewChangesMixin, EditConflictMixin, SimpleHistoryAdmin):
         super().save_model(request, obj, form, change)
 
     def view_on_site(self, page):
-        return page.get_absolute_url() if page.is_published else page.get_preview_url()
+        return clinic_settings().page_address(page) if page.is_published else page.get_preview_url()
 
     def preview_unsaved(self, request, page):
         return page_preview_unsaved(request, page)

@@ -14,13 +14,12 @@ from django.db import models, transaction
 from django.db.models.functions import Concat
 from django.urls import Resolver404, get_resolver, resolve, reverse
 from django.utils import timezone
-from django.utils.html import strip_tags
 from django_ckeditor_5.fields import CKEditor5Field
 from simple_history.models import HistoricalRecords
 
 from clinic.metadata import META_DESCRIPTION_LENGTH
 from core.images import CleanImageField, generated_image_name, validate_raster_image
-from core.sanitize import sanitize_html
+from core.sanitize import plain_text, sanitize_html
 
 MAX_PATH_LENGTH = 500
 # First parts of addresses the site answers, or will: a top-level page may not take them. Those the URL
@@ -85,6 +84,18 @@ class PageQuerySet(models.QuerySet):
             .filter(below__startswith=Concat(models.F("path"), models.Value("/")))
         )
         return self.live().exclude(models.Exists(hidden_above))
+
+    def matching(self, query, *, words=10):
+        """Pages with each of the first `words` words of `query` in their title, description or text (never in
+        their markup), those with every word in the title first, then in menu order."""
+        terms = query.split()[:words]
+        if not terms:
+            return self.none()
+        found = self.filter(*(models.Q(search_text__icontains=term) for term in terms))
+        in_title = models.Q(*(models.Q(title__icontains=term) for term in terms))
+        return found.annotate(
+            in_title=models.Case(models.When(in_title, then=1), default=0, output_field=models.IntegerField())
+        ).order_by("-in_title", "order", "title")
 
     def scheduled(self):
         return self.filter(status=Page.Status.PUBLISHED, published_at__gt=timezone.now())
@@ -189,13 +200,15 @@ class Page(models.Model):
         help_text="The summary search engines and social networks show (up to 160 characters). "
         "Left empty, the start of the body is used.",
     )
+    # What a search looks in, kept by save(): the title, the description and the body's words without markup.
+    search_text = models.TextField(editable=False, default="")
     # "treatments/prolotherapy": the address without its slashes, kept by save() for the page and those under it.
     path = models.CharField(max_length=MAX_PATH_LENGTH, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = PageQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["updated_at", "path"], user_related_name="+")
+    history = HistoricalRecords(excluded_fields=["updated_at", "path", "search_text"], user_related_name="+")
 
     class Meta:
         ordering = ["path"]
@@ -206,6 +219,7 @@ class Page(models.Model):
 
     def save(self, *args, **kwargs):
         self.body = sanitize_html(self.body)
+        self.search_text = " ".join([self.title, self.seo_description, self.body_text])
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
         self.path = self.address_path()
@@ -294,7 +308,7 @@ class Page(models.Model):
 
     @property
     def body_text(self):
-        return strip_tags(self.body)
+        return plain_text(self.body)
 
     @property
     def meta_title(self):

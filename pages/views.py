@@ -63,9 +63,8 @@ class PageDetailView(DetailView):
     def get_context_data(self, **kwargs):
         ancestors = self.object.ancestors()
         depends_on(self.request, *(page_key(page.pk) for page in [*ancestors, self.object]))
-        # (title, address) of the pages above, the home page at the site's own address.
-        home = clinic_settings(self.request).home_page_id
-        trail = [(page.title, reverse("home") if page.pk == home else page.get_absolute_url()) for page in ancestors]
+        clinic = clinic_settings(self.request)
+        trail = [(page.title, clinic.page_address(page)) for page in ancestors]
         return super().get_context_data(
             ancestors=trail,
             meta=metadata.page_meta(self.request, self.object, trail, is_home=self.is_home),

@@ -1,8 +1,5 @@
-import functools
-import operator
-
 from django import template
-from django.db.models import Case, Exists, IntegerField, OuterRef, Q, When
+from django.db.models import Exists, OuterRef
 from django.utils.safestring import mark_safe
 
 from blog.models import Article, AuthorProfile, Category
@@ -110,18 +107,15 @@ def medical_reviewers():
 
 
 @register.simple_tag(takes_context=True)
+def page_address(context, page):
+    """Where readers find `page` (the site's own address for the home page)."""
+    return clinic_settings(context.get("request")).page_address(page)
+
+
+@register.simple_tag(takes_context=True)
 def matching_pages(context, query, limit=5):
-    """Up to `limit` published pages with every word of `query` in their title, description or body, those with
-    the words in the title first: shown, labelled, above the articles a search finds."""
-    words = query.split()[:10]
+    """Up to `limit` published pages that match `query`: shown, labelled, above the articles a search finds."""
     request = context.get("request")
     if request is not None:
         depends_on(request, PAGES)
-    if not words:
-        return []
-    found = Page.objects.published()
-    for word in words:
-        found = found.filter(Q(title__icontains=word) | Q(seo_description__icontains=word) | Q(body__icontains=word))
-    in_title = functools.reduce(operator.and_, (Q(title__icontains=word) for word in words))
-    ranked = found.annotate(in_title=Case(When(in_title, then=1), default=0, output_field=IntegerField()))
-    return list(ranked.order_by("-in_title", "order", "title")[:limit])
+    return list(Page.objects.published().matching(query)[:limit])

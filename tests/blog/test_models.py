@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from blog.models import Article, Category
@@ -60,6 +61,16 @@ def test_summary_falls_back_to_the_start_of_the_body():
     assert article.summary.startswith("word word")
     assert article.summary.endswith("…")
     assert len(article.summary.split()) == 40
+
+
+def test_summary_reads_as_the_body_does_with_its_characters_and_paragraphs_apart(client):
+    article = ArticleFactory(
+        excerpt="", body="<p>Heat&nbsp;&amp; ice.</p><p>Then <strong>rest</strong>s &lt;2 days&gt;.</p>"
+    )
+
+    assert article.summary == "Heat & ice. Then rests <2 days>."
+    card = client.get(reverse("home")).content.decode()
+    assert "Heat &amp; ice. Then rests &lt;2 days&gt;." in card
 
 
 def test_reading_time_counts_words_at_two_hundred_a_minute():

@@ -315,6 +315,21 @@ def test_search_shows_matching_published_pages_labelled_above_the_articles(clien
     assert "search-pages-title" not in client.get(reverse("blog:search"), {"q": "knee"}).content.decode()
 
 
+def test_search_finds_pages_by_the_words_readers_read_never_by_their_markup(client):
+    PageFactory(
+        title="Fees",
+        slug="fees",
+        body='<p><strong>Prices</strong>&nbsp;&amp; insurance</p><p><a href="/contact/">Ask us</a></p>',
+    )
+
+    def pages_found(query):
+        return "search-pages-title" in client.get(reverse("blog:search"), {"q": query}, follow=True).content.decode()
+
+    assert pages_found("prices") and pages_found("insurance &") and pages_found("ask")
+    assert not pages_found("strong") and not pages_found("href") and not pages_found("nbsp")
+    assert not pages_found("contact")  # only in a link's address
+
+
 def test_a_page_with_share_links_shows_them_named_for_a_page(client):
     PageFactory(slug="prolotherapy", show_share_links=True)
     PageFactory(slug="privacy")
