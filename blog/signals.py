@@ -2,15 +2,16 @@
 (core/pagecache.py); saved images get their renditions.
 
 What touches what:
-- an article: its own pages, every listing (home, archives, categories, tags, authors, search, feeds), and the
-  articles that link to it among their related posts (their pages name it as a key);
+- an article: its own pages, every listing (home, archives, categories, tags, authors, search, feeds), the
+  articles that link to it among their related posts (their pages name it as a key), and, when it changes which
+  categories have a published article, the pages whose navigation lists those (CATEGORIES);
 - a comment: its article's discussion, shown on the article's own pages only, and only while the comment is or
   was approved (pending, spam and trash show nowhere);
 - a reference: its article's pages;
 - categories, tags, author profiles and the discussion settings: every page (menus, names, cards, forms).
 """
 
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
 from core.images import renditions
 from core.pagecache import invalidate
@@ -19,6 +20,8 @@ from .models import Article, AuthorProfile, Category, Comment, DiscussionSetting
 
 # Every list of articles: the home page, the archives, search, the feeds.
 LISTINGS = "blog.listings"
+# The categories that have a published article: the navigation lists them while the header menu is empty.
+CATEGORIES = "blog.categories"
 SITE_WIDE_MODELS = [AuthorProfile, Category, DiscussionSettings, Tag]
 
 
@@ -32,8 +35,19 @@ def discussion_key(pk):
     return f"blog.discussion:{pk}"
 
 
+def _categories_shown():
+    return set(Category.objects.with_published_articles().values_list("pk", flat=True))
+
+
+def article_changing(sender, instance, **kwargs):
+    instance.categories_shown_before = _categories_shown()
+
+
 def article_changed(sender, instance, **kwargs):
-    invalidate(article_key(instance.pk), LISTINGS)
+    changed = [article_key(instance.pk), LISTINGS]
+    if _categories_shown() != getattr(instance, "categories_shown_before", None):
+        changed.append(CATEGORIES)
+    invalidate(*changed)
 
 
 def articles_linked_changed(sender, instance, pk_set=None, **kwargs):
@@ -68,6 +82,8 @@ def make_renditions(sender, instance, **kwargs):
 
 def connect():
     post_save.connect(make_renditions, sender=Article, dispatch_uid="renditions-article")
+    pre_save.connect(article_changing, sender=Article, dispatch_uid="page-cache-before-save-Article")
+    pre_delete.connect(article_changing, sender=Article, dispatch_uid="page-cache-before-delete-Article")
     post_save.connect(make_renditions, sender=AuthorProfile, dispatch_uid="renditions-author")
     for model, handler in [(Article, article_changed), (Comment, comment_changed), (Reference, reference_changed)]:
         post_save.connect(handler, sender=model, dispatch_uid=f"page-cache-save-{model.__name__}")

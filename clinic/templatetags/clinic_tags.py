@@ -3,10 +3,10 @@ from django.db.models import Exists, OuterRef
 from django.utils.safestring import mark_safe
 
 from blog.models import Article, AuthorProfile, Category
-from blog.signals import LISTINGS
+from blog.signals import CATEGORIES, LISTINGS
 from clinic.models import clinic_settings
 from clinic.theme import DEFAULT_BRAND_COLOR, csp_hash, theme_css
-from core.pagecache import depends_on
+from core.pagecache import depends_on, remember
 from menus.models import Menu
 from menus.navigation import MENUS, MenuEntry, menu_entries
 from pages.models import Page
@@ -39,15 +39,22 @@ def site_menu(context):
     """
     request = context.get("request")
     path = request.path if request is not None else ""
+    clinic = clinic_settings(request)
     if request is not None:
         depends_on(request, MENUS)
-    entries = menu_entries(Menu.Location.HEADER, clinic_settings(request))
+    entries = menu_entries(Menu.Location.HEADER, clinic)
     if not entries:
-        entries = [MenuEntry("Articles", clinic_settings(request).articles_path)] + [
-            MenuEntry(category.name, category.get_absolute_url())
-            for category in Category.objects.with_published_articles()
-        ]
+        if request is not None:
+            depends_on(request, CATEGORIES)
+        categories = remember("menus.categories", _category_entries, depends_on=[MENUS, CATEGORIES])
+        entries = [MenuEntry("Articles", clinic.articles_path), *categories]
     return {"items": [entry.at(path) for entry in entries]}
+
+
+def _category_entries():
+    return [
+        MenuEntry(category.name, category.get_absolute_url()) for category in Category.objects.with_published_articles()
+    ]
 
 
 @register.inclusion_tag("includes/footer_menu.html", takes_context=True)

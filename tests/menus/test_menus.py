@@ -102,6 +102,25 @@ def test_drawing_the_menus_asks_the_database_nothing_once_remembered(client, hea
     assert not [query for query in queries.captured_queries if "menus_" in query["sql"] or "IN (" in query["sql"]]
 
 
+def test_without_a_header_menu_the_categories_are_remembered_and_a_categorys_first_article_shows_it_everywhere(
+    client, settings, django_capture_on_commit_callbacks
+):
+    settings.PAGE_CACHE_SECONDS = 600
+    ArticleFactory(category=CategoryFactory(name="Joint pain"))
+    page = PageFactory(slug="about")
+    client.get(page.get_absolute_url())
+    with CaptureQueriesContext(connection) as queries:
+        client.get(page.get_absolute_url())
+    assert not [query for query in queries.captured_queries if "blog_category" in query["sql"]]
+    wsgi("/about/")
+    assert wsgi("/about/").hit and "Joint pain" in nav(wsgi("/about/").text)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        ArticleFactory(category=CategoryFactory(name="Sports injuries"))
+
+    assert "Sports injuries" in nav(wsgi("/about/").text)
+
+
 @pytest.mark.parametrize(
     "address",
     [
