@@ -45,7 +45,7 @@ from .models import (
 from .publishing import REFERENCES, blocking_publish_problems, publish_problems
 from .search import admin_search
 from .services import comment_set_status, commenter_erase, commenter_export
-from .views import article_preview_unsaved
+from .views import ArticlePreviewView
 
 
 @admin.register(Category)
@@ -162,6 +162,7 @@ class ArticleAdmin(AutocompleteFilterMedia, PreviewChangesMixin, EditConflictMix
     """Editors see and edit every article; authors and contributors only their own (see clinic/roles.py)."""
 
     form = ArticleAdminForm
+    preview_view = ArticlePreviewView
     list_display = ["title", "status_label", "published_at", "category", "author_name", "next_review_at"]
     list_display_links = ["title"]
     # Tags are found by typing (a clinic's taxonomy grows); publication dates by year and month on indexed
@@ -387,9 +388,6 @@ class ArticleAdmin(AutocompleteFilterMedia, PreviewChangesMixin, EditConflictMix
 
     def view_on_site(self, article):
         return article.get_absolute_url() if article.is_published else article.get_preview_url()
-
-    def preview_unsaved(self, request, article):
-        return article_preview_unsaved(request, article)
 
     def response_add(self, request, obj, post_url_continue=None):
         if not getattr(request, "previewing_changes", False):

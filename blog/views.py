@@ -1,4 +1,3 @@
-import copy
 import logging
 
 from django.conf import settings
@@ -7,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import DatabaseError
 from django.db.models import prefetch_related_objects
-from django.http import Http404, HttpResponsePermanentRedirect, QueryDict
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -466,14 +465,3 @@ class ArticlePreviewView(ArticleDetailView):
         response["X-Robots-Tag"] = "noindex, nofollow"
         patch_cache_control(response, private=True, no_store=True)
         return response
-
-
-def article_preview_unsaved(request, article):
-    """The article as the change form holds it (saved a moment ago inside a transaction the caller rolls back).
-
-    Rendered at once, while the unsaved state is still visible to the query.
-    """
-    reading = copy.copy(request)
-    reading.method, reading.GET = "GET", QueryDict()
-    response = ArticlePreviewView.as_view(unsaved=True)(reading, pk=article.pk)
-    return response.render()

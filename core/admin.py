@@ -1,3 +1,4 @@
+import copy
 import datetime
 
 from django import forms
@@ -6,6 +7,7 @@ from django.contrib import admin
 from django.contrib.admin.widgets import get_select2_language
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
+from django.http import QueryDict
 from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils import timezone
@@ -148,12 +150,17 @@ class PreviewChangesMixin:
 
     The form is validated and saved as by "Save", inside a transaction that is rolled back once the page is drawn,
     so the preview shows exactly what saving would publish (inlines and many-to-many choices included). The
-    admin names the page with `preview_unsaved(request, obj)`, which renders it at once while the unsaved state is
-    visible; the form's "Preview changes" button posts to `<app>_<model>_preview_add` / `_preview_changes`.
+    admin names its readers' preview view as `preview_view` (a class-based view with an `unsaved` flag, given the
+    object's `pk`); the form's "Preview changes" button posts to `<app>_<model>_preview_add` / `_preview_changes`.
     """
 
+    preview_view = None
+
     def preview_unsaved(self, request, obj):
-        raise NotImplementedError
+        """The preview of `obj` as a reader's GET, rendered at once while the unsaved state is still visible."""
+        reading = copy.copy(request)
+        reading.method, reading.GET = "GET", QueryDict()
+        return self.preview_view.as_view(unsaved=True)(reading, pk=obj.pk).render()
 
     def _admin_name(self):
         return f"{self.model._meta.app_label}_{self.model._meta.model_name}"

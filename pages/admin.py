@@ -10,7 +10,7 @@ from core.editing import EditConflictMixin
 from core.history import ReaderHistoryHelper
 
 from .models import Page, under
-from .views import page_preview_unsaved
+from .views import PagePreviewView
 
 
 class ParentChoiceField(forms.ModelChoiceField):
@@ -26,6 +26,7 @@ def can_publish(user):
 class PageAdmin(PreviewChangesMixin, EditConflictMixin, SimpleHistoryAdmin):
     """The clinic's pages, as WordPress's Pages: a tree, each page's address following its parents."""
 
+    preview_view = PagePreviewView
     list_display = ["title", "address", "status_label", "template", "order", "updated_at"]
     list_display_links = ["title"]
     list_filter = ["status", "template"]
@@ -115,9 +116,6 @@ class PageAdmin(PreviewChangesMixin, EditConflictMixin, SimpleHistoryAdmin):
 
     def view_on_site(self, page):
         return clinic_settings().page_address(page) if page.is_published else page.get_preview_url()
-
-    def preview_unsaved(self, request, page):
-        return page_preview_unsaved(request, page)
 
     def get_historical_record_context_helper(self, request, historical_record):
         return ReaderHistoryHelper(self.model, historical_record)

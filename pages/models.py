@@ -91,7 +91,7 @@ class PageQuerySet(models.QuerySet):
         terms = query.split()[:words]
         if not terms:
             return self.none()
-        found = self.filter(*(models.Q(search_text__icontains=term) for term in terms))
+        found = self.filter(*(models.Q(search_text__contains=term.lower()) for term in terms))
         in_title = models.Q(*(models.Q(title__icontains=term) for term in terms))
         return found.annotate(
             in_title=models.Case(models.When(in_title, then=1), default=0, output_field=models.IntegerField())
@@ -200,7 +200,8 @@ class Page(models.Model):
         help_text="The summary search engines and social networks show (up to 160 characters). "
         "Left empty, the start of the body is used.",
     )
-    # What a search looks in, kept by save(): the title, the description and the body's words without markup.
+    # What a search looks in, kept by save(): the title, the description and the body's words without markup, in
+    # lower case (a case-sensitive match of a lower-cased word needs no case folding of every page per search).
     search_text = models.TextField(editable=False, default="")
     # "treatments/prolotherapy": the address without its slashes, kept by save() for the page and those under it.
     path = models.CharField(max_length=MAX_PATH_LENGTH, unique=True, editable=False)
@@ -219,7 +220,7 @@ class Page(models.Model):
 
     def save(self, *args, **kwargs):
         self.body = sanitize_html(self.body)
-        self.search_text = " ".join([self.title, self.seo_description, self.body_text])
+        self.search_text = " ".join([self.title, self.seo_description, self.body_text]).lower()
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
         self.path = self.address_path()

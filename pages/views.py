@@ -1,7 +1,5 @@
-import copy
-
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponsePermanentRedirect, QueryDict
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
@@ -105,11 +103,3 @@ class PagePreviewView(PageDetailView):
         response["X-Robots-Tag"] = "noindex, nofollow"
         patch_cache_control(response, private=True, no_store=True)
         return response
-
-
-def page_preview_unsaved(request, page):
-    """The page as the change form holds it (saved inside a transaction the caller rolls back), rendered at once."""
-    reading = copy.copy(request)
-    reading.method, reading.GET = "GET", QueryDict()
-    response = PagePreviewView.as_view(unsaved=True)(reading, pk=page.pk)
-    return response.render()

@@ -10,7 +10,7 @@ def fill_search_text(apps, schema_editor):
     Page = apps.get_model("pages", "Page")
     pages = list(Page.objects.only("title", "seo_description", "body"))
     for page in pages:
-        page.search_text = " ".join([page.title, page.seo_description, plain_text(page.body)])
+        page.search_text = " ".join([page.title, page.seo_description, plain_text(page.body)]).lower()
     Page.objects.bulk_update(pages, ["search_text"], batch_size=500)
 
 
