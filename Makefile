@@ -6,7 +6,7 @@ CHROMIUM_PATH ?= /usr/bin/chromium
 ADDRESS ?= 127.0.0.1:8000
 export CHROMIUM_PATH
 
-.PHONY: run test lint format check chromium varnish clean serve bench lighthouse screenshots
+.PHONY: run test lint format check chromium varnish clean serve worker bench lighthouse screenshots
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10) and "Python 3.10 or newer is needed")'
@@ -27,7 +27,8 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-## run: install, migrate, load the demo content and serve the site on http://$(ADDRESS) (SQLite by default)
+## run: install, migrate, load the demo content and serve the site on http://$(ADDRESS) (SQLite by default),
+## with the background worker beside it (emails); one Ctrl-C stops both
 run: $(VENV)/.runtime
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py seed_demo
@@ -36,6 +37,7 @@ run: $(VENV)/.runtime
 	@echo "The site:  http://$(ADDRESS)/"
 	@echo "The admin: http://$(ADDRESS)/admin/"
 	@echo
+	@$(BIN)/python manage.py worker & worker=$$!; trap 'kill $$worker 2>/dev/null' INT TERM EXIT; \
 	$(BIN)/python manage.py runserver $(ADDRESS)
 
 ## test: install, lint, check migrations and run the whole suite, browser tests included
@@ -89,9 +91,16 @@ serve: $(VENV)/.runtime
 	export DJANGO_SETTINGS_MODULE=clinic.settings.prod; \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING && \
 	$(BIN)/python manage.py migrate --no-input && \
-	$(BIN)/python manage.py collectstatic --no-input -v0 && \
-	exec $(BIN)/gunicorn clinic.wsgi:application --bind "127.0.0.1:$${PORT:-8000}" \
+	$(BIN)/python manage.py collectstatic --no-input -v0 || exit 1; \
+	$(BIN)/python manage.py worker & worker=$$!; trap 'kill $$worker 2>/dev/null' INT TERM EXIT; \
+	$(BIN)/gunicorn clinic.wsgi:application --bind "127.0.0.1:$${PORT:-8000}" \
 		--workers "$${WEB_CONCURRENCY:-$$((2 * $$(nproc) + 1))}" --access-logfile - --forwarded-allow-ips 127.0.0.1
+
+## worker: the background worker alone (emails), for a machine that serves no pages (reads .env if present)
+worker: $(VENV)/.runtime
+	@set -a; [ -f $(ENV_FILE) ] && . $(ENV_FILE); set +a; \
+	export DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-clinic.settings.prod}; \
+	exec $(BIN)/python manage.py worker
 
 ## bench: the benchmark of docs/benchmarks.md (SQLite, and PostgreSQL when it answers on 127.0.0.1:5432)
 bench: $(VENV)/.runtime

@@ -1,9 +1,9 @@
-"""Writes with side effects: validate, save in a transaction, send email once the transaction commits."""
+"""Writes with side effects: validate, save in a transaction; the emails they cause are stored with it and sent
+by a worker once it commits (outbox)."""
 
 import datetime
 import hashlib
 import logging
-from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from clinic.models import clinic_settings
 from core.links import absolute_url
-from core.mail import mail_send
 from core.pagecache import invalidate
+from outbox.services import email_queue, emails_deliver_later
 
 from .models import Comment, DiscussionSettings, staff_member
 from .moderation import Submission, moderate
@@ -86,9 +86,9 @@ def comment_submit(
             consent_at=timezone.now() if consent or staff else None,
         )
         if comment.status == Comment.Status.PENDING and discussion.notify_moderators:
-            transaction.on_commit(partial(_email_moderators, comment))
+            _email_moderators(comment)
         if comment.is_approved and discussion.notify_authors:
-            transaction.on_commit(partial(_email_article_author, comment))
+            _email_article_author(comment)
     return comment, verdict
 
 
@@ -127,14 +127,16 @@ def _reply_level_parent(parent, thread_depth):
 def comment_set_status(*, comments, status):
     """Move `comments` to `status` (approve, spam, trash, restore to pending); return how many changed."""
     discussion = DiscussionSettings.load()
-    changed = 0
+    changed, emails = 0, []
     with transaction.atomic():
         for comment in comments.select_related("article__author").exclude(status=status):
             comment.status = status
             comment.save(update_fields=["status", "updated_at"])
             changed += 1
             if status == Comment.Status.APPROVED and discussion.notify_authors:
-                transaction.on_commit(partial(_email_article_author, comment))
+                emails.append(_email_article_author(comment, deliver=False))
+        # One task, one connection to the mail server, for the whole approval.
+        emails_deliver_later([email for email in emails if email is not None])
     return changed
 
 
@@ -207,7 +209,7 @@ def _admin_url(name, *args):
 def _email_moderators(comment):
     recipients = list(comment_moderators().values_list("email", flat=True))
     if not recipients:
-        return
+        return None
     site_name = clinic_settings().name
     context = {
         "comment": comment,
@@ -216,7 +218,8 @@ def _email_moderators(comment):
         "pending_url": _admin_url("admin:blog_comment_changelist") + "?status__exact=pending",
         "article_url": absolute_url(comment.article.get_absolute_url()),
     }
-    mail_send(
+    return email_queue(
+        kind="Comment held for moderation",
         subject=f"[{site_name}] Comment waiting for moderation on “{comment.article.title}”",
         template="blog/email/comment_pending.txt",
         context=context,
@@ -224,19 +227,21 @@ def _email_moderators(comment):
     )
 
 
-def _email_article_author(comment):
+def _email_article_author(comment, deliver=True):
     author = comment.article.author
     if not author.email or comment.user_id == author.pk:
-        return
+        return None
     site_name = clinic_settings().name
     context = {
         "comment": comment,
         "site_name": site_name,
         "comment_url": absolute_url(comment.get_absolute_url()),
     }
-    mail_send(
+    return email_queue(
+        kind="New comment for the article's author",
         subject=f"[{site_name}] New comment on “{comment.article.title}”",
         template="blog/email/comment_approved.txt",
         context=context,
         recipients=[author.email],
+        deliver=deliver,
     )

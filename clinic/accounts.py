@@ -6,7 +6,6 @@ permissions; an account holding permissions beyond yours is not yours to change.
 """
 
 import logging
-from functools import partial
 
 from django import forms
 from django.conf import settings
@@ -28,7 +27,7 @@ from django.utils.text import slugify
 from blog.models import AuthorProfile
 from clinic.roles import EDITOR, ROLE_PERMISSIONS
 from core.links import absolute_url
-from core.mail import mail_send
+from outbox.services import email_queue
 
 from .models import clinic_settings
 
@@ -217,10 +216,12 @@ class StaffUserAdmin(UserAdmin):
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and (obj is None or may_manage(request.user, obj))
 
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
+    def save_related(self, request, form, formsets, change):
+        """The password link is written once the account has its role (groups are saved after the account)."""
+        super().save_related(request, form, formsets, change)
+        obj = form.instance
         if not change and getattr(form, "send_password_link", False):
-            transaction.on_commit(partial(staff_password_link_send, user=obj, invited_by=request.user, request=request))
+            staff_password_link_send(user=obj, invited_by=request.user, request=request)
             self.message_user(
                 request,
                 f"A link to choose a password is on its way to {obj.email}; it works for "
@@ -322,11 +323,13 @@ def staff_password_link_send(*, user, invited_by, request=None):
         "link": absolute_url(path, request),
         "days": settings.PASSWORD_RESET_TIMEOUT // 86400,
     }
-    mail_send(
+    email_queue(
+        kind="Staff account: password link",
         subject=f"[{site_name}] Your staff account: choose your password",
         template="admin/email/staff_password_link.txt",
         context=context,
         recipients=[user.email],
+        secret=True,
     )
 
 

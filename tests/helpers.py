@@ -212,3 +212,23 @@ def axe_violations(page):
 
 def horizontal_overflow(page):
     return page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+
+
+def run_tasks(limit=1000):
+    """Run the queued tasks that are due, one after another, with a real worker's code (django-tasks-db's), in
+    this process and the test's transaction; return how many ran. Tasks queued for later wait for their time
+    (travel there with time_machine)."""
+    from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
+
+    worker = Worker(
+        queue_names=["*"], interval=0, batch=True, backend_name="default", startup_delay=False, max_tasks=None,
+        worker_id="tests", excluded_queue_names=[],
+    )  # fmt: skip
+    for ran in range(limit):
+        result = DBTaskResult.objects.ready().get_locked()
+        if result is None:
+            return ran
+        result.claim(worker.worker_id)
+        worker.run_task(result)
+    raise AssertionError(f"More than {limit} tasks: one keeps queueing another that is due at once.")

@@ -8,6 +8,7 @@ import datetime
 import ipaddress
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -66,6 +67,8 @@ INSTALLED_APPS = [
     "simple_history",
     "sorl.thumbnail",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "core",
     "clinic",
     "blog",
@@ -73,6 +76,7 @@ INSTALLED_APPS = [
     "menus",
     "redirects",
     "wordpress",
+    "outbox",
 ]
 
 MIDDLEWARE = [
@@ -337,6 +341,28 @@ EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
+# Seconds a mail server may take to answer before a send gives up (and is retried later, outbox/tasks.py).
+EMAIL_TIMEOUT = int(os.environ.get("DJANGO_EMAIL_TIMEOUT", "10"))
+# The right-hand part of every email's Message-ID: the site's host.
+EMAIL_MESSAGE_ID_DOMAIN = urlsplit(SITE_URL).hostname or "clinic.localhost"
+# Tries of one email before it is marked failed in the admin (Emails), with backoff in between.
+EMAIL_MAX_ATTEMPTS = 6
+
+# Background work through Django's Tasks API (the django-tasks backport of Django 6's django.tasks): every email
+# is sent by a worker (`make worker`), never inside a request. The database is the queue by default (one
+# machine, no other server); RQ on Redis when REDIS_URL is set, for several machines. DJANGO_TASKS_BACKEND
+# ("database" or "rq") chooses either way.
+TASKS_BACKEND = os.environ.get("DJANGO_TASKS_BACKEND", "rq" if REDIS_URL else "database")
+if TASKS_BACKEND == "rq":
+    if not REDIS_URL:
+        raise ImproperlyConfigured("DJANGO_TASKS_BACKEND=rq needs REDIS_URL.")
+    INSTALLED_APPS.append("django_rq")
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600}}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+elif TASKS_BACKEND == "database":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+else:
+    raise ImproperlyConfigured(f"DJANGO_TASKS_BACKEND: {TASKS_BACKEND!r} is neither 'database' nor 'rq'.")
 
 # Comments: a form sent sooner than this after it was shown is a bot's (seconds).
 COMMENT_MIN_SECONDS_TO_SUBMIT = 3

@@ -37,3 +37,12 @@ if not REDIS_URL:  # noqa: F405
     CACHES["default"]["LOCATION"] = tempfile.mkdtemp(prefix="clinic-test-cache-")  # noqa: F405
 else:
     CACHES["default"]["KEY_PREFIX"] = "clinic-test"  # noqa: F405
+
+# Background tasks go to the database queue, whatever the environment; tests run them with
+# tests.helpers.run_tasks() (the worker's own code) or through a real worker process. tests/outbox/test_rq.py
+# runs the RQ backend on Redis.
+TASKS_BACKEND = "database"
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+INSTALLED_APPS = [app for app in INSTALLED_APPS if app != "django_rq"]  # noqa: F405 (the same admin on every run)
+# The RQ backend's tests (tests/outbox/test_rq.py) queue on the test Redis, in a database of their own.
+RQ_QUEUES = {"default": {"URL": os.environ.get("TEST_RQ_REDIS_URL", "redis://127.0.0.1:6379/15")}}

@@ -1,3 +1,5 @@
+import contextlib
+
 import pytest
 from django.contrib.auth.models import Permission
 from django.core import mail
@@ -5,14 +7,22 @@ from django.core import mail
 from blog.models import Comment, DiscussionSettings
 from blog.services import comment_set_status
 from tests.factories import ArticleFactory, CommentFactory, UserFactory, post_comment
+from tests.helpers import run_tasks
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def committed(django_capture_on_commit_callbacks):
-    """Emails are sent once the transaction commits: run those callbacks as a real commit would."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
+    """Emails are queued once the transaction commits and sent by a worker: both happen, as in production."""
+
+    @contextlib.contextmanager
+    def commit_and_work():
+        with django_capture_on_commit_callbacks(execute=True):
+            yield
+        run_tasks()
+
+    return commit_and_work
 
 
 @pytest.fixture

@@ -9,7 +9,9 @@ from django.urls import reverse
 
 from blog.models import AuthorProfile
 from clinic.roles import AUTHOR, CONTRIBUTOR, EDITOR, MODERATOR
+from outbox.models import Email
 from tests.factories import AuthorProfileFactory, UserFactory, uploaded_image
+from tests.helpers import run_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -369,6 +371,8 @@ def test_editor_emails_a_new_staff_member_a_link_to_choose_their_password(
 
     with django_capture_on_commit_callbacks(execute=True):
         response = editor_client.post(ADD_USER, form, follow=True)
+    assert mailoutbox == []  # a worker sends it, never the editor's request
+    run_tasks()
 
     user = User.objects.get(username="drchen")
     assert not user.has_usable_password()
@@ -376,6 +380,7 @@ def test_editor_emails_a_new_staff_member_a_link_to_choose_their_password(
     [email] = mailoutbox
     assert email.to == ["wei.chen@example.com"]
     assert "Ana Ruiz made you a staff account" in email.body and "role Author" in email.body
+    assert Email.objects.get().text == ""  # the link is not kept once sent
     prefix = reverse("password-set", kwargs={"uidb64": "UID", "token": "TOKEN"}).split("UID")[0]
     link = next(line for line in email.body.splitlines() if prefix in line)
     path = urlsplit(link).path

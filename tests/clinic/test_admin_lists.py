@@ -17,6 +17,8 @@ from django.urls import reverse
 
 from blog.models import Comment
 from menus.models import Menu, MenuItem
+from outbox.models import Email
+from outbox.tasks import emails_deliver
 from redirects.models import NotFound, Redirect
 from tests.factories import (
     ArticleFactory,
@@ -86,6 +88,19 @@ def failure_logs(count):
         AccessFailureLog.objects.create(username=f"user{n}", ip_address="203.0.113.9")
 
 
+def emails(count):
+    Email.objects.bulk_create(
+        Email(kind="Test", to=[f"reader{n}@example.com"], subject=f"Email {n}", text="Hello")
+        for n in itertools.islice(_numbers, count)
+    )
+
+
+def tasks(count):
+    for email in Email.objects.bulk_create(Email(kind="Test", to=["a@example.com"], subject="Hi", text="Hello")
+                                           for _ in range(count)):  # fmt: skip
+        emails_deliver.enqueue([email.pk])
+
+
 # Lists whose rows are fixed: the two menus (their items grow instead).
 FIXED_ROWS = {"menus.menu": 2}
 ROWS = {
@@ -108,6 +123,8 @@ ROWS = {
     "axes.accessattempt": attempts,
     "axes.accesslog": access_logs,
     "axes.accessfailurelog": failure_logs,
+    "outbox.email": emails,
+    "django_tasks_database.dbtaskresult": tasks,
 }
 # Settings pages: their list is their one page (core.admin.SingletonModelAdmin), tested with the settings.
 ONE_ROW = {"blog.discussionsettings", "clinic.clinicsettings"}

@@ -19,6 +19,8 @@ from blog.models import Article, AuthorProfile, Category, Comment, DiscussionSet
 from clinic.models import ClinicSettings
 from clinic.roles import AUTHOR, CONTRIBUTOR, EDITOR, MODERATOR
 from menus.models import Menu
+from outbox.models import Email
+from outbox.tasks import emails_deliver
 from redirects.models import NotFound, Redirect
 from tests.factories import (
     ArticleFactory,
@@ -94,6 +96,10 @@ MAY = {
         "axes.accessattempt": (ALL, ALL, ALL, False),
         "axes.accesslog": (ALL, ALL, ALL, False),
         "axes.accessfailurelog": (ALL, ALL, ALL, False),
+        # What the site sent and could not send: read, and a failed one sent again (an action), never edited.
+        "outbox.email": (ALL, NONE, NONE, False),
+        # The raw task queue is a superuser's (its rows hold the tasks' arguments).
+        "django_tasks_database.dbtaskresult": (NONE, NONE, NONE, False),
     },
     AUTHOR: {
         "blog.article": (OWN, OWN, OWN, True),
@@ -189,6 +195,8 @@ def world(db):
         ),
         "axes.accesslog": AccessLog.objects.create(username="x", ip_address="203.0.113.9"),
         "axes.accessfailurelog": AccessFailureLog.objects.create(username="x", ip_address="203.0.113.9"),
+        "outbox.email": (email := Email.objects.create(kind="Test", to=["a@example.com"], subject="Hi", text="Hi")),
+        "django_tasks_database.dbtaskresult": emails_deliver.enqueue([email.pk]).db_result,
     }
 
 

@@ -15,6 +15,8 @@ from django.urls import reverse
 
 from blog.models import Article, AuthorProfile
 from clinic.models import ClinicSettings
+from outbox.models import Email
+from outbox.tasks import emails_deliver
 from redirects.models import NotFound
 from tests.factories import image_bytes
 from tests.helpers import form_data
@@ -52,6 +54,8 @@ def demo_content(editor):
     AccessLog.objects.create(username="editor", ip_address="203.0.113.10")
     AccessFailureLog.objects.create(username="someone", ip_address="203.0.113.9")
     NotFound.objects.create(path="/old-price-list.pdf", referrer_host="forum.example")
+    email = Email.objects.create(kind="Test", to=["reader@example.com"], subject="Hello", text="Hello")
+    emails_deliver.enqueue([email.pk])
 
 
 def image_names(obj):

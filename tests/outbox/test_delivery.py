@@ -1,0 +1,152 @@
+"""Every email is sent by a worker, never in the request that caused it; a mail server that is down, refuses or
+never answers costs a retry, not a reader's wait, and nothing is sent twice."""
+
+import datetime
+import email as email_parser
+from email import policy
+
+import pytest
+import time_machine
+from django.contrib.auth.models import Permission
+from django.urls import reverse
+from django.utils import timezone
+
+from blog.models import Comment
+from blog.services import comment_set_status
+from outbox.models import Email
+from outbox.services import email_queue
+from tests.factories import ArticleFactory, CommentFactory, UserFactory, post_comment
+from tests.helpers import run_tasks
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def moderator(db):
+    user = UserFactory(username="mod", email="moderator@clinic.example", is_staff=True)
+    user.user_permissions.add(Permission.objects.get(codename="moderate_comment"))
+    return user
+
+
+@pytest.fixture
+def article(db):
+    return ArticleFactory(title="What Is Prolotherapy?", author=UserFactory(email="author@clinic.example"))
+
+
+def later(minutes):
+    return time_machine.travel(timezone.now() + datetime.timedelta(minutes=minutes), tick=False)
+
+
+def received(smtp):
+    return [
+        email_parser.message_from_bytes(envelope.original_content, policy=policy.default) for envelope in smtp.messages
+    ]
+
+
+def test_a_comment_is_answered_without_the_mail_server_and_a_worker_sends_the_email(
+    client, article, moderator, smtp, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post_comment(client, article, body="Is it painful?")
+
+    assert response.status_code == 302
+    assert smtp.messages == []
+    assert Email.objects.get().status == Email.Status.PENDING
+    assert run_tasks() == 1
+    [message] = received(smtp)
+    assert message["To"] == "moderator@clinic.example"
+    assert "Is it painful?" in message.get_body(("plain",)).get_content()
+    assert message["Message-ID"] == Email.objects.get().message_id and message["Date"]
+    assert Email.objects.get().status == Email.Status.SENT
+
+
+@pytest.mark.parametrize("trouble", ["mail_server_down", "black_hole"])
+def test_a_mail_server_down_or_silent_delays_the_email_and_it_arrives_once_when_it_is_back(
+    request, client, article, moderator, settings, django_capture_on_commit_callbacks, trouble
+):
+    request.getfixturevalue(trouble)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert post_comment(client, article, body="Is it painful?").status_code == 302
+
+    run_tasks()
+
+    waiting = Email.objects.get()
+    assert (waiting.status, waiting.attempts) == (Email.Status.PENDING, 1)
+    assert waiting.last_error and waiting.next_attempt_at > timezone.now()
+    smtp = request.getfixturevalue("smtp")
+    assert run_tasks() == 0  # not before its time
+    with later(2):
+        assert run_tasks() == 1
+        assert run_tasks() == 0
+    assert len(smtp.messages) == 1
+    assert Email.objects.get().status == Email.Status.SENT
+
+
+def test_an_email_the_server_keeps_refusing_fails_after_the_last_try_and_an_editor_sends_it_again(
+    article, smtp, settings, admin_client, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_MAX_ATTEMPTS = 3
+    smtp.refuse = True
+    with django_capture_on_commit_callbacks(execute=True):
+        email_queue(kind="Test", subject="Hello", template="blog/email/comment_approved.txt",
+                    context={"comment": CommentFactory(article=article), "site_name": "Clinic"},
+                    recipients=["nobody@clinic.example"])  # fmt: skip
+    minutes = 0
+    for _ in range(3):
+        with later(minutes):
+            run_tasks()
+        minutes += 30
+
+    failed = Email.objects.get()
+    assert (failed.status, failed.attempts) == (Email.Status.FAILED, 3)
+    assert "550" in failed.last_error and "No such mailbox" in failed.last_error
+    page = admin_client.get(reverse("admin:outbox_email_changelist")).content.decode()
+    assert "Failed" in page and "No such mailbox" in page
+
+    smtp.refuse = False
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            reverse("admin:outbox_email_changelist"), {"action": "send_again", "_selected_action": [failed.pk]}
+        )
+    assert response.status_code == 302
+    run_tasks()
+    assert Email.objects.get().status == Email.Status.SENT
+    assert len(smtp.messages) == 1
+
+
+def test_a_bulk_approval_sends_its_notifications_over_one_connection(smtp, django_capture_on_commit_callbacks):
+    for n in range(5):
+        CommentFactory(
+            article=ArticleFactory(author=UserFactory(email=f"author{n}@clinic.example")),
+            status=Comment.Status.PENDING,
+        )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert comment_set_status(comments=Comment.objects.all(), status=Comment.Status.APPROVED) == 5
+    assert run_tasks() == 1
+
+    assert sorted(message["To"] for message in received(smtp)) == [f"author{n}@clinic.example" for n in range(5)]
+    assert len(smtp.connections) == 1
+
+
+def test_an_email_already_sent_is_never_sent_again_when_its_task_runs_twice(article, smtp):
+    from outbox.tasks import emails_deliver
+
+    email = email_queue(kind="Test", subject="Once", template="blog/email/comment_approved.txt",
+                        context={"comment": CommentFactory(article=article), "site_name": "Clinic"},
+                        recipients=["reader@clinic.example"], deliver=False)  # fmt: skip
+
+    emails_deliver.call([email.pk])
+    emails_deliver.call([email.pk])
+
+    assert len(smtp.messages) == 1
+
+
+def test_a_rolled_back_comment_sends_nothing(client, article, moderator, smtp, django_capture_on_commit_callbacks):
+    from django.db import transaction
+
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        post_comment(client, article)
+        transaction.set_rollback(True)
+
+    assert run_tasks() == 0 and Email.objects.count() == 0

@@ -1,0 +1,54 @@
+"""The same delivery on the RQ backend (several machines), with a real RQ worker on the test Redis."""
+
+import django_rq
+import pytest
+from django_tasks_rq import Job
+from rq import SimpleWorker
+from rq.registry import ScheduledJobRegistry
+
+from outbox.models import Email
+from outbox.services import email_queue
+from tests.factories import CommentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def rq_tasks(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    queue = django_rq.get_queue("default", job_class=Job)
+    queue.connection.flushdb()
+    yield queue
+    queue.connection.flushdb()
+
+
+def work(queue):
+    SimpleWorker([queue], connection=queue.connection, job_class=Job).work(burst=True)
+
+
+def queued_email(article_comment):
+    return email_queue(kind="Test", subject="Through RQ", template="blog/email/comment_approved.txt",
+                       context={"comment": article_comment, "site_name": "Clinic"},
+                       recipients=["reader@clinic.example"])  # fmt: skip
+
+
+def test_an_rq_worker_sends_the_email(rq_tasks, smtp, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        queued_email(CommentFactory())
+    assert len(rq_tasks) == 1 and smtp.messages == []
+
+    work(rq_tasks)
+
+    assert len(smtp.messages) == 1
+    assert Email.objects.get().status == Email.Status.SENT
+
+
+def test_on_rq_a_refused_email_is_scheduled_for_its_next_try(rq_tasks, smtp, django_capture_on_commit_callbacks):
+    smtp.refuse = True
+    with django_capture_on_commit_callbacks(execute=True):
+        queued_email(CommentFactory())
+
+    work(rq_tasks)
+
+    assert Email.objects.get().status == Email.Status.PENDING
+    assert len(ScheduledJobRegistry(queue=rq_tasks)) == 1
