@@ -11,7 +11,7 @@ class BlogConfig(AppConfig):
 
         from core import pagecache
 
-        from . import signals
+        from . import signals, tasks  # noqa: F401 (tasks registers the daily purge)
         from .commenters import COOKIES
         from .forms import renewed_form_timestamp
         from .models import Article, next_review_change_at

@@ -17,6 +17,8 @@ from django.db.models import F
 from django.utils import timezone
 from django_tasks import task
 
+from core.periodic import periodic
+
 from .models import FIRST_RETRY_SECONDS, Email
 
 logger = logging.getLogger(__name__)
@@ -99,3 +101,25 @@ def _retry_later(emails):
         when = timezone.now() + datetime.timedelta(seconds=FIRST_RETRY_SECONDS)
         Email.objects.filter(pk__in=ids, status=Email.Status.PENDING).update(next_attempt_at=when)
         emails_deliver.using(run_after=when).enqueue(ids)
+
+
+# An email "being sent" for this many tries' worth of timeouts was interrupted (its worker stopped).
+INTERRUPTED_AFTER_TIMEOUTS = 10
+
+
+@periodic(every=datetime.timedelta(minutes=5))
+@task()
+def emails_sweep():
+    """Catch what a lost task would leave behind: waiting emails whose time has come are queued again (a worker
+    or Redis may have lost their task), and an email left "being sent" by a worker that stopped is marked failed
+    with the reason, for an editor to check and send again: it may have gone out, and it is never sent twice."""
+    stale = timezone.now() - datetime.timedelta(seconds=settings.EMAIL_TIMEOUT * INTERRUPTED_AFTER_TIMEOUTS)
+    interrupted = Email.objects.filter(status=Email.Status.SENDING, updated_at__lt=stale).update(
+        status=Email.Status.FAILED,
+        last_error="The worker stopped while sending it: it may or may not have arrived. Send it again if not.",
+    )
+    due = list(Email.objects.due().filter(created_at__lt=timezone.now() - datetime.timedelta(minutes=1))
+               .values_list("pk", flat=True)[:500])  # fmt: skip
+    if due:
+        emails_deliver.enqueue(due)
+    return {"queued": len(due), "interrupted": interrupted}

@@ -14,7 +14,7 @@ from blog.models import Article
 
 # Imported once at collection: clinic.wsgi sets up Django (and its logging) again when first imported.
 from clinic.wsgi import application
-from tests.factories import CategoryFactory, TagFactory, uploaded_image
+from tests.factories import CategoryFactory, CommentFactory, TagFactory, uploaded_image
 
 # The demo article's address, as seed_demo and the browser tests' data have it.
 ARTICLE = "/blog/what-is-prolotherapy/"
@@ -232,3 +232,14 @@ def run_tasks(limit=1000):
         result.claim(worker.worker_id)
         worker.run_task(result)
     raise AssertionError(f"More than {limit} tasks: one keeps queueing another that is due at once.")
+
+
+def queue_email(to="reader@clinic.example", subject="A test email", deliver=True):
+    """An email queued the way the site queues its own (outbox.services.email_queue), about a new comment."""
+    from outbox.services import email_queue
+
+    context = {"comment": CommentFactory(), "site_name": "Clinic"}
+    template = "blog/email/comment_approved.txt"
+    return email_queue(
+        kind="Test", subject=subject, template=template, context=context, recipients=[to], deliver=deliver
+    )

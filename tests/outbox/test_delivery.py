@@ -14,9 +14,8 @@ from django.utils import timezone
 from blog.models import Comment
 from blog.services import comment_set_status
 from outbox.models import Email
-from outbox.services import email_queue
 from tests.factories import ArticleFactory, CommentFactory, UserFactory, post_comment
-from tests.helpers import run_tasks
+from tests.helpers import queue_email, run_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -88,9 +87,7 @@ def test_an_email_the_server_keeps_refusing_fails_after_the_last_try_and_an_edit
     settings.EMAIL_MAX_ATTEMPTS = 3
     smtp.refuse = True
     with django_capture_on_commit_callbacks(execute=True):
-        email_queue(kind="Test", subject="Hello", template="blog/email/comment_approved.txt",
-                    context={"comment": CommentFactory(article=article), "site_name": "Clinic"},
-                    recipients=["nobody@clinic.example"])  # fmt: skip
+        queue_email(to="nobody@clinic.example", subject="Hello")
     minutes = 0
     for _ in range(3):
         with later(minutes):
@@ -132,9 +129,7 @@ def test_a_bulk_approval_sends_its_notifications_over_one_connection(smtp, djang
 def test_an_email_already_sent_is_never_sent_again_when_its_task_runs_twice(article, smtp):
     from outbox.tasks import emails_deliver
 
-    email = email_queue(kind="Test", subject="Once", template="blog/email/comment_approved.txt",
-                        context={"comment": CommentFactory(article=article), "site_name": "Clinic"},
-                        recipients=["reader@clinic.example"], deliver=False)  # fmt: skip
+    email = queue_email(to="reader@clinic.example", subject="Once", deliver=False)
 
     emails_deliver.call([email.pk])
     emails_deliver.call([email.pk])

@@ -7,8 +7,7 @@ from rq import SimpleWorker
 from rq.registry import ScheduledJobRegistry
 
 from outbox.models import Email
-from outbox.services import email_queue
-from tests.factories import CommentFactory
+from tests.helpers import queue_email
 
 pytestmark = pytest.mark.django_db
 
@@ -26,15 +25,9 @@ def work(queue):
     SimpleWorker([queue], connection=queue.connection, job_class=Job).work(burst=True)
 
 
-def queued_email(article_comment):
-    return email_queue(kind="Test", subject="Through RQ", template="blog/email/comment_approved.txt",
-                       context={"comment": article_comment, "site_name": "Clinic"},
-                       recipients=["reader@clinic.example"])  # fmt: skip
-
-
 def test_an_rq_worker_sends_the_email(rq_tasks, smtp, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        queued_email(CommentFactory())
+        queue_email(subject="Through RQ")
     assert len(rq_tasks) == 1 and smtp.messages == []
 
     work(rq_tasks)
@@ -46,7 +39,7 @@ def test_an_rq_worker_sends_the_email(rq_tasks, smtp, django_capture_on_commit_c
 def test_on_rq_a_refused_email_is_scheduled_for_its_next_try(rq_tasks, smtp, django_capture_on_commit_callbacks):
     smtp.refuse = True
     with django_capture_on_commit_callbacks(execute=True):
-        queued_email(CommentFactory())
+        queue_email(subject="Through RQ")
 
     work(rq_tasks)
 

@@ -7,7 +7,7 @@ from blog.services import comment_tracking_data_purge
 class Command(BaseCommand):
     help = (
         "Erase IP addresses and user agents of comments older than the retention period of the discussion "
-        "settings (60 days by default). Run it daily, e.g. from cron."
+        "settings (60 days by default). The background worker does it every day by itself (blog/tasks.py)."
     )
 
     def add_arguments(self, parser):

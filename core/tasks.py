@@ -1,0 +1,24 @@
+"""Upkeep of the task queue itself (core/periodic.py runs it with no cron)."""
+
+import datetime
+import io
+
+from django.conf import settings
+from django.core.management import call_command
+from django_tasks import task
+
+from .periodic import periodic
+
+# Days a finished task's result is kept on the database queue (RQ keeps its own for a shorter while).
+TASK_RESULTS_KEPT_DAYS = 14
+
+
+@periodic(every=datetime.timedelta(days=1))
+@task()
+def task_results_prune_daily():
+    """Delete the database queue's results of tasks finished more than TASK_RESULTS_KEPT_DAYS ago."""
+    if settings.TASKS["default"]["BACKEND"] != "django_tasks_db.DatabaseBackend":
+        return ""
+    output = io.StringIO()
+    call_command("prune_db_task_results", "--min-age-days", str(TASK_RESULTS_KEPT_DAYS), stdout=output)
+    return output.getvalue().strip()
