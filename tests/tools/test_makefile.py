@@ -1,4 +1,5 @@
-"""`make serve`'s own part: where gunicorn listens and how many workers it starts, from .env or the environment."""
+"""`make serve`'s own part: where gunicorn listens and how many workers it starts, from .env or the environment;
+`make run` and `make serve` start the background worker beside the server and stop it with it."""
 
 import os
 import stat
@@ -10,10 +11,16 @@ from django.conf import settings
 
 @pytest.fixture
 def fake_venv(tmp_path):
-    """A virtualenv whose python succeeds and whose gunicorn prints how it was started."""
+    """A virtualenv whose python succeeds (its worker runs until stopped) and whose gunicorn prints how it was
+    started."""
     folder = tmp_path / "venv"
     (folder / "bin").mkdir(parents=True)
-    for name, script in {"python": "exit 0", "gunicorn": 'echo "gunicorn $*"'}.items():
+    marker = tmp_path / "worker-started"
+    # The servers start once the worker has: `make` then returns only if the server's end stops the worker.
+    wait = f"for _ in $(seq 200); do [ -f {marker} ] && break; sleep 0.05; done"
+    python = f'case "$2" in worker) touch {marker}; exec sleep 60;; runserver) {wait}; echo "runserver $3";; esac'
+    gunicorn = f'{wait}; echo "gunicorn $*"'
+    for name, script in {"python": python, "gunicorn": gunicorn}.items():
         program = folder / "bin" / name
         program.write_text(f"#!/bin/sh\n{script}\n")
         program.chmod(program.stat().st_mode | stat.S_IEXEC)
@@ -21,17 +28,30 @@ def fake_venv(tmp_path):
     return folder
 
 
-def serve(fake_venv, env_file, *arguments, **environment):
+def make(target, fake_venv, env_file, *arguments, **environment):
     clean = {key: value for key, value in os.environ.items() if key not in ("PORT", "WEB_CONCURRENCY", "MAKEFLAGS")}
     finished = subprocess.run(  # noqa: S603
-        ["make", "--no-print-directory", "serve", f"VENV={fake_venv}", f"ENV_FILE={env_file}", *arguments],  # noqa: S607
+        ["make", "--no-print-directory", target, f"VENV={fake_venv}", f"ENV_FILE={env_file}", *arguments],  # noqa: S607
         cwd=settings.BASE_DIR,
         env={**clean, **environment},
         capture_output=True,
         text=True,
         check=True,
+        timeout=30,  # the worker runs for 60 s unless the server's end stops it
     )
     return finished.stdout
+
+
+def serve(fake_venv, env_file, *arguments, **environment):
+    return make("serve", fake_venv, env_file, *arguments, **environment)
+
+
+@pytest.mark.parametrize("target", ["run", "serve"])
+def test_the_server_starts_with_its_worker_and_stops_it_when_it_ends(fake_venv, tmp_path, target):
+    started = make(target, fake_venv, tmp_path / "none")
+
+    assert (tmp_path / "worker-started").exists()
+    assert ("runserver 127.0.0.1:8000" if target == "run" else "gunicorn clinic.wsgi:application") in started
 
 
 def test_make_serve_takes_port_and_workers_from_the_env_file(fake_venv, tmp_path):
