@@ -530,10 +530,13 @@ def test_a_database_failure_while_saving_stores_nothing_and_keeps_the_form(clien
 
     from blog import services
 
-    def fail_after_the_insert(callback):
+    def fail_after_the_insert(comment, **kwargs):
+        assert Comment.objects.filter(pk=comment.pk).exists()
         raise DatabaseError("could not serialize access due to concurrent update")
 
-    monkeypatch.setattr(services.transaction, "on_commit", fail_after_the_insert)
+    # Whichever email the new comment is queued (in its transaction), the database fails then.
+    monkeypatch.setattr(services, "_email_moderators", fail_after_the_insert)
+    monkeypatch.setattr(services, "_email_article_author", fail_after_the_insert)
 
     response = post_comment(client, article, body="My long story about my shoulder.")
 
