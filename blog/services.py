@@ -16,6 +16,7 @@ from django.utils import timezone
 from clinic.models import clinic_settings
 from core.links import absolute_url
 from core.pagecache import invalidate
+from outbox.models import Email
 from outbox.services import email_queue, emails_deliver_later
 
 from .models import Comment, DiscussionSettings, staff_member
@@ -25,6 +26,7 @@ logger = logging.getLogger(__name__)
 
 ERASED_NAME = "Anonymous"
 ERASED_BODY = "This comment was removed at its author's request."
+ERASED_EMAIL_TEXT = "This email quoted a comment whose author asked for their data to be erased: its text is gone."
 
 
 def comment_submit(
@@ -168,19 +170,27 @@ def commenter_export(*, email):
 def commenter_erase(*, email):
     """Erase the commenter's personal data from every comment they wrote; return how many comments.
 
-    The comments stay in place, anonymised and emptied, so that replies from others keep their thread.
+    The comments stay in place, anonymised and emptied, so that replies from others keep their thread. The
+    emails the site sent about them (to moderators, to authors) quoted them: their text is erased too.
     """
     invalidate()
-    return Comment.objects.by_email(email).update(
-        name=ERASED_NAME,
-        email="",
-        url="",
-        body=ERASED_BODY,
-        ip_address=None,
-        user_agent="",
-        consent_at=None,
-        updated_at=timezone.now(),
-    )
+    comments = Comment.objects.by_email(email)
+    quoting = Q(text__icontains=email) if email.strip() else Q(pk__in=[])
+    for body in comments.values_list("body", flat=True):
+        if body.strip():
+            quoting |= Q(text__contains=body)
+    with transaction.atomic():
+        Email.objects.filter(quoting).update(text=ERASED_EMAIL_TEXT)
+        return comments.update(
+            name=ERASED_NAME,
+            email="",
+            url="",
+            body=ERASED_BODY,
+            ip_address=None,
+            user_agent="",
+            consent_at=None,
+            updated_at=timezone.now(),
+        )
 
 
 def comment_tracking_data_purge(*, older_than_days):

@@ -12,7 +12,6 @@ class EmailAdmin(admin.ModelAdmin):
     list_display = ["subject", "recipients", "kind", "status_label", "attempts", "created_at", "sent_at"]
     list_filter = ["status", "kind"]
     search_fields = ["subject", "to"]
-    date_hierarchy = None
     actions = ["send_again"]
     list_per_page = 50
     readonly_fields = [

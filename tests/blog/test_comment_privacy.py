@@ -3,11 +3,15 @@ import json
 from io import StringIO
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from django.utils import timezone
 
 from blog.models import Comment, DiscussionSettings
-from tests.factories import CommentFactory
+from blog.services import ERASED_EMAIL_TEXT
+from outbox.models import Email
+from tests.factories import ArticleFactory, CommentFactory, UserFactory, post_comment
+from tests.helpers import queue_email
 
 pytestmark = pytest.mark.django_db
 
@@ -49,6 +53,22 @@ def test_erase_command_anonymises_every_comment_of_one_email_and_keeps_threads(c
     assert "An answer from someone else" in html
     assert Comment.objects.get(pk=answer.pk).email.endswith("@example.com")
     assert json.loads(run("export_commenter_data", "maria@example.com"))["comments"] == []
+
+
+def test_erasing_a_commenter_erases_the_emails_that_quoted_them(client, django_capture_on_commit_callbacks):
+    moderator = UserFactory(email="moderator@clinic.example", is_staff=True)
+    moderator.user_permissions.add(Permission.objects.get(codename="moderate_comment"))
+    article = ArticleFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        post_comment(client, article, name="Maria Lopez", email="maria@example.com", body="My knee still hurts a lot")
+    other = queue_email(subject="Unrelated", deliver=False)
+    assert "My knee still hurts a lot" in Email.objects.exclude(pk=other.pk).get().text
+
+    run("erase_commenter_data", "maria@example.com")
+
+    assert not Email.objects.filter(text__contains="maria@example.com").exists()
+    assert not Email.objects.filter(text__contains="My knee still hurts").exists()
+    assert Email.objects.get(pk=other.pk).text != ERASED_EMAIL_TEXT
 
 
 def test_purge_command_erases_ip_and_user_agent_after_the_retention_period():

@@ -145,3 +145,15 @@ def test_a_rolled_back_comment_sends_nothing(client, article, moderator, smtp, d
         transaction.set_rollback(True)
 
     assert run_tasks() == 0 and Email.objects.count() == 0
+
+
+def test_an_editor_finds_an_email_by_its_recipient_and_never_reads_a_secret_one(editor_client):
+    queue_email(to="maria@example.com", subject="About your comment", deliver=False)
+    secret = queue_email(to="wei@example.com", subject="Choose your password", deliver=False)
+    Email.objects.filter(pk=secret.pk).update(secret=True, text="https://clinic.example/set-password/abc/")
+
+    found = editor_client.get(reverse("admin:outbox_email_changelist"), {"q": "MARIA@"}).content.decode()
+    page = editor_client.get(reverse("admin:outbox_email_change", args=[secret.pk])).content.decode()
+
+    assert "About your comment" in found and "Choose your password" not in found
+    assert "set-password" not in page and "Not shown: it holds a secret link" in page
