@@ -7,6 +7,16 @@ class ClinicConfig(AppConfig):
     verbose_name = "Clinic"
 
     def ready(self):
+        from django.apps import apps
+        from django.contrib import admin
+
         from . import signals
 
         signals.connect()
+        if apps.is_installed("django_rq"):
+            # RQ's dashboard answers every staff member (its views ask only is_staff) and can delete and requeue
+            # jobs: least privilege leaves it out of the admin; `manage.py rqstats` shows the queue.
+            from django_rq.models import Dashboard
+
+            if admin.site.is_registered(Dashboard):
+                admin.site.unregister(Dashboard)

@@ -1,5 +1,9 @@
 """The same delivery on the RQ backend (several machines), with a real RQ worker on the test Redis."""
 
+import os
+import subprocess
+import sys
+
 import django_rq
 import pytest
 from django_tasks_rq import Job
@@ -45,3 +49,17 @@ def test_on_rq_a_refused_email_is_scheduled_for_its_next_try(rq_tasks, smtp, dja
 
     assert Email.objects.get().status == Email.Status.PENDING
     assert len(ScheduledJobRegistry(queue=rq_tasks)) == 1
+
+
+def test_with_rq_the_admin_has_no_dashboard_that_every_staff_member_could_use():
+    code = (
+        "import django; django.setup(); from django.contrib import admin; from django.conf import settings; "
+        "from django_rq.models import Dashboard; "
+        "print('django_rq' in settings.INSTALLED_APPS, admin.site.is_registered(Dashboard))"
+    )
+    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "clinic.settings.dev", "REDIS_URL": "redis://127.0.0.1:6379/15",
+                   "DJANGO_TASKS_BACKEND": "rq", "DATABASE_URL": "sqlite://:memory:"}  # fmt: skip
+
+    printed = subprocess.run([sys.executable, "-c", code], env=environment, capture_output=True, text=True, check=True)  # noqa: S603
+
+    assert printed.stdout.split() == ["True", "False"]
