@@ -84,6 +84,22 @@ def article(db):
 
 
 @pytest.fixture
+def moderator(db):
+    """A staff member allowed to moderate comments, with an email address: the moderation emails go to them."""
+    from django.contrib.auth.models import Permission
+
+    user = UserFactory(username="mod", email="moderator@clinic.example", is_staff=True)
+    user.user_permissions.add(Permission.objects.get(codename="moderate_comment"))
+    return user
+
+
+@pytest.fixture
+def authored_article(db):
+    """An article whose author has an email address (the author's notifications go there)."""
+    return ArticleFactory(title="What Is Prolotherapy?", author=UserFactory(email="author@clinic.example"))
+
+
+@pytest.fixture
 def connection_recorder():
     """A TCP listener on loopback that records every connection made to it and closes it at once.
 

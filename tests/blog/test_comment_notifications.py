@@ -1,15 +1,19 @@
 import contextlib
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.core import mail
 
 from blog.models import Comment, DiscussionSettings
 from blog.services import comment_set_status
-from tests.factories import ArticleFactory, CommentFactory, UserFactory, post_comment
+from tests.factories import CommentFactory, UserFactory, post_comment
 from tests.helpers import run_tasks
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def article(authored_article):
+    return authored_article
 
 
 @pytest.fixture
@@ -23,19 +27,6 @@ def committed(django_capture_on_commit_callbacks):
         run_tasks()
 
     return commit_and_work
-
-
-@pytest.fixture
-def moderator(db):
-    user = UserFactory(username="mod", email="moderator@clinic.example", is_staff=True)
-    user.user_permissions.add(Permission.objects.get(codename="moderate_comment"))
-    return user
-
-
-@pytest.fixture
-def article(db):
-    author = UserFactory(email="author@clinic.example")
-    return ArticleFactory(title="What Is Prolotherapy?", author=author)
 
 
 def test_moderators_are_emailed_when_a_comment_waits(client, article, moderator, settings, committed):

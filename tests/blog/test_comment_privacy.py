@@ -3,14 +3,13 @@ import json
 from io import StringIO
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from django.utils import timezone
 
 from blog.models import Comment, DiscussionSettings
 from blog.services import ERASED_EMAIL_TEXT
 from outbox.models import Email
-from tests.factories import ArticleFactory, CommentFactory, UserFactory, post_comment
+from tests.factories import CommentFactory, post_comment
 from tests.helpers import queue_email
 
 pytestmark = pytest.mark.django_db
@@ -55,10 +54,9 @@ def test_erase_command_anonymises_every_comment_of_one_email_and_keeps_threads(c
     assert json.loads(run("export_commenter_data", "maria@example.com"))["comments"] == []
 
 
-def test_erasing_a_commenter_erases_the_emails_that_quoted_them(client, django_capture_on_commit_callbacks):
-    moderator = UserFactory(email="moderator@clinic.example", is_staff=True)
-    moderator.user_permissions.add(Permission.objects.get(codename="moderate_comment"))
-    article = ArticleFactory()
+def test_erasing_a_commenter_erases_the_emails_that_quoted_them(
+    client, moderator, article, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         post_comment(client, article, name="Maria Lopez", email="maria@example.com", body="My knee still hurts a lot")
     other = queue_email(subject="Unrelated", deliver=False)

@@ -7,7 +7,6 @@ from email import policy
 
 import pytest
 import time_machine
-from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 
@@ -21,15 +20,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def moderator(db):
-    user = UserFactory(username="mod", email="moderator@clinic.example", is_staff=True)
-    user.user_permissions.add(Permission.objects.get(codename="moderate_comment"))
-    return user
-
-
-@pytest.fixture
-def article(db):
-    return ArticleFactory(title="What Is Prolotherapy?", author=UserFactory(email="author@clinic.example"))
+def article(authored_article):
+    return authored_article
 
 
 def later(minutes):
