@@ -103,7 +103,7 @@ worker: $(VENV)/.runtime
 	exec $(BIN)/python manage.py worker
 
 ## bench: the benchmark of docs/benchmarks.md (SQLite, and PostgreSQL when it answers on 127.0.0.1:5432)
-bench: $(VENV)/.runtime
+bench: $(VENV)/.dev
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; } || \
 		echo "wrk is not installed: using benchmarks/loadgen.py instead"

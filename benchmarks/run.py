@@ -13,12 +13,15 @@ For each database (SQLite, then PostgreSQL when one answers at 127.0.0.1:5432) i
   Varnish beside nginx (benchmarks/http_cache.py), on the 10,000-article set;
 - asks for the admin's comment list (100,000 comments) and article list, and the sitemap index and its largest
   page uncached, on the 10,000-article set (benchmarks/admin.py): server time, size and SQL queries;
+- posts comments while the mail server answers, then while it never answers, with the worker running
+  (benchmarks/mail.py): the request's p50/p99 must not depend on the mail server;
 and prints the figures with the targets they are stated against. Nothing here is a test: see
 docs/benchmarks.md for the latest figures, written by hand.
 
-`python -m benchmarks.run [sqlite] [postgresql] [--only pages|admin|search]` runs some of it: the databases
+`python -m benchmarks.run [sqlite] [postgresql] [--only pages|admin|mail|search]` runs some of it: the databases
 named (default both), and only the public pages (render, load, traffic, Varnish), only the admin lists and
-sitemaps, or only the uncached searches on the 10,000-article set.
+sitemaps, only the comment POSTs against the mail servers, or only the uncached searches on the 10,000-article
+set.
 """
 
 import argparse
@@ -34,7 +37,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from benchmarks import http_cache
+from benchmarks import http_cache, mail
 from tools.production import Server, manage, production_env
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,7 +48,7 @@ DURATION = os.environ.get("BENCH_DURATION", "3s")
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
 SIZES = (100, 10_000)
-PARTS = ("pages", "admin")
+PARTS = ("pages", "admin", "mail")
 # PostgreSQL databases are named PREFIX_100, PREFIX_10000: another name keeps two runs on one server apart.
 DATABASE_PREFIX = os.environ.get("BENCH_DATABASE_PREFIX", "clinic_bench")
 # The deepest page of seed_bulk_pages' first section (five levels).
@@ -293,7 +296,9 @@ def report_varnish(figures):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("backends", nargs="*", metavar="sqlite|postgresql", help="default: both")
-    parser.add_argument("--only", choices=[*PARTS, "search"], help="the public pages, the admin or the searches only")
+    parser.add_argument(
+        "--only", choices=[*PARTS, "search"], help="the public pages, the admin, the mail or the searches only"
+    )
     arguments = parser.parse_args()
     if set(arguments.backends) - {"sqlite", "postgresql"}:
         parser.error(f"unknown databases: {arguments.backends}")
@@ -307,7 +312,7 @@ def main():
         manage(env, "collectstatic", "--no-input")
         for backend in backends:
             log(f"{backend}: building the data sets")
-            renders, http, admin, mixed, behind, search_rate = {}, None, None, None, None, None
+            renders, http, admin, mixed, behind, search_rate, mail_posts = {}, None, None, None, None, None, None
             if arguments.only == "search":
                 size = SIZES[-1]
                 sized = {
@@ -335,12 +340,16 @@ def main():
                         if http_cache.available():
                             behind = http_cache.varnish_figures(sized, work, load_alternating, PYTHON)
                     admin = render_figures(sized, script="admin.py") if "admin" in parts else None
+                    mail_posts = mail.mail_figures(sized, PYTHON, ROOT) if "mail" in parts else None
             if http is not None:
                 report(backend, http, renders, search_rate)
                 report_mixed(mixed)
                 report_varnish(behind)
             if admin is not None:
                 report_admin(backend, admin)
+            if mail_posts is not None:
+                print(f"\n=== {backend}: comment POSTs with the worker of make serve beside gunicorn -w 4")
+                mail.report(mail_posts)
 
 
 if __name__ == "__main__":
