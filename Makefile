@@ -29,6 +29,8 @@ node_modules/.installed: package.json package-lock.json
 
 ## run: install, migrate, load the demo content and serve the site on http://$(ADDRESS) (SQLite by default),
 ## with the background worker beside it (emails); one Ctrl-C stops both
+# The emails' links name the address served (a worker has no request to take it from).
+run: export DJANGO_SITE_URL ?= http://$(ADDRESS)
 run: $(VENV)/.runtime
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py seed_demo

@@ -348,10 +348,13 @@ class Article(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     # Kept up to date by save(); indexed with GIN on PostgreSQL (migration 0006), unused elsewhere.
     search_vector = SearchVectorField(null=True, editable=False)
+    # The body's words without markup, kept by save(): what SQLite's full-text index reads (blog/search.py), so
+    # that "strong" or "nbsp" finds no article.
+    search_body = models.TextField(default="", editable=False)
 
     objects = ArticleQuerySet.as_manager()
     history = HistoricalRecords(
-        m2m_fields=[tags], excluded_fields=["search_vector", "updated_at"], user_related_name="+"
+        m2m_fields=[tags], excluded_fields=["search_vector", "search_body", "updated_at"], user_related_name="+"
     )
 
     class Meta:
@@ -373,6 +376,7 @@ class Article(models.Model):
 
     def save(self, *args, **kwargs):
         self.body = sanitize_html(self.body)
+        self.search_body = self.body_text
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
         if self.last_reviewed_at and self.next_review_at is None:

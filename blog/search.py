@@ -248,16 +248,18 @@ def _highlight(article, terms):
 # rebuild the table and lose its triggers, so they are checked after every migrate (blog/apps.py).
 SQLITE_INDEX = [
     "CREATE VIRTUAL TABLE IF NOT EXISTS blog_article_fts USING fts5("
-    "title, excerpt, body, content='blog_article', content_rowid='id', tokenize='porter unicode61')",
+    "title, excerpt, search_body, content='blog_article', content_rowid='id', tokenize='porter unicode61')",
     "CREATE TRIGGER IF NOT EXISTS blog_article_fts_insert AFTER INSERT ON blog_article BEGIN "
-    "INSERT INTO blog_article_fts(rowid, title, excerpt, body) VALUES (new.id, new.title, new.excerpt, new.body); END",
+    "INSERT INTO blog_article_fts(rowid, title, excerpt, search_body) "
+    "VALUES (new.id, new.title, new.excerpt, new.search_body); END",
     "CREATE TRIGGER IF NOT EXISTS blog_article_fts_delete AFTER DELETE ON blog_article BEGIN "
-    "INSERT INTO blog_article_fts(blog_article_fts, rowid, title, excerpt, body) "
-    "VALUES ('delete', old.id, old.title, old.excerpt, old.body); END",
+    "INSERT INTO blog_article_fts(blog_article_fts, rowid, title, excerpt, search_body) "
+    "VALUES ('delete', old.id, old.title, old.excerpt, old.search_body); END",
     "CREATE TRIGGER IF NOT EXISTS blog_article_fts_update AFTER UPDATE ON blog_article BEGIN "
-    "INSERT INTO blog_article_fts(blog_article_fts, rowid, title, excerpt, body) "
-    "VALUES ('delete', old.id, old.title, old.excerpt, old.body); "
-    "INSERT INTO blog_article_fts(rowid, title, excerpt, body) VALUES (new.id, new.title, new.excerpt, new.body); END",
+    "INSERT INTO blog_article_fts(blog_article_fts, rowid, title, excerpt, search_body) "
+    "VALUES ('delete', old.id, old.title, old.excerpt, old.search_body); "
+    "INSERT INTO blog_article_fts(rowid, title, excerpt, search_body) "
+    "VALUES (new.id, new.title, new.excerpt, new.search_body); END",
 ]
 SQLITE_TRIGGERS = {"blog_article_fts_insert", "blog_article_fts_delete", "blog_article_fts_update"}
 

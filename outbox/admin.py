@@ -9,7 +9,8 @@ from .services import emails_send_again
 class EmailAdmin(admin.ModelAdmin):
     """What the site sent, is sending and could not send, with the reason; failed emails can be sent again."""
 
-    list_display = ["subject", "recipients", "kind", "status_label", "attempts", "created_at", "sent_at"]
+    # The status second: on a phone it is in view without scrolling the table.
+    list_display = ["subject", "status_label", "recipients", "kind", "attempts", "created_at", "sent_at"]
     list_filter = ["status", "kind"]
     search_fields = ["subject", "to"]
     actions = ["send_again"]
@@ -38,7 +39,8 @@ class EmailAdmin(admin.ModelAdmin):
         if email.status == Email.Status.FAILED:
             return format_html('<strong class="status-failed">Failed</strong>: {}', email.last_error[:120])
         if email.status == Email.Status.PENDING and email.attempts:
-            return f"Waiting to try again ({email.attempts} tries so far)"
+            tries = f"{email.attempts} {'try' if email.attempts == 1 else 'tries'}"
+            return format_html("Waiting to try again ({} so far): {}", tries, email.last_error[:120])
         return email.get_status_display()
 
     @admin.display(description="text")

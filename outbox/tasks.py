@@ -27,6 +27,15 @@ logger = logging.getLogger(__name__)
 MESSAGE_REFUSED = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError)
 
 
+def permanent(error):
+    """Whether the mail server refused for good (a 5xx reply: no such mailbox, policy): trying again won't help."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _ in error.recipients.values()]
+    else:
+        codes = [getattr(error, "smtp_code", 0)]
+    return bool(codes) and all(500 <= code < 600 for code in codes)
+
+
 @task()
 def emails_deliver(email_ids):
     """Send the emails `email_ids` that are still waiting; return how many the mail server took."""
@@ -81,7 +90,7 @@ def _sent(email):
 
 def _failed(email, error):
     reason = f"{type(error).__name__}: {error}"[:2000]
-    if email.attempts >= settings.EMAIL_MAX_ATTEMPTS:
+    if email.attempts >= settings.EMAIL_MAX_ATTEMPTS or permanent(error):
         logger.error("Gave up sending “%s” after %s tries: %s", email.subject, email.attempts, reason)
         Email.objects.filter(pk=email.pk).update(status=Email.Status.FAILED, last_error=reason, next_attempt_at=None)
         return

@@ -11,9 +11,8 @@ DROP = [
 
 
 def create_index(apps, schema_editor):
-    from blog.search import ensure_sqlite_index
-
-    ensure_sqlite_index(schema_editor.connection)
+    """Nothing now: the index reads Article.search_body, which migration 0018 adds; 0018 and every migrate's end
+    (blog/apps.py) create it."""
 
 
 def drop_index(apps, schema_editor):

@@ -26,6 +26,20 @@ def results(client, query, **params):
     return [article.title for article in response.context["articles"]], response.content.decode()
 
 
+def test_articles_are_found_by_the_words_readers_read_never_by_their_markup(client):
+    body = '<h2>Fees</h2><p><strong>Prices</strong>&nbsp;&amp; insurance, <a href="https://example.com/">ask</a></p>'
+    ArticleFactory(title="Paying for treatment", body=body)
+    article = ArticleFactory(title="Rest", body="<p>Sleep</p>")
+    article.body = "<p>Sleep <em>well</em></p>"
+    article.save()  # a re-saved article is indexed anew
+
+    for word in ("prices", "insurance", "ask", "fees"):
+        assert results(client, word)[0] == ["Paying for treatment"], word
+    for word in ("strong", "nbsp", "amp", "href", "h2", "example", "em"):
+        assert results(client, word)[0] == [], word
+    assert results(client, "well")[0] == ["Rest"]
+
+
 def test_title_match_ranks_above_body_match(client):
     ArticleFactory(title="Healing after surgery", body="<p>Knee cartilage recovers slowly.</p>")
     ArticleFactory(title="Knee pain explained", body="<p>How joints hurt.</p>")

@@ -13,14 +13,15 @@ def free_port():
 
 
 class Recorder:
-    """What the mail server received, and over how many connections; `refuse` makes it refuse every recipient."""
+    """What the mail server received, and over how many connections; `refuse` (a reply such as "550 5.1.1 No
+    such mailbox here" or "451 4.3.0 Try again later") makes it refuse every recipient so."""
 
     def __init__(self):
-        self.messages, self.connections, self.refuse = [], set(), False
+        self.messages, self.connections, self.refuse = [], set(), ""
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if self.refuse:
-            return "550 5.1.1 No such mailbox here"
+            return self.refuse
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
@@ -32,7 +33,7 @@ class Recorder:
 
 @pytest.fixture
 def smtp(settings):
-    """A mail server the site sends to: `smtp.messages`, `smtp.connections`, `smtp.refuse = True`."""
+    """A mail server the site sends to: `smtp.messages`, `smtp.connections`, `smtp.refuse = "550 ..."`."""
     recorder = Recorder()
     controller = Controller(recorder, hostname="127.0.0.1", port=free_port())
     controller.start()

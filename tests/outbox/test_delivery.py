@@ -73,11 +73,11 @@ def test_a_mail_server_down_or_silent_delays_the_email_and_it_arrives_once_when_
     assert Email.objects.get().status == Email.Status.SENT
 
 
-def test_an_email_the_server_keeps_refusing_fails_after_the_last_try_and_an_editor_sends_it_again(
+def test_an_email_the_server_keeps_putting_off_fails_after_the_last_try_and_an_editor_sends_it_again(
     article, smtp, settings, admin_client, django_capture_on_commit_callbacks
 ):
     settings.EMAIL_MAX_ATTEMPTS = 3
-    smtp.refuse = True
+    smtp.refuse = "451 4.3.0 Mailbox busy, try again later"
     with django_capture_on_commit_callbacks(execute=True):
         queue_email(to="nobody@clinic.example", subject="Hello")
     minutes = 0
@@ -88,11 +88,11 @@ def test_an_email_the_server_keeps_refusing_fails_after_the_last_try_and_an_edit
 
     failed = Email.objects.get()
     assert (failed.status, failed.attempts) == (Email.Status.FAILED, 3)
-    assert "550" in failed.last_error and "No such mailbox" in failed.last_error
+    assert "451" in failed.last_error and "Mailbox busy" in failed.last_error
     page = admin_client.get(reverse("admin:outbox_email_changelist")).content.decode()
-    assert "Failed" in page and "No such mailbox" in page
+    assert "Failed" in page and "Mailbox busy" in page
 
-    smtp.refuse = False
+    smtp.refuse = ""
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(
             reverse("admin:outbox_email_changelist"), {"action": "send_again", "_selected_action": [failed.pk]}
@@ -149,3 +149,26 @@ def test_an_editor_finds_an_email_by_its_recipient_and_never_reads_a_secret_one(
 
     assert "About your comment" in found and "Choose your password" not in found
     assert "set-password" not in page and "Not shown: it holds a secret link" in page
+
+
+def test_a_mailbox_refused_for_good_fails_at_once_with_the_reason_shown(smtp, admin_client):
+    from outbox.tasks import emails_deliver
+
+    smtp.refuse = "550 5.1.1 No such mailbox here"
+    email = queue_email(to="nobody@clinic.example", deliver=False)
+
+    emails_deliver.call([email.pk])
+
+    failed = Email.objects.get()
+    assert (failed.status, failed.attempts) == (Email.Status.FAILED, 1) and "No such mailbox" in failed.last_error
+    assert run_tasks() == 0  # no retry queued
+
+
+def test_the_list_says_why_an_email_is_waiting(mail_server_down, admin_client):
+    from outbox.tasks import emails_deliver
+
+    email = queue_email(deliver=False)
+    emails_deliver.call([email.pk])
+
+    page = admin_client.get(reverse("admin:outbox_email_changelist")).content.decode()
+    assert "Waiting to try again (1 try so far)" in page and "Connection refused" in page

@@ -40,8 +40,8 @@ def test_an_rq_worker_sends_the_email(rq_tasks, smtp, django_capture_on_commit_c
     assert Email.objects.get().status == Email.Status.SENT
 
 
-def test_on_rq_a_refused_email_is_scheduled_for_its_next_try(rq_tasks, smtp, django_capture_on_commit_callbacks):
-    smtp.refuse = True
+def test_on_rq_an_email_put_off_is_scheduled_for_its_next_try(rq_tasks, smtp, django_capture_on_commit_callbacks):
+    smtp.refuse = "451 4.3.0 Mailbox busy, try again later"
     with django_capture_on_commit_callbacks(execute=True):
         queue_email(subject="Through RQ")
 

@@ -4,6 +4,7 @@
 import os
 import stat
 import subprocess
+from unittest import mock
 
 import pytest
 from django.conf import settings
@@ -18,7 +19,8 @@ def fake_venv(tmp_path):
     marker = tmp_path / "worker-started"
     # The servers start once the worker has: `make` then returns only if the server's end stops the worker.
     wait = f"for _ in $(seq 200); do [ -f {marker} ] && break; sleep 0.05; done"
-    python = f'case "$2" in worker) touch {marker}; exec sleep 60;; runserver) {wait}; echo "runserver $3";; esac'
+    runserver = f'{wait}; echo "runserver $3 at $DJANGO_SITE_URL"'
+    python = f'case "$2" in worker) touch {marker}; exec sleep 60;; runserver) {runserver};; esac'
     gunicorn = f'{wait}; echo "gunicorn $*"'
     for name, script in {"python": python, "gunicorn": gunicorn}.items():
         program = folder / "bin" / name
@@ -52,6 +54,14 @@ def test_the_server_starts_with_its_worker_and_stops_it_when_it_ends(fake_venv, 
 
     assert (tmp_path / "worker-started").exists()
     assert ("runserver 127.0.0.1:8000" if target == "run" else "gunicorn clinic.wsgi:application") in started
+
+
+def test_make_run_names_its_own_address_in_the_emails_links(fake_venv, tmp_path):
+    environment = {key: value for key, value in os.environ.items() if key != "DJANGO_SITE_URL"}
+    with mock.patch.dict(os.environ, environment, clear=True):
+        started = make("run", fake_venv, tmp_path / "none", "ADDRESS=127.0.0.1:8061")
+
+    assert "runserver 127.0.0.1:8061 at http://127.0.0.1:8061" in started
 
 
 def test_make_serve_takes_port_and_workers_from_the_env_file(fake_venv, tmp_path):

@@ -8,6 +8,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from blog.models import Article, AuthorProfile, Category, Comment, Tag
+from core.sanitize import plain_text
 
 # Every article's body has it, so "prolotherapy" is the benchmark's search for a word in every article.
 PARAGRAPH = (
@@ -57,6 +58,7 @@ class Command(BaseCommand):
                 author=user,
                 excerpt=f"Article {n} about recovery from chronic tendon and joint pain.",
                 body=body,
+                search_body=plain_text(body),
                 category=categories[n % len(categories)],
                 status=Article.Status.PUBLISHED,
                 # The busy article is the newest, so it is on the home page like a freshly shared post.
