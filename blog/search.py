@@ -24,7 +24,7 @@ from django.utils.functional import cached_property
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from .models import SEARCH_CONFIG
+from .models import SEARCH_CONFIG, SEARCH_ONLY_FIELDS
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 10
@@ -158,8 +158,8 @@ def _full_text_search(articles, query):
                 ),
             )
             .order_by(*order)
-            # The headline stands for the body on the page: neither it nor the vector travels.
-            .defer("body", "search_vector")
+            # The headline stands for the body on the page: neither it nor what only the search reads travels.
+            .defer("body", *SEARCH_ONLY_FIELDS)
         )
 
     return SearchResults(
