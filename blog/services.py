@@ -16,8 +16,7 @@ from django.utils import timezone
 from clinic.models import clinic_settings
 from core.links import absolute_url
 from core.pagecache import invalidate
-from outbox.models import Email
-from outbox.services import email_queue, emails_deliver_later
+from outbox.services import email_queue, emails_deliver_later, emails_erase
 
 from .models import Comment, DiscussionSettings, staff_member
 from .moderation import Submission, moderate
@@ -26,7 +25,6 @@ logger = logging.getLogger(__name__)
 
 ERASED_NAME = "Anonymous"
 ERASED_BODY = "This comment was removed at its author's request."
-ERASED_EMAIL_TEXT = "This email quoted a comment whose author asked for their data to be erased: its text is gone."
 
 
 def comment_submit(
@@ -175,12 +173,8 @@ def commenter_erase(*, email):
     """
     invalidate()
     comments = Comment.objects.by_email(email)
-    quoting = Q(text__icontains=email) if email.strip() else Q(pk__in=[])
-    for body in comments.values_list("body", flat=True):
-        if body.strip():
-            quoting |= Q(text__contains=body)
     with transaction.atomic():
-        Email.objects.filter(quoting).update(text=ERASED_EMAIL_TEXT)
+        emails_erase(address=email, quoting=list(comments.values_list("body", flat=True)))
         return comments.update(
             name=ERASED_NAME,
             email="",

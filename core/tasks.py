@@ -9,6 +9,14 @@ from django_tasks import task
 
 from .periodic import periodic
 
+DATABASE_BACKEND, RQ_BACKEND = "django_tasks_db.DatabaseBackend", "django_tasks_rq.RQBackend"
+
+
+def queue_backend():
+    """The configured queue's backend, as settings.TASKS names it."""
+    return settings.TASKS["default"]["BACKEND"]
+
+
 # Days a finished task's result is kept on the database queue (RQ keeps its own for a shorter while).
 TASK_RESULTS_KEPT_DAYS = 14
 
@@ -17,7 +25,7 @@ TASK_RESULTS_KEPT_DAYS = 14
 @task()
 def task_results_prune_daily():
     """Delete the database queue's results of tasks finished more than TASK_RESULTS_KEPT_DAYS ago."""
-    if settings.TASKS["default"]["BACKEND"] != "django_tasks_db.DatabaseBackend":
+    if queue_backend() != DATABASE_BACKEND:
         return ""
     output = io.StringIO()
     call_command("prune_db_task_results", "--min-age-days", str(TASK_RESULTS_KEPT_DAYS), stdout=output)

@@ -1,9 +1,14 @@
 """Writes with side effects: an email decided now, sent by a worker once the transaction commits."""
 
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 
 from .models import Email
+from .tasks import emails_deliver
+
+# What an erased email says instead of what it quoted.
+ERASED_TEXT = "This email quoted a comment whose author asked for their data to be erased: its text is gone."
 
 
 def email_queue(*, kind, subject, template, context, recipients, headers=None, secret=False, deliver=True):
@@ -26,8 +31,6 @@ def email_queue(*, kind, subject, template, context, recipients, headers=None, s
 
 def emails_deliver_later(emails):
     """One task sends `emails` when the transaction commits (nothing is sent for a transaction rolled back)."""
-    from .tasks import emails_deliver
-
     ids = [email.pk for email in emails]
     if ids:
         transaction.on_commit(lambda: emails_deliver.enqueue(ids))
@@ -42,3 +45,13 @@ def emails_send_again(emails):
         )
         emails_deliver_later(again)
     return len(again)
+
+
+def emails_erase(*, address, quoting):
+    """Erase the text of every email that names `address` or quotes one of the texts `quoting` (a person's data
+    erased at their request); return how many."""
+    mentions = Q(text__icontains=address) if address.strip() else Q(pk__in=[])
+    for text in quoting:
+        if text.strip():
+            mentions |= Q(text__contains=text)
+    return Email.objects.filter(mentions).update(text=ERASED_TEXT)

@@ -7,8 +7,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from blog.models import Comment, DiscussionSettings
-from blog.services import ERASED_EMAIL_TEXT
 from outbox.models import Email
+from outbox.services import ERASED_TEXT
 from tests.factories import CommentFactory, post_comment
 from tests.helpers import queue_email
 
@@ -66,7 +66,7 @@ def test_erasing_a_commenter_erases_the_emails_that_quoted_them(
 
     assert not Email.objects.filter(text__contains="maria@example.com").exists()
     assert not Email.objects.filter(text__contains="My knee still hurts").exists()
-    assert Email.objects.get(pk=other.pk).text != ERASED_EMAIL_TEXT
+    assert Email.objects.get(pk=other.pk).text != ERASED_TEXT
 
 
 def test_purge_command_erases_ip_and_user_agent_after_the_retention_period():

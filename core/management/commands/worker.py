@@ -1,9 +1,7 @@
-from django.conf import settings
 from django.core.management import BaseCommand, call_command
 
 from core.periodic import periodic_plan
-
-RQ_BACKEND = "django_tasks_rq.RQBackend"
+from core.tasks import RQ_BACKEND, queue_backend
 
 
 def queued_on_database(task):
@@ -34,7 +32,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        on_rq = settings.TASKS["default"]["BACKEND"] == RQ_BACKEND
+        on_rq = queue_backend() == RQ_BACKEND
         for task in periodic_plan(queued_on_rq if on_rq else queued_on_database):
             self.stdout.write(f"Queued the periodic task {task.name}.")
         if on_rq:
