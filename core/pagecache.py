@@ -15,7 +15,8 @@ How it works:
   once its transaction commits; a page is served only while all its keys' versions are current, in any process.
   Versions are Redis keys (one MGET per request, shared by every machine), or without Redis files beside the
   file cache, replaced on each change, so reading one costs a stat. Each worker also keeps recent pages in
-  memory, checked against the same versions. A page rendered while anything changed (CHANGES) is not stored.
+  memory, checked against the same versions. A page rendered while a change touched one of its keys is not
+  stored (versions are numbered changes: CHANGES counts them).
   A page also expires at the next moment an app says its pages change by themselves (`expires_at`: for the
   blog, a scheduled article's publication time and midnight), so time-based changes need no job either.
 - When the cache (Redis) cannot be reached, the versions are unknown: nothing is served from or stored in the
@@ -30,6 +31,7 @@ The cache knows no app. What it must know about them, apps tell it once, from th
 and, per page, which keys it shows (`depends_on`), per change, which keys it touches (`invalidate`).
 """
 
+import fcntl
 import functools
 import gzip
 import hashlib
@@ -48,7 +50,8 @@ from .cacheguard import guarded, outage
 from .httpcache import TAGS_HEADER, http_cache_ban, shared_cache_control, tags_value
 from .middleware import request_id
 
-VERSION_KEY = "page-cache:version:{key}"
+# "version2": versions are change numbers; those of older code were random.
+VERSION_KEY = "page-cache:version2:{key}"
 EXPIRES_AT_KEY = "page-cache:expires-at:{versions}"
 FRESH_TOKEN_PLACEHOLDER = b"\x00page-cache:fresh-token\x00"
 # Headers Django adds per request that a stored page must not repeat.
@@ -60,18 +63,43 @@ UNKNOWN = object()
 
 # Keys every app may use. SITE: what every page shows (settings, menus, names); every stored page depends on it.
 # ANY: changed by every change; the key of a page that did not say what it shows, so that it is never stale.
-# CHANGES: changed first by every change, so that a page rendered while something changed is not stored.
+# CHANGES: the number of the last change, renewed by every change: a page rendered while a change touched one of its
+# keys is not stored.
 SITE, ANY, CHANGES = "site", "any", "changes"
 
 
 class RedisVersions:
-    """The keys' versions as Redis keys: one MGET per request on a kept-open connection, across all machines."""
+    """The keys' versions as Redis keys: one MGET per request on a kept-open connection, across all machines.
+
+    A version is the number of the change that last touched the key: CHANGES counts the changes, from the time
+    in nanoseconds when Redis had none (so that numbers never repeat after Redis restarts empty). A version
+    never set, or evicted, is the current count: a page stored under it stays right, since no change happened
+    since then that it would not show.
+    """
+
+    # Both scripts run atomically in Redis: no change can fall between reading the count and using it.
+    CHANGE = """
+        redis.call('SET', KEYS[1], ARGV[1], 'NX')
+        redis.call('INCR', KEYS[1])
+        -- As a string: Lua's numbers are doubles, too short for the count's 19 digits.
+        local number = redis.call('GET', KEYS[1])
+        for i = 2, #KEYS do redis.call('SET', KEYS[i], number) end
+        return number
+    """
+    FILL = """
+        redis.call('SET', KEYS[1], ARGV[1], 'NX')
+        local count = redis.call('GET', KEYS[1])
+        for i = 2, #KEYS do redis.call('SET', KEYS[i], count, 'NX') end
+        return redis.call('MGET', unpack(KEYS))
+    """
 
     def __init__(self, url, options):
         import redis
 
         timeouts = {name: options[name] for name in ("socket_connect_timeout", "socket_timeout") if name in options}
         self.client = redis.Redis.from_url(url, socket_keepalive=True, **timeouts)
+        self.change_script = self.client.register_script(self.CHANGE)
+        self.fill_script = self.client.register_script(self.FILL)
         self.outages_seen = outage.count
 
     def _name(self, key):
@@ -88,33 +116,41 @@ class RedisVersions:
             self.change([SITE])
             return self.current(keys)
         if None in values:
-            # A version never set, or evicted: set one (only if still missing), so a page is never stored under
-            # "missing" and then served after a change and an eviction made it "missing" again.
-            missing = [name for name, value in zip(names, values, strict=True) if value is None]
-            pipe = self.client.pipeline()
-            for name in missing:
-                pipe.set(name, uuid.uuid4().hex, nx=True)
-            guarded(pipe.execute, lambda: None)
-            values = guarded(lambda: self.client.mget(names), lambda: UNKNOWN)
-            if values is UNKNOWN or None in values:
+            filled = guarded(
+                lambda: self.fill_script(keys=[self._name(CHANGES), *names], args=[time.time_ns()]), lambda: UNKNOWN
+            )
+            if filled is UNKNOWN:
                 return UNKNOWN
+            values = filled[1:]
         return tuple(values)
 
     def change(self, keys):
-        pipe = self.client.pipeline(transaction=True)
-        for key in [CHANGES, *keys]:
-            pipe.set(self._name(key), uuid.uuid4().hex)
-        guarded(pipe.execute, lambda: None)
+        names = [self._name(key) for key in [CHANGES, *keys]]
+        guarded(lambda: self.change_script(keys=names, args=[time.time_ns()]), lambda: None)
+
+    def changes(self):
+        """The number of the last change (UNKNOWN when Redis cannot be reached)."""
+        found = self.current((CHANGES,))
+        return found if found is UNKNOWN else int(found[0])
+
+    def settled(self, keys, since):
+        """The versions of `keys` if no change after change number `since` touched any of them, else None."""
+        found = self.current(keys)
+        if found is UNKNOWN:
+            return UNKNOWN
+        return found if max(int(version) for version in found) <= since else None
 
 
 class FileVersions:
     """The keys' versions as files beside the file cache, each replaced (never edited) on each change.
 
-    Reading one is a stat: the new file's inode and modification time are the version.
+    Reading one is a stat: the new file's inode and modification time are the version. Each file holds the
+    number of the change that wrote it (CHANGES the last one's, counted under a lock; 0 for a key no change
+    touched), read only to decide whether a page just rendered may be stored.
     """
 
     def __init__(self, folder):
-        self.folder = Path(folder) / "page-cache-versions"
+        self.folder = Path(folder) / "page-cache-versions-2"
         self.paths = {}
 
     def _path(self, key):
@@ -134,14 +170,25 @@ class FileVersions:
             try:
                 versions.append(self._read(path))
             except FileNotFoundError:
-                self._write(path, replace=False)
+                self._write(path, 0, replace=False)
                 versions.append(self._read(path))
         return tuple(versions)
 
-    def _write(self, path, *, replace=True):
+    def _read_with_number(self, key):
+        """(version, number of the change that wrote it), from one open file."""
+        path = self._path(key)
+        try:
+            with open(path, "rb") as file:
+                found = os.fstat(file.fileno())
+                return f"{found.st_ino}-{found.st_mtime_ns}", int(file.read() or 0)
+        except FileNotFoundError:
+            self._write(path, 0, replace=False)
+            return self._read_with_number(key)
+
+    def _write(self, path, number, *, replace=True):
         self.folder.mkdir(parents=True, exist_ok=True)
         fresh = path.with_name(f"{path.name}.{uuid.uuid4().hex}")
-        fresh.write_text(uuid.uuid4().hex)
+        fresh.write_text(str(number))
         if replace:
             os.replace(fresh, path)
             return
@@ -153,10 +200,25 @@ class FileVersions:
             fresh.unlink()
 
     def change(self, keys):
-        # CHANGES first (a page rendered meanwhile is not stored) and again last (a page checked meanwhile is
-        # checked again: see PageCacheMiddleware.lookup); Redis writes them all at once instead.
-        for key in [CHANGES, *keys, CHANGES]:
-            self._write(self._path(key))
+        self.folder.mkdir(parents=True, exist_ok=True)
+        with open(self.folder / "lock", "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            number = self.changes() + 1
+            # CHANGES first and again last (a page checked meanwhile is checked again: see
+            # PageCacheMiddleware.lookup); Redis writes them all at once instead.
+            for key in [CHANGES, *keys, CHANGES]:
+                self._write(self._path(key), number)
+
+    def changes(self):
+        """The number of the last change."""
+        return self._read_with_number(CHANGES)[1]
+
+    def settled(self, keys, since):
+        """The versions of `keys` if no change after change number `since` touched any of them, else None."""
+        found = [self._read_with_number(key) for key in keys]
+        if any(number > since for _version, number in found):
+            return None
+        return tuple(version for version, _number in found)
 
 
 @functools.cache
@@ -308,18 +370,17 @@ def remember(key, compute, *, depends_on=(ANY,)):
 def store(request, response, changes_before):
     """Keep `response` for the next anonymous readers of the same address, if it may be shared.
 
-    `changes_before` is the CHANGES version read *before* the page was rendered: if anything changed meanwhile,
-    the page is not stored (it may show the old state under the new versions). It is filed with the versions of
-    the keys it shows (`depends_on`), and served only while they are current.
+    `changes_before` is the number of the last change *before* the page was rendered: if a later change touched
+    one of the keys it shows (`depends_on`), it is not stored (it may show the old state under the new versions).
+    It is filed with the versions of those keys, and served only while they are current.
     """
     # "Vary: Cookie" needs no special care: only readers without cookies that matter ever get a stored page.
     if response.status_code != 200 or response.streaming or response.cookies:
         return
     keys = (SITE, *sorted(getattr(request, "page_cache_keys", None) or {ANY}))
-    found = versions().current((CHANGES, *keys))
-    if found is UNKNOWN or found[0] != changes_before:
+    made_in = versions().settled(keys, changes_before)
+    if made_in is UNKNOWN or made_in is None:
         return
-    made_in = found[1:]
     seconds = _seconds_to_live()
     if seconds <= 0:
         return
@@ -344,12 +405,12 @@ def cache_public_page(view):
     def wrapper(request, *args, **kwargs):
         if not (enabled() and request.method == "GET" and is_anonymous_read(request.META)):
             return view(request, *args, **kwargs)
-        changes = versions().current((CHANGES,))
+        changes = versions().changes()
         if changes is UNKNOWN:
             return view(request, *args, **kwargs)
         response = view(request, *args, **kwargs)
         # StorePageMiddleware stores it once every middleware has added its headers (security headers included).
-        response.page_cache_changes_before = changes[0]
+        response.page_cache_changes_before = changes
         return response
 
     return wrapper

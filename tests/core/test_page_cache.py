@@ -185,8 +185,8 @@ def test_a_page_read_while_a_change_is_being_written_is_not_served_stale_afterwa
     reads_between = []
     write = file_versions._write
 
-    def write_then_read(version_path):
-        write(version_path)
+    def write_then_read(version_path, number, **options):
+        write(version_path, number, **options)
         reads_between.append(wsgi(path))
 
     monkeypatch.setattr(file_versions, "_write", write_then_read)
@@ -198,6 +198,34 @@ def test_a_page_read_while_a_change_is_being_written_is_not_served_stale_afterwa
     assert reads_between[0].hit  # only CHANGES written yet: the old page still stood
     assert "Prolotherapy, Explained" in reads_between[-1].text
     assert "Prolotherapy, Explained" in wsgi(path).text
+
+
+def changing_while_rendering(monkeypatch, *keys):
+    """Every render of an article page sees a change to `keys` saved by someone else while it runs."""
+    from blog.views import ArticleDetailView
+
+    render = ArticleDetailView.get_context_data
+
+    def render_while_changing(view, **kwargs):
+        context = render(view, **kwargs)
+        versions().change(keys)
+        return context
+
+    monkeypatch.setattr(ArticleDetailView, "get_context_data", render_while_changing)
+
+
+def test_a_page_rendered_while_something_else_changed_is_stored(article, monkeypatch):
+    changing_while_rendering(monkeypatch, "pages.page:1", pagecache.ANY)
+
+    assert cached_twice(article.get_absolute_url()).hit
+
+
+def test_a_page_rendered_while_what_it_shows_changed_is_not_stored(article, monkeypatch):
+    changing_while_rendering(monkeypatch, f"blog.article:{article.pk}", pagecache.ANY)
+    path = article.get_absolute_url()
+
+    assert not wsgi(path).hit
+    assert not wsgi(path).hit
 
 
 def test_fresh_after_a_scheduled_article_is_moved_into_the_past(committed):
