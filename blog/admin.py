@@ -29,14 +29,17 @@ from core.admin import (
 )
 from core.editing import EditConflictMixin
 from core.history import ReaderHistoryHelper
+from core.optin import unsubscribed_now
 from core.sanitize import sanitize_html
 
+from .followups import comment_followers_notify
 from .models import (
     DISCUSSION_BOUNDS,
     Article,
     AuthorProfile,
     Category,
     Comment,
+    CommentSubscription,
     DiscussionSettings,
     Reference,
     Tag,
@@ -550,6 +553,8 @@ class CommentAdmin(AutocompleteFilterMedia, admin.ModelAdmin):
             obj.status = Comment.Status.APPROVED
             obj.consent_at = timezone.now()
         super().save_model(request, obj, form, change)
+        if obj.is_approved and (not change or "status" in form.changed_data):
+            comment_followers_notify(obj)
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
@@ -579,3 +584,26 @@ class CommentAdmin(AutocompleteFilterMedia, admin.ModelAdmin):
         self.message_user(
             request, f"Erased the data of {len(emails)} commenter(s) from {erased} comment(s).", messages.SUCCESS
         )
+
+
+@admin.register(CommentSubscription)
+class CommentSubscriptionAdmin(admin.ModelAdmin):
+    """Who asked for follow-up comments, and where each request stands. Made by commenters only; an editor
+    may unsubscribe an address on request (or delete it with the person's data)."""
+
+    list_display = ["email", "article", "scope", "status", "created_at", "confirmed_at", "unsubscribed_at"]
+    list_filter = ["status", "scope"]
+    search_fields = ["email"]
+    show_facets = admin.ShowFacets.ALWAYS
+    list_select_related = ["article"]
+    fields = ["email", "article", "comment", "scope", "status", "created_at", "confirmed_at", "unsubscribed_at"]
+    readonly_fields = fields
+    actions = ["unsubscribe"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description="Unsubscribe the selected subscriptions", permissions=["change"])
+    def unsubscribe(self, request, queryset):
+        stopped = unsubscribed_now(queryset)
+        self.message_user(request, f"Unsubscribed {stopped} subscription(s).", messages.SUCCESS)

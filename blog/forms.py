@@ -4,7 +4,7 @@ from django import forms
 from django.core import signing
 from django.core.validators import URLValidator
 
-from .models import Comment, staff_member
+from .models import Comment, CommentSubscription, staff_member
 
 FORM_TIMESTAMP_SALT = "blog.comment-form-started"
 # A form older than this is treated like one without a token: a token cannot be replayed for ever.
@@ -42,7 +42,7 @@ class CommentForm(forms.Form):
     """The "Leave a reply" form. Field names are the plain ones browsers autofill."""
 
     # The order the form shows them in (WordPress's), which the error summary follows.
-    field_order = ["body", "name", "email", "url", "consent", "remember"]
+    field_order = ["body", "name", "email", "url", "consent", "remember", "follow", "follow_scope"]
 
     name = forms.CharField(
         label="Name",
@@ -85,6 +85,14 @@ class CommentForm(forms.Form):
     remember = forms.BooleanField(
         label="Save my name, email, and website in this browser for the next time I comment.", required=False
     )
+    follow = forms.BooleanField(label="Notify me of follow-up comments by email", required=False)
+    follow_scope = forms.ChoiceField(
+        label="Which ones",
+        choices=CommentSubscription.Scope.choices,
+        initial=CommentSubscription.Scope.REPLIES,
+        required=False,
+        widget=forms.RadioSelect,
+    )
     started = forms.CharField(required=False, widget=forms.HiddenInput)
     # Hidden from people by CSS; bots that fill every field give themselves away.
     phone = forms.CharField(label="Leave this field empty", required=False, max_length=100)
@@ -117,6 +125,13 @@ class CommentForm(forms.Form):
         if not self.comments_open:
             raise forms.ValidationError("Comments are closed on this article.", code="closed")
         return cleaned_data
+
+    @property
+    def followed(self):
+        """What the commenter asked to be notified of (a CommentSubscription.Scope), or None."""
+        if not self.cleaned_data.get("follow") or self.staff is not None:
+            return None
+        return self.cleaned_data.get("follow_scope") or CommentSubscription.Scope.REPLIES
 
     @property
     def replying_to(self):

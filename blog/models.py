@@ -17,6 +17,7 @@ from simple_history.models import HistoricalRecords
 from clinic.metadata import META_DESCRIPTION_LENGTH
 from core.images import CleanImageField, generated_image_name, validate_raster_image
 from core.models import SingletonModel
+from core.optin import Subscription, normalized_email
 from core.sanitize import plain_text, sanitize_html
 
 SEARCH_CONFIG = "english"
@@ -728,6 +729,9 @@ class Comment(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
+    followers_notified_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When those following the discussion were told of it."
+    )
 
     objects = CommentQuerySet.as_manager()
     # The status this comment had when loaded (None for a new one); kept by blog/signals.py after each save.
@@ -854,3 +858,46 @@ class Reference(models.Model):
     @property
     def link(self):
         return self.doi_url or self.pubmed_url or self.url
+
+
+class CommentSubscriptionQuerySet(models.QuerySet):
+    def of(self, email):
+        return self.filter(email=normalized_email(email))
+
+    def hearing_of(self, comment):
+        """The confirmed subscriptions told when `comment` is published: to every comment on its article, or to
+        replies to the comment it answers; never its own author's."""
+        following = models.Q(scope=CommentSubscription.Scope.ALL, article_id=comment.article_id)
+        if comment.parent_id:
+            following |= models.Q(scope=CommentSubscription.Scope.REPLIES, comment_id=comment.parent_id)
+        return (
+            self.filter(following, status=CommentSubscription.Status.CONFIRMED)
+            .exclude(email=normalized_email(comment.email))
+            .exclude(comment=comment)
+        )
+
+
+class CommentSubscription(Subscription):
+    """A commenter's "Notify me of follow-up comments by email", confirmed by email before anything is sent."""
+
+    class Scope(models.TextChoices):
+        REPLIES = "replies", "Replies to my comment"
+        ALL = "all", "All new comments on this article"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="comment_subscriptions")
+    comment = models.ForeignKey(
+        Comment,
+        on_delete=models.CASCADE,
+        related_name="subscriptions",
+        help_text="The comment whose posting asked for it (its replies, for “Replies to my comment”).",
+    )
+    scope = models.CharField("notify of", max_length=10, choices=Scope.choices, default=Scope.REPLIES)
+
+    objects = CommentSubscriptionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "follow-up subscription"
+
+    def __str__(self):
+        return f"{self.email}: {self.get_scope_display().lower()} on {self.article}"

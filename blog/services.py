@@ -18,6 +18,12 @@ from core.links import absolute_url
 from core.pagecache import invalidate
 from outbox.services import email_queue, emails_deliver_later, emails_erase
 
+from .followups import (
+    comment_followers_notify,
+    comment_subscription_create,
+    comment_subscriptions_erase,
+    comment_subscriptions_export,
+)
 from .models import Comment, DiscussionSettings, staff_member
 from .moderation import Submission, moderate
 
@@ -42,11 +48,13 @@ def comment_submit(
     honeypot="",
     seconds_to_submit=None,
     consent=False,
+    follow=None,
 ):
     """Judge a comment by the rules in moderation.py and store it; return (comment, verdict).
 
     Raises moderation.CommentRefused, with nothing stored, when a rule refuses the comment. `discussion` is the
-    DiscussionSettings the caller already read, if it did.
+    DiscussionSettings the caller already read, if it did. `follow`, a CommentSubscription.Scope, subscribes the
+    commenter to follow-up comments (blog/followups.py).
     """
     discussion = discussion or DiscussionSettings.load()
     staff = staff_member(user)
@@ -89,6 +97,10 @@ def comment_submit(
             _email_moderators(comment)
         if comment.is_approved and discussion.notify_authors:
             _email_article_author(comment)
+        if follow and comment.email:
+            comment_subscription_create(comment=comment, scope=follow)
+        if comment.is_approved:
+            comment_followers_notify(comment)
     return comment, verdict
 
 
@@ -133,8 +145,10 @@ def comment_set_status(*, comments, status):
             comment.status = status
             comment.save(update_fields=["status", "updated_at"])
             changed += 1
-            if status == Comment.Status.APPROVED and discussion.notify_authors:
-                emails.append(_email_article_author(comment, deliver=False))
+            if status == Comment.Status.APPROVED:
+                if discussion.notify_authors:
+                    emails.append(_email_article_author(comment, deliver=False))
+                emails += comment_followers_notify(comment, deliver=False)
         # One task, one connection to the mail server, for the whole approval.
         emails_deliver_later([email for email in emails if email is not None])
     return changed
@@ -162,6 +176,7 @@ def commenter_export(*, email):
             }
             for comment in comments
         ],
+        "follow_up_subscriptions": comment_subscriptions_export(email=email),
     }
 
 
@@ -175,6 +190,7 @@ def commenter_erase(*, email):
     comments = Comment.objects.by_email(email)
     with transaction.atomic():
         emails_erase(address=email, quoting=list(comments.values_list("body", flat=True)))
+        comment_subscriptions_erase(email=email)
         return comments.update(
             name=ERASED_NAME,
             email="",

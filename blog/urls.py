@@ -44,4 +44,6 @@ urlpatterns = [
     path("<yyyy:year>/<mm:month>/", cached(views.MonthArchiveView.as_view()), name="archive-month"),
     # Never cached.
     path("preview/<int:pk>/", views.ArticlePreviewView.as_view(), name="article-preview"),
+    path("comments/follow/confirm/<str:token>/", views.FollowConfirmView.as_view(), name="comment-follow-confirm"),
+    path("comments/follow/stop/<str:token>/", views.FollowStopView.as_view(), name="comment-follow-stop"),
 ]

@@ -14,17 +14,20 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.generic import DetailView, ListView, dates
+from django.views.generic import DetailView, ListView, TemplateView, dates
 
 from clinic.metadata import listing_meta
 from clinic.models import clinic_settings
 from core.clientip import client_ip
 from core.links import with_query_string
+from core.optin import BadLink, link_values
 from core.pagecache import carry_fresh_token, depends_on, remember
 
 from . import metadata, search
 from .commenters import commenter_remember, own_pending_comment_ids, remembered_author
+from .followups import STOP, comment_subscriptions_confirm, comment_subscriptions_stop
 from .forms import CommentForm, seconds_since
 from .models import Article, AuthorProfile, Category, Comment, DiscussionSettings, Tag, staff_member
 from .moderation import CommentRefused
@@ -384,6 +387,7 @@ class CommentCreateView(ArticleDetailView):
                     honeypot=form.cleaned_data["phone"],
                     seconds_to_submit=seconds_since(form.cleaned_data["started"], article=self.object),
                     consent=form.cleaned_data["consent"],
+                    follow=form.followed,
                 )
             except CommentRefused as refusal:
                 form.add_error(refusal.field, refusal.message)
@@ -465,3 +469,40 @@ class ArticlePreviewView(ArticleDetailView):
         response["X-Robots-Tag"] = "noindex, nofollow"
         patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+@method_decorator(never_cache, name="dispatch")
+class FollowConfirmView(TemplateView):
+    """The link of a follow-up confirmation email: confirms, once, what the address asked for."""
+
+    template_name = "blog/follow_confirm.html"
+
+    def get(self, request, token):
+        try:
+            confirmed = comment_subscriptions_confirm(token=token)
+        except BadLink as bad:
+            return self.render_to_response({"bad_link": bad.reason}, status=400)
+        return self.render_to_response({"confirmed": confirmed})
+
+
+@method_decorator([never_cache, csrf_exempt], name="dispatch")
+class FollowStopView(TemplateView):
+    """The unsubscribe link of a follow-up email: a page with a button, and the POST mail programs send for
+    their own Unsubscribe button (RFC 8058). The signed link is the authority, so the POST needs no CSRF token
+    and no login, and the same link may be used again."""
+
+    template_name = "blog/follow_stop.html"
+
+    def get(self, request, token):
+        try:
+            (_email, article_id), _made_at = link_values(STOP, token)
+        except BadLink as bad:
+            return self.render_to_response({"bad_link": bad.reason}, status=400)
+        return self.render_to_response({"article": Article.objects.filter(pk=article_id).first()})
+
+    def post(self, request, token):
+        try:
+            article, _stopped = comment_subscriptions_stop(token=token)
+        except BadLink as bad:
+            return self.render_to_response({"bad_link": bad.reason}, status=400)
+        return self.render_to_response({"stopped": True, "article": article})

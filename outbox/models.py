@@ -73,6 +73,7 @@ class Email(models.Model):
             subject=self.subject,
             body=self.text,
             to=self.to,
+            reply_to=settings.EMAIL_REPLY_TO,
             headers={"Message-ID": self.message_id, **self.headers},
             connection=connection,
         )

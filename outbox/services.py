@@ -11,16 +11,20 @@ from .tasks import emails_deliver
 ERASED_TEXT = "This email quoted a comment whose author asked for their data to be erased: its text is gone."
 
 
-def email_queue(*, kind, subject, template, context, recipients, headers=None, secret=False, deliver=True):
-    """Store the email made from `template` (plain text) with `context`, and have a worker send it once the
-    current transaction commits; return it. With `deliver=False` the caller sends several at once
-    (`emails_deliver_later`), over one connection to the mail server.
+def email_queue(
+    *, kind, subject, template, context, recipients, html_template=None, headers=None, secret=False, deliver=True
+):
+    """Store the email made from `template` (plain text) and `html_template` (its HTML part, if any) with
+    `context`, and have a worker send it once the current transaction commits; return it. With `deliver=False`
+    the caller sends several at once (`emails_deliver_later`), over one connection to the mail server.
     """
+    subject = " ".join(subject.split())
     email = Email.objects.create(
         kind=kind,
         to=list(recipients),
-        subject=" ".join(subject.split()),
+        subject=subject,
         text=render_to_string(template, context),
+        html=render_to_string(html_template, {**context, "subject": subject}) if html_template else "",
         headers=headers or {},
         secret=secret,
     )

@@ -335,6 +335,8 @@ LOGGING = {
 SITE_URL = os.environ.get("DJANGO_SITE_URL", "").rstrip("/")
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "clinic-blog@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where replies to the site's emails go (comma-separated), e.g. the clinic's front desk; empty: to the sender.
+EMAIL_REPLY_TO = env_list("DJANGO_EMAIL_REPLY_TO")
 EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
@@ -368,6 +370,8 @@ else:
 COMMENT_MIN_SECONDS_TO_SUBMIT = 3
 # Seconds before the same IP address may post another comment (0 turns the flood limit off).
 COMMENT_RATE_LIMIT_SECONDS = 15
+# Days a link confirming an email subscription (follow-up comments, new articles) works (core/optin.py).
+SUBSCRIPTION_CONFIRM_DAYS = 7
 # Where the patient-safety notice sends people who want personal advice (empty: no link).
 CLINIC_BOOKING_URL = os.environ.get("DJANGO_CLINIC_BOOKING_URL", "")
 

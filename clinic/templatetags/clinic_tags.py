@@ -5,7 +5,7 @@ from django.utils.safestring import mark_safe
 from blog.models import Article, AuthorProfile, Category
 from blog.signals import CATEGORIES, LISTINGS
 from clinic.models import clinic_settings
-from clinic.theme import DEFAULT_BRAND_COLOR, csp_hash, theme_css
+from clinic.theme import DEFAULT_BRAND_COLOR, csp_hash, theme_css, theme_properties
 from core.pagecache import depends_on, remember
 from menus.models import Menu
 from menus.navigation import MENUS, MenuEntry, menu_entries
@@ -28,6 +28,14 @@ def theme_style(context):
     if request is not None:
         request.csp_style_hashes = {*getattr(request, "csp_style_hashes", ()), csp_hash(css)}
     return mark_safe(f"<style>{css}</style>")  # noqa: S308 (made of validated hex colours)
+
+
+@register.simple_tag
+def email_theme():
+    """The clinic's name and colours for an HTML email (templates/email/base.html): the site's light theme."""
+    clinic = clinic_settings()
+    colors = theme_properties(clinic.brand_color)["light"]
+    return {"name": clinic.name, **{name.replace("-", "_"): value for name, value in colors.items()}}
 
 
 @register.inclusion_tag("includes/site_menu.html", takes_context=True)

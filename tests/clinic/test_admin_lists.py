@@ -15,7 +15,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from blog.models import Comment
+from blog.models import Comment, CommentSubscription
 from menus.models import Menu, MenuItem
 from outbox.models import Email
 from outbox.tasks import emails_deliver
@@ -88,6 +88,12 @@ def failure_logs(count):
         AccessFailureLog.objects.create(username=f"user{n}", ip_address="203.0.113.9")
 
 
+def follow_up_subscriptions(count):
+    for n in itertools.islice(_numbers, count):
+        comment = CommentFactory()
+        CommentSubscription.objects.create(email=f"reader{n}@example.com", article=comment.article, comment=comment)
+
+
 def emails(count):
     Email.objects.bulk_create(
         Email(kind="Test", to=[f"reader{n}@example.com"], subject=f"Email {n}", text="Hello")
@@ -109,6 +115,7 @@ ROWS = {
     "blog.tag": lambda count: TagFactory.create_batch(count),
     "blog.authorprofile": lambda count: AuthorProfileFactory.create_batch(count),
     "blog.comment": comments,
+    "blog.commentsubscription": follow_up_subscriptions,
     "pages.page": pages,
     # Two menus, always: the list is the same whatever their items.
     "menus.menu": menu_items,

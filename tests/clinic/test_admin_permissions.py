@@ -15,7 +15,7 @@ from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import URLPattern, URLResolver, reverse
 
-from blog.models import Article, AuthorProfile, Category, Comment, DiscussionSettings, Tag
+from blog.models import Article, AuthorProfile, Category, Comment, CommentSubscription, DiscussionSettings, Tag
 from clinic.models import ClinicSettings
 from clinic.roles import AUTHOR, CONTRIBUTOR, EDITOR, MODERATOR
 from menus.models import Menu
@@ -72,7 +72,9 @@ SITE_URLS = {
 ALL, OWN, OWN_DRAFTS, NONE = "all", "own", "own drafts", "none"
 # Admins whose change page has no editable field of its own row: a permitted POST saves nothing there (a menu's
 # items are inline rows, tested in tests/menus).
-READ_ONLY_ADMINS = {"axes.accessattempt", "axes.accesslog", "axes.accessfailurelog", "menus.menu"}
+READ_ONLY_ADMINS = {
+    "axes.accessattempt", "axes.accesslog", "axes.accessfailurelog", "menus.menu", "blog.commentsubscription"
+}  # fmt: skip
 # role → model → (view, change, delete, add): what the role may do, written out rather than derived from the
 # code under test. OWN is the role's own article (or profile, account); OWN_DRAFTS its own unpublished ones.
 MAY = {
@@ -82,6 +84,8 @@ MAY = {
         "blog.tag": (ALL, ALL, ALL, True),
         "blog.authorprofile": (ALL, ALL, ALL, True),
         "blog.comment": (ALL, ALL, ALL, True),
+        # Made by commenters only; an editor unsubscribes an address (an action) or deletes it on request.
+        "blog.commentsubscription": (ALL, ALL, ALL, False),
         "blog.discussionsettings": (ALL, ALL, NONE, False),
         "clinic.clinicsettings": (ALL, ALL, NONE, False),
         "pages.page": (ALL, ALL, ALL, True),
@@ -184,6 +188,10 @@ def world(db):
         "blog.category": category,
         "blog.tag": tag,
         "blog.comment": CommentFactory(article=others_published),
+        # On a comment of its own: deleting the comment above would take it along.
+        "blog.commentsubscription": CommentSubscription.objects.create(
+            email="reader@example.com", article=others_published, comment=CommentFactory(article=others_published)
+        ),
         "blog.discussionsettings": DiscussionSettings.load(),
         "clinic.clinicsettings": ClinicSettings.load(),
         "pages.page": PageFactory(title="About the clinic", slug="about"),

@@ -11,7 +11,7 @@ from django.utils.text import slugify
 from PIL import Image, ImageDraw
 
 from blog.demo.articles import ARTICLES, CLINIC
-from blog.models import Article, AuthorProfile, Category, Comment, Tag
+from blog.models import Article, AuthorProfile, Category, Comment, CommentSubscription, Tag
 from clinic.models import ClinicSettings
 from clinic.roles import AUTHOR, sync_roles
 
@@ -140,6 +140,14 @@ class Command(BaseCommand):
             status=Comment.Status.APPROVED,
             created_at=article.published_at + datetime.timedelta(days=2),
         )
+        # He asked to hear of replies, and confirmed.
+        CommentSubscription.objects.create(
+            email=question.email,
+            article=article,
+            comment=question,
+            status=CommentSubscription.Status.CONFIRMED,
+            confirmed_at=question.created_at + datetime.timedelta(minutes=5),
+        )
         Comment.objects.create(
             article=article,
             parent=question,
@@ -150,4 +158,5 @@ class Command(BaseCommand):
             "later. A consultation will tell whether the ligament is the cause.",
             status=Comment.Status.APPROVED,
             created_at=article.published_at + datetime.timedelta(days=3),
+            followers_notified_at=article.published_at + datetime.timedelta(days=3),
         )
