@@ -30,6 +30,7 @@ from core.admin import (
 from core.editing import EditConflictMixin
 from core.history import ReaderHistoryHelper
 from core.optin import unsubscribed_now
+from core.privacy import person_erase, person_export
 from core.sanitize import sanitize_html
 
 from .followups import comment_followers_notify
@@ -47,7 +48,7 @@ from .models import (
 )
 from .publishing import REFERENCES, blocking_publish_problems, publish_problems
 from .search import admin_search
-from .services import comment_set_status, commenter_erase, commenter_export
+from .services import comment_set_status
 from .views import ArticlePreviewView
 
 
@@ -572,7 +573,7 @@ class CommentAdmin(AutocompleteFilterMedia, admin.ModelAdmin):
     @admin.action(description="Export all data of the selected comments' authors (JSON)", permissions=["moderate"])
     def export_commenter_data(self, request, queryset):
         emails = sorted({email.lower() for email in queryset.exclude(email="").values_list("email", flat=True)})
-        data = [commenter_export(email=email) for email in emails]
+        data = [person_export(email) for email in emails]
         response = HttpResponse(json.dumps(data, indent=2, ensure_ascii=False), content_type="application/json")
         response["Content-Disposition"] = 'attachment; filename="commenter-data.json"'
         return response
@@ -580,9 +581,11 @@ class CommentAdmin(AutocompleteFilterMedia, admin.ModelAdmin):
     @admin.action(description="Erase all data of the selected comments' authors", permissions=["moderate"])
     def erase_commenter_data(self, request, queryset):
         emails = {email.lower() for email in queryset.exclude(email="").values_list("email", flat=True)}
-        erased = sum(commenter_erase(email=email) for email in emails)
+        erased = sum(person_erase(email)["comments"] for email in emails)
         self.message_user(
-            request, f"Erased the data of {len(emails)} commenter(s) from {erased} comment(s).", messages.SUCCESS
+            request,
+            f"Erased the data of {len(emails)} commenter(s) from {erased} comment(s), and their subscriptions.",
+            messages.SUCCESS,
         )
 
 

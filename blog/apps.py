@@ -9,12 +9,14 @@ class BlogConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from core import pagecache
+        from core import pagecache, privacy
 
         from . import signals, tasks  # noqa: F401 (tasks registers the daily purge)
         from .commenters import COOKIES
+        from .followups import comment_subscriptions_erase, comment_subscriptions_export
         from .forms import renewed_form_timestamp
         from .models import Article, next_review_change_at
+        from .services import commenter_erase, commenter_export
         from .signals import LISTINGS
 
         signals.connect()
@@ -23,6 +25,10 @@ class BlogConfig(AppConfig):
         pagecache.fresh_token(renewed_form_timestamp)
         pagecache.expires_at(Article.objects.next_publication_at, depends_on=[LISTINGS])
         pagecache.expires_at(next_review_change_at)
+        privacy.register("comments", export=commenter_export, erase=commenter_erase)
+        privacy.register(
+            "follow_up_subscriptions", export=comment_subscriptions_export, erase=comment_subscriptions_erase
+        )
 
 
 def _ensure_search_index(using, **kwargs):

@@ -18,12 +18,7 @@ from core.links import absolute_url
 from core.pagecache import invalidate
 from outbox.services import email_queue, emails_deliver_later, emails_erase
 
-from .followups import (
-    comment_followers_notify,
-    comment_subscription_create,
-    comment_subscriptions_erase,
-    comment_subscriptions_export,
-)
+from .followups import comment_followers_notify, comment_subscription_create
 from .models import Comment, DiscussionSettings, staff_member
 from .moderation import Submission, moderate
 
@@ -155,12 +150,9 @@ def comment_set_status(*, comments, status):
 
 
 def commenter_export(*, email):
-    """Everything stored about the commenter with this email address, for a data access request."""
+    """The comments written with this email address, for a data access request (core/privacy.py)."""
     comments = Comment.objects.by_email(email).select_related("article").order_by("created_at")
-    return {
-        "email": email,
-        "exported_at": timezone.now().isoformat(),
-        "comments": [
+    return [
             {
                 "article": comment.article.title,
                 "article_url": absolute_url(comment.article.get_absolute_url()),
@@ -175,9 +167,7 @@ def commenter_export(*, email):
                 "created_at": comment.created_at.isoformat(),
             }
             for comment in comments
-        ],
-        "follow_up_subscriptions": comment_subscriptions_export(email=email),
-    }
+    ]
 
 
 def commenter_erase(*, email):
@@ -190,7 +180,6 @@ def commenter_erase(*, email):
     comments = Comment.objects.by_email(email)
     with transaction.atomic():
         emails_erase(address=email, quoting=list(comments.values_list("body", flat=True)))
-        comment_subscriptions_erase(email=email)
         return comments.update(
             name=ERASED_NAME,
             email="",

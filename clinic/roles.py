@@ -22,11 +22,11 @@ _WRITING = [
 
 ROLE_PERMISSIONS = {
     # Everything about content, comments and settings: every permission of the blog, pages, menus, redirects,
-    # clinic and outbox (the emails sent; sending a failed one again) apps, the failed-login records of django-axes
-    # (seeing and lifting lockouts), and staff accounts, which they see, add and change (never delete: deactivate)
-    # within clinic/accounts.py's limits.
-    EDITOR: ["blog.*", "pages.*", "menus.*", "redirects.*", "clinic.*", "outbox.*", "axes.*", "auth.view_user",
-             "auth.add_user", "auth.change_user"],
+    # clinic, outbox (the emails sent; sending a failed one again) and newsletter (subscribers, announcements, its
+    # settings) apps, the failed-login records of django-axes (seeing and lifting lockouts), and staff accounts,
+    # which they see, add and change (never delete: deactivate) within clinic/accounts.py's limits.
+    EDITOR: ["blog.*", "pages.*", "menus.*", "redirects.*", "clinic.*", "outbox.*", "newsletter.*", "axes.*",
+             "auth.view_user", "auth.add_user", "auth.change_user"],
     # Writes, publishes and deletes their own articles only.
     AUTHOR: [*_WRITING, "blog.publish_article", "blog.delete_article"],
     # Writes their own drafts; an editor publishes them.

@@ -57,6 +57,7 @@ if settings.SERVE_MEDIA:
 
 urlpatterns.append(path("", cached(home), name="home"))
 urlpatterns.append(path("", include("blog.urls")))
+urlpatterns.append(path("", include("newsletter.urls")))
 # Last: a page's address is one nothing above answers (pages.models.taken_by_the_site keeps it so).
 urlpatterns.append(path("", include("pages.urls")))
 # Old WordPress addresses are answered by wordpress.middleware, after everything here had its chance.

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "redirects",
     "wordpress",
     "outbox",
+    "newsletter",
 ]
 
 MIDDLEWARE = [

@@ -25,7 +25,7 @@ def test_export_command_prints_everything_about_one_email():
     CommentFactory(email="maria@example.com", body="My knee", ip_address="192.0.2.5", consent_at=timezone.now())
     CommentFactory(email="someone@example.com", body="Not hers")
 
-    data = json.loads(run("export_commenter_data", "Maria@Example.com"))
+    data = json.loads(run("export_personal_data", "Maria@Example.com"))
 
     assert [comment["comment"] for comment in data["comments"]] == ["My knee"]
     exported = data["comments"][0]
@@ -38,9 +38,9 @@ def test_erase_command_anonymises_every_comment_of_one_email_and_keeps_threads(c
     question = CommentFactory(email="maria@example.com", name="Maria Lopez", body="My phone is private")
     answer = CommentFactory(article=question.article, parent=question, body="An answer from someone else")
 
-    output = run("erase_commenter_data", "maria@example.com")
+    output = run("erase_personal_data", "maria@example.com")
 
-    assert "from 1 comment(s)" in output
+    assert "comments: 1" in output
     question.refresh_from_db()
     assert question.name == "Anonymous"
     assert question.email == ""
@@ -51,7 +51,7 @@ def test_erase_command_anonymises_every_comment_of_one_email_and_keeps_threads(c
     assert "Maria Lopez" not in html
     assert "An answer from someone else" in html
     assert Comment.objects.get(pk=answer.pk).email.endswith("@example.com")
-    assert json.loads(run("export_commenter_data", "maria@example.com"))["comments"] == []
+    assert json.loads(run("export_personal_data", "maria@example.com"))["comments"] == []
 
 
 def test_erasing_a_commenter_erases_the_emails_that_quoted_them(
@@ -62,7 +62,7 @@ def test_erasing_a_commenter_erases_the_emails_that_quoted_them(
     other = queue_email(subject="Unrelated", deliver=False)
     assert "My knee still hurts a lot" in Email.objects.exclude(pk=other.pk).get().text
 
-    run("erase_commenter_data", "maria@example.com")
+    run("erase_personal_data", "maria@example.com")
 
     assert not Email.objects.filter(text__contains="maria@example.com").exists()
     assert not Email.objects.filter(text__contains="My knee still hurts").exists()

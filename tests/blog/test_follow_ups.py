@@ -13,7 +13,8 @@ from django.test import Client
 from django.urls import reverse
 
 from blog.models import Comment, CommentSubscription
-from blog.services import comment_set_status, comment_submit, commenter_erase, commenter_export
+from blog.services import comment_set_status, comment_submit
+from core.privacy import person_erase, person_export
 from tests.factories import ArticleFactory, UserFactory, post_comment
 from tests.helpers import run_tasks
 
@@ -248,8 +249,8 @@ def test_a_used_confirmation_does_not_subscribe_again_after_unsubscribing(client
 def test_a_person_s_data_export_and_erase_cover_their_subscriptions(client, article, mailed):
     subscribed(client, article, mailed)
 
-    exported = commenter_export(email=READER)
-    commenter_erase(email=READER)
+    exported = person_export(READER)
+    person_erase(READER)
 
     assert exported["follow_up_subscriptions"][0]["article"] == article.title
     assert not CommentSubscription.objects.exists()

@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from blog.models import Comment, CommentSubscription
 from menus.models import Menu, MenuItem
+from newsletter.models import Announcement, Delivery, Subscriber
 from outbox.models import Email
 from outbox.tasks import emails_deliver
 from redirects.models import NotFound, Redirect
@@ -94,6 +95,20 @@ def follow_up_subscriptions(count):
         CommentSubscription.objects.create(email=f"reader{n}@example.com", article=comment.article, comment=comment)
 
 
+def subscribers(count):
+    Subscriber.objects.bulk_create(
+        Subscriber(email=f"subscriber{n}@example.com") for n in itertools.islice(_numbers, count)
+    )
+
+
+def announcements(count):
+    for _ in range(count):
+        announcement = Announcement.objects.create(article=ArticleFactory(), status="sent")
+        subscriber = Subscriber.objects.create(email=f"subscriber{next(_numbers)}@example.com")
+        email = Email.objects.create(kind="New article", to=[subscriber.email], subject="New", text="Hello")
+        Delivery.objects.create(announcement=announcement, subscriber=subscriber, email=email)
+
+
 def emails(count):
     Email.objects.bulk_create(
         Email(kind="Test", to=[f"reader{n}@example.com"], subject=f"Email {n}", text="Hello")
@@ -131,10 +146,12 @@ ROWS = {
     "axes.accesslog": access_logs,
     "axes.accessfailurelog": failure_logs,
     "outbox.email": emails,
+    "newsletter.subscriber": subscribers,
+    "newsletter.announcement": announcements,
     "django_tasks_database.dbtaskresult": tasks,
 }
 # Settings pages: their list is their one page (core.admin.SingletonModelAdmin), tested with the settings.
-ONE_ROW = {"blog.discussionsettings", "clinic.clinicsettings"}
+ONE_ROW = {"blog.discussionsettings", "clinic.clinicsettings", "newsletter.newslettersettings"}
 # Lists whose "Show counts" is worth counting too: moderators and editors use them.
 WITH_COUNTS = {"blog.article", "blog.comment"}
 

@@ -19,6 +19,7 @@ from blog.models import Article, AuthorProfile, Category, Comment, CommentSubscr
 from clinic.models import ClinicSettings
 from clinic.roles import AUTHOR, CONTRIBUTOR, EDITOR, MODERATOR
 from menus.models import Menu
+from newsletter.models import Announcement, NewsletterSettings, Subscriber
 from outbox.models import Email
 from outbox.tasks import emails_deliver
 from redirects.models import NotFound, Redirect
@@ -53,6 +54,7 @@ MODEL_URL_KINDS = {
     "import": "add",
     "preview_changes": "change",
     "password_change": "change",
+    "previews": "view",
     None: "redirect",
 }
 # The admin site's own URLs, tested in the functions named beside them.
@@ -73,7 +75,8 @@ ALL, OWN, OWN_DRAFTS, NONE = "all", "own", "own drafts", "none"
 # Admins whose change page has no editable field of its own row: a permitted POST saves nothing there (a menu's
 # items are inline rows, tested in tests/menus).
 READ_ONLY_ADMINS = {
-    "axes.accessattempt", "axes.accesslog", "axes.accessfailurelog", "menus.menu", "blog.commentsubscription"
+    "axes.accessattempt", "axes.accesslog", "axes.accessfailurelog", "menus.menu", "blog.commentsubscription",
+    "newsletter.subscriber", "newsletter.announcement",
 }  # fmt: skip
 # role → model → (view, change, delete, add): what the role may do, written out rather than derived from the
 # code under test. OWN is the role's own article (or profile, account); OWN_DRAFTS its own unpublished ones.
@@ -104,6 +107,11 @@ MAY = {
         "outbox.email": (ALL, NONE, NONE, False),
         # The raw task queue is a superuser's (its rows hold the tasks' arguments).
         "django_tasks_database.dbtaskresult": (NONE, NONE, NONE, False),
+        # Readers subscribe themselves; editors read, export, unsubscribe on request and delete with their data.
+        "newsletter.subscriber": (ALL, ALL, ALL, False),
+        # What was announced: read only.
+        "newsletter.announcement": (ALL, NONE, ALL, False),
+        "newsletter.newslettersettings": (ALL, ALL, NONE, False),
     },
     AUTHOR: {
         "blog.article": (OWN, OWN, OWN, True),
@@ -205,6 +213,9 @@ def world(db):
         "axes.accessfailurelog": AccessFailureLog.objects.create(username="x", ip_address="203.0.113.9"),
         "outbox.email": (email := Email.objects.create(kind="Test", to=["a@example.com"], subject="Hi", text="Hi")),
         "django_tasks_database.dbtaskresult": emails_deliver.enqueue([email.pk]).db_result,
+        "newsletter.subscriber": Subscriber.objects.create(email="subscriber@example.com"),
+        "newsletter.announcement": Announcement.objects.create(article=others_published, status="sent"),
+        "newsletter.newslettersettings": NewsletterSettings.load(),
     }
 
 
@@ -281,6 +292,7 @@ TAKEOVER = {
     "auth.user": lambda: {"first_name": "TAKEN OVER", "email": "takeover@example.com"},
     "blog.discussionsettings": lambda: {"moderation_words": "TAKEN OVER"},
     "clinic.clinicsettings": lambda: {"name": "TAKEN OVER"},
+    "newsletter.newslettersettings": lambda: {"paused": "on", "digest_hour": "9"},
     "pages.page": lambda: {"title": "TAKEN OVER", "body": "<p>TAKEN OVER</p>"},
     "redirects.redirect": lambda: {"new_address": "/taken-over/"},
     "menus.menu": lambda: {"items-0-kind": "address", "items-0-address": "/taken-over/", "items-0-label": "TAKEN"},
@@ -367,7 +379,7 @@ def role_of(user):
 
 # Deleting comes last (of every model: a comment goes with its article), so every other URL sees the object.
 KIND_ORDER = ["changelist", "add", "preview_add", "import", "change", "history", "simple_history", "editing",
-              "preview_changes", "password_change", None, "delete"]  # fmt: skip
+              "preview_changes", "password_change", "previews", None, "delete"]  # fmt: skip
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -382,7 +394,7 @@ def test_every_model_url_as_each_role(world, role):
     for label, kind, name in urls:
         view, change, delete, add = MAY[role].get(label, (NONE, NONE, NONE, False))
         where = f"{role} {kind} {label}"
-        if kind == "changelist":
+        if kind in ("changelist", "previews"):
             response = client.get(reverse(f"admin:{name}"))
             ok = (response.status_code in (200, 302)) if view != NONE else response.status_code == 403
             if not ok:

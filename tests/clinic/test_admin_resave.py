@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from blog.models import Article, AuthorProfile
 from clinic.models import ClinicSettings
+from newsletter.models import Announcement, NewsletterSettings, Subscriber
 from outbox.models import Email
 from outbox.tasks import emails_deliver
 from redirects.models import NotFound
@@ -35,6 +36,7 @@ EDITOR_SAVES = {
     "blog.Tag",
     "clinic.ClinicSettings",
     "menus.Menu",
+    "newsletter.NewsletterSettings",
     "pages.Page",
     "redirects.Redirect",
 }
@@ -56,6 +58,9 @@ def demo_content(editor):
     NotFound.objects.create(path="/old-price-list.pdf", referrer_host="forum.example")
     email = Email.objects.create(kind="Test", to=["reader@example.com"], subject="Hello", text="Hello")
     emails_deliver.enqueue([email.pk])
+    Subscriber.objects.create(email="reader@example.com", status="confirmed")
+    Announcement.objects.create(article=Article.objects.published().first(), status="sent")
+    NewsletterSettings.load()
 
 
 def image_names(obj):

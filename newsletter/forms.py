@@ -1,0 +1,52 @@
+import time
+
+from django import forms
+from django.core import signing
+
+from blog.forms import FORM_TIMESTAMP_MAX_AGE, FORM_TIMESTAMP_SALT
+
+from .models import Subscriber
+
+# A person needs longer than this to type an address and press the button; bots do not.
+MIN_SECONDS_TO_SUBMIT = 2
+
+
+class SubscribeForm(forms.Form):
+    """“Get new articles by email”. Its shown-at token is the comment form's kind (blog.forms), so that a stored
+    page renews one token for both forms (core.pagecache.fresh_token)."""
+
+    email = forms.EmailField(
+        label="Email",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={
+            "required": "Please enter your email address.",
+            "invalid": "Please enter a valid email address, like name@example.com.",
+        },
+    )
+    frequency = forms.ChoiceField(
+        label="Send me",
+        choices=Subscriber.Frequency.choices,
+        initial=Subscriber.Frequency.EACH,
+        widget=forms.RadioSelect,
+    )
+    started = forms.CharField(required=False, widget=forms.HiddenInput)
+    # Hidden from people by CSS; bots that fill every field give themselves away.
+    phone = forms.CharField(label="Leave this field empty", required=False, max_length=100)
+
+    def __init__(self, *args, place="page", **kwargs):
+        super().__init__(*args, auto_id=f"id_{place}_subscribe_%s", **kwargs)
+        self.fields["phone"].widget.attrs.update({"autocomplete": "off", "tabindex": "-1"})
+
+    @property
+    def looks_automated(self):
+        """Filled by a bot: the hidden field has text, or the form came back sooner than a person can type
+        (or without a token of ours, or one older than a day)."""
+        if self.cleaned_data.get("phone"):
+            return True
+        try:
+            _article_id, shown_at = signing.loads(self.cleaned_data.get("started") or "", salt=FORM_TIMESTAMP_SALT)
+        except (signing.BadSignature, TypeError, ValueError):
+            return True
+        waited = time.time() - shown_at
+        return not MIN_SECONDS_TO_SUBMIT <= waited <= FORM_TIMESTAMP_MAX_AGE
