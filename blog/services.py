@@ -153,20 +153,20 @@ def commenter_export(*, email):
     """The comments written with this email address, for a data access request (core/privacy.py)."""
     comments = Comment.objects.by_email(email).select_related("article").order_by("created_at")
     return [
-            {
-                "article": comment.article.title,
-                "article_url": absolute_url(comment.article.get_absolute_url()),
-                "name": comment.name,
-                "email": comment.email,
-                "website": comment.url,
-                "comment": comment.body,
-                "status": comment.status,
-                "ip_address": comment.ip_address,
-                "user_agent": comment.user_agent,
-                "consent_given_at": comment.consent_at.isoformat() if comment.consent_at else None,
-                "created_at": comment.created_at.isoformat(),
-            }
-            for comment in comments
+        {
+            "article": comment.article.title,
+            "article_url": absolute_url(comment.article.get_absolute_url()),
+            "name": comment.name,
+            "email": comment.email,
+            "website": comment.url,
+            "comment": comment.body,
+            "status": comment.status,
+            "ip_address": comment.ip_address,
+            "user_agent": comment.user_agent,
+            "consent_given_at": comment.consent_at.isoformat() if comment.consent_at else None,
+            "created_at": comment.created_at.isoformat(),
+        }
+        for comment in comments
     ]
 
 
