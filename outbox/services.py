@@ -1,7 +1,8 @@
 """Writes with side effects: an email decided now, sent by a worker once the transaction commits."""
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, TextField
+from django.db.models.functions import Cast
 from django.template.loader import render_to_string
 
 from .models import Email
@@ -52,10 +53,15 @@ def emails_send_again(emails):
 
 
 def emails_erase(*, address, quoting):
-    """Erase the text of every email that names `address` or quotes one of the texts `quoting` (a person's data
-    erased at their request); return how many."""
+    """Erase the text of every email that names `address` or quotes one of the texts `quoting`, and of every
+    email sent to `address` (a person's data erased at their request); return how many."""
     mentions = Q(text__icontains=address) if address.strip() else Q(pk__in=[])
     for text in quoting:
         if text.strip():
             mentions |= Q(text__contains=text)
-    return Email.objects.filter(mentions).update(text=ERASED_TEXT)
+    erased = Email.objects.filter(mentions).update(text=ERASED_TEXT, html="")
+    if address.strip():
+        # `to` is a JSON list: its text holds each address in quotes, whatever the database.
+        sent_to = Email.objects.annotate(to_text=Cast("to", TextField())).filter(to_text__icontains=f'"{address}"')
+        erased += Email.objects.filter(pk__in=sent_to.values("pk")).update(to=[], text=ERASED_TEXT, html="")
+    return erased

@@ -17,6 +17,8 @@ from django.urls import reverse
 from blog.forms import FORM_TIMESTAMP_SALT
 from core.privacy import person_erase, person_export
 from newsletter.models import Subscriber
+from outbox.models import Email
+from outbox.services import ERASED_TEXT
 from tests.helpers import run_tasks, wsgi
 
 pytestmark = pytest.mark.django_db
@@ -221,3 +223,5 @@ def test_a_person_s_data_export_and_erase_cover_the_newsletter(mailed):
 
     assert exported["newsletter"]["status"] == "confirmed"
     assert not Subscriber.objects.exists()
+    confirmation = Email.objects.get(kind="Newsletter: confirmation")
+    assert confirmation.to == [] and confirmation.text == ERASED_TEXT
