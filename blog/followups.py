@@ -21,6 +21,7 @@ from core.optin import (
     link_values,
     may_send_confirmation,
     normalized_email,
+    unsubscribe_headers,
     unsubscribed_now,
 )
 from outbox.services import email_queue
@@ -35,11 +36,6 @@ EVERYTHING = 0
 def stop_url(email, article_id):
     """The one-click unsubscribe address of `email` for `article_id` (or EVERYTHING)."""
     return absolute_url(reverse("blog:comment-follow-stop", args=[link_token(STOP, email, article_id)]))
-
-
-def unsubscribe_headers(url):
-    """RFC 8058's headers: mail programs show an Unsubscribe button that POSTs to `url`."""
-    return {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
 
 
 def comment_subscription_create(*, comment, scope):

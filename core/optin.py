@@ -44,6 +44,11 @@ def link_values(purpose, token, *, max_age=None):
     return values, datetime.datetime.fromtimestamp(made_at, tz=datetime.timezone.utc)
 
 
+def unsubscribe_headers(url):
+    """RFC 8058's headers: mail programs show an Unsubscribe button that POSTs to `url`."""
+    return {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+
+
 def confirmation_max_age():
     """How long a confirmation link works."""
     return datetime.timedelta(days=settings.SUBSCRIPTION_CONFIRM_DAYS)

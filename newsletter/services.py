@@ -23,6 +23,7 @@ from core.optin import (
     link_values,
     may_send_confirmation,
     normalized_email,
+    unsubscribe_headers,
 )
 from outbox.services import email_queue, emails_deliver_later, emails_erase
 
@@ -43,14 +44,6 @@ def manage_url(subscriber):
 
 def unsubscribe_url(subscriber):
     return absolute_url(reverse("newsletter:unsubscribe", args=[link_token(MANAGE, subscriber.pk, subscriber.email)]))
-
-
-def _subscriber_headers(subscriber):
-    """RFC 8058's one-click unsubscribe, for mail programs' own Unsubscribe button."""
-    return {
-        "List-Unsubscribe": f"<{unsubscribe_url(subscriber)}>",
-        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-    }
 
 
 def subscriber_subscribe(*, email, frequency, ip_address=None):
@@ -208,7 +201,7 @@ def announcement_send_batch(announcement, size=ANNOUNCEMENT_BATCH):
                 html_template="newsletter/email/announcement.html",
                 context={**context, **_links(subscriber)},
                 recipients=[subscriber.email],
-                headers=_subscriber_headers(subscriber),
+                headers=unsubscribe_headers(unsubscribe_url(subscriber)),
                 deliver=False,
             )
             emails.append(email)
@@ -270,7 +263,7 @@ def digests_send_batch(now=None, size=ANNOUNCEMENT_BATCH):
                             **_links(subscriber),
                         },
                         recipients=[subscriber.email],
-                        headers=_subscriber_headers(subscriber),
+                        headers=unsubscribe_headers(unsubscribe_url(subscriber)),
                         deliver=False,
                     )
                 )
