@@ -10,7 +10,7 @@ import pytest
 from django.conf import settings
 
 from tests.factories import ArticleFactory, UserFactory
-from tests.mailserver import black_hole, mail_server_down, smtp  # noqa: F401 (fixtures)
+from tests.mailserver import black_hole, mail_server_down, mailed, smtp  # noqa: F401 (fixtures)
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM refuses to run beside one
 # unless told that this single-threaded use is safe.

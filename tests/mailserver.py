@@ -61,3 +61,31 @@ def mail_server_down(settings):
     """An address where nothing listens."""
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", free_port(), 2
+
+
+@pytest.fixture
+def mailed(smtp, django_capture_on_commit_callbacks, settings):
+    """`with mailed(to) as found:` runs what a request or a service did as in production (commit, then a worker
+    sends); `found` then holds what the mail server received meanwhile for `to`, parsed."""
+    import contextlib
+    import email
+    import email.policy
+
+    from tests.helpers import run_tasks
+
+    settings.SITE_URL = "https://blog.clinic.example"
+
+    @contextlib.contextmanager
+    def sent_to(to):
+        before = len(smtp.messages)
+        found = []
+        with django_capture_on_commit_callbacks(execute=True):
+            yield found
+        run_tasks()
+        found += [
+            email.message_from_bytes(envelope.original_content, policy=email.policy.default)
+            for envelope in smtp.messages[before:]
+            if to in envelope.rcpt_tos
+        ]
+
+    return sent_to

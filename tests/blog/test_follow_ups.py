@@ -1,10 +1,7 @@
 """“Notify me of follow-up comments by email”: double opt-in, the emails, and their links, through a real mail
 server on loopback and the worker's own code."""
 
-import contextlib
 import datetime
-import email
-import email.policy
 import re
 
 import pytest
@@ -16,33 +13,10 @@ from blog.models import Comment, CommentSubscription
 from blog.services import comment_set_status, comment_submit
 from core.privacy import person_erase, person_export
 from tests.factories import ArticleFactory, UserFactory, post_comment
-from tests.helpers import run_tasks
 
 pytestmark = pytest.mark.django_db
 
 READER = "maria@example.com"
-
-
-@pytest.fixture
-def mailed(smtp, django_capture_on_commit_callbacks, settings):
-    """Run what a request or a service did as in production (commit, then a worker sends); return the messages
-    the mail server received meanwhile for `to`, parsed."""
-    settings.SITE_URL = "https://blog.clinic.example"
-
-    @contextlib.contextmanager
-    def sent_to(to):
-        before = len(smtp.messages)
-        found = []
-        with django_capture_on_commit_callbacks(execute=True):
-            yield found
-        run_tasks()
-        found += [
-            email.message_from_bytes(envelope.original_content, policy=email.policy.default)
-            for envelope in smtp.messages[before:]
-            if to in envelope.rcpt_tos
-        ]
-
-    return sent_to
 
 
 def text_of(message):

@@ -1,10 +1,7 @@
 """“Get new articles by email”: the form on every page, double opt-in, the links in every email, and the abuse
 limits, through a real mail server on loopback and the worker's own code."""
 
-import contextlib
 import datetime
-import email
-import email.policy
 import re
 import time
 
@@ -19,34 +16,12 @@ from core.privacy import person_erase, person_export
 from newsletter.models import Subscriber
 from outbox.models import Email
 from outbox.services import ERASED_TEXT
-from tests.helpers import run_tasks, wsgi
+from tests.helpers import wsgi
 
 pytestmark = pytest.mark.django_db
 
 READER = "reader@example.com"
 SITE = "https://blog.clinic.example"
-
-
-@pytest.fixture
-def mailed(smtp, django_capture_on_commit_callbacks, settings):
-    """Run what a request did as in production (commit, then a worker sends); return what the mail server
-    received meanwhile for `to`, parsed."""
-    settings.SITE_URL = SITE
-
-    @contextlib.contextmanager
-    def sent_to(to):
-        before = len(smtp.messages)
-        found = []
-        with django_capture_on_commit_callbacks(execute=True):
-            yield found
-        run_tasks()
-        found += [
-            email.message_from_bytes(envelope.original_content, policy=email.policy.default)
-            for envelope in smtp.messages[before:]
-            if to in envelope.rcpt_tos
-        ]
-
-    return sent_to
 
 
 def text_of(message):
