@@ -7,6 +7,9 @@ from ..forms import SubscribeForm
 
 register = template.Library()
 
+# An article page has the form twice (after the article, in the footer): each region needs a name of its own.
+TITLES = {"article": "Enjoyed this article? Get new ones by email"}
+
 
 @register.inclusion_tag("newsletter/includes/subscribe_form.html", takes_context=True)
 def subscribe_form(context, place):
@@ -17,4 +20,8 @@ def subscribe_form(context, place):
         token = form_timestamp(None)
         if request is not None:
             carry_fresh_token(request, token)
-    return {"subscribe_form": SubscribeForm(place=place, initial={"started": token}), "place": place}
+    return {
+        "subscribe_form": SubscribeForm(place=place, initial={"started": token}),
+        "place": place,
+        "title": TITLES.get(place),
+    }

@@ -11,10 +11,11 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def fill_comment(page, body):
-    page.get_by_role("textbox", name="Comment").fill(body)
-    page.get_by_role("textbox", name="Name").fill("Maria Lopez")
-    page.get_by_role("textbox", name="Email").fill("maria@example.com")
-    page.get_by_label("I agree that the clinic stores").check()
+    form = page.get_by_role("region", name="Comments")
+    form.get_by_role("textbox", name="Comment").fill(body)
+    form.get_by_role("textbox", name="Name").fill("Maria Lopez")
+    form.get_by_role("textbox", name="Email").fill("maria@example.com")
+    form.get_by_label("I agree that the clinic stores").check()
 
 
 def test_comment_moderation_from_post_to_threaded_reply(new_context, live_server, article, editor, fast_forms):
