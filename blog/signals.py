@@ -13,7 +13,7 @@ What touches what:
 
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
-from core.images import renditions
+from core.renditions import renditions_queue
 from core.pagecache import invalidate
 
 from .models import Article, AuthorProfile, Category, Comment, DiscussionSettings, Reference, Tag
@@ -73,11 +73,11 @@ def site_changed(**kwargs):
 
 
 def make_renditions(sender, instance, **kwargs):
-    """Renditions are a cache too: make them when an image is saved, not when the first reader asks."""
+    """Renditions are a cache too: have them made when an image is saved, not when the first reader asks."""
     for field in ("featured_image", "photo"):
         image = getattr(instance, field, None)
         if image:
-            renditions(image.name)
+            renditions_queue(image.name)
 
 
 def connect():

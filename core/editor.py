@@ -6,7 +6,8 @@ from django.core.files.storage import default_storage
 from django.http import JsonResponse
 from django.views.decorators.http import require_POST
 
-from .images import generated_image_name, renditions, validate_raster_image, without_metadata
+from .images import generated_image_name, validate_raster_image, without_metadata
+from .renditions import renditions_queue
 
 
 def _upload_error(message, status):
@@ -33,5 +34,5 @@ def editor_image_upload(request):
     except ValidationError as error:
         return _upload_error(error.messages[0], 400)
     name = default_storage.save(generated_image_name("editor", image_format), without_metadata(upload, image_format))
-    renditions(name)
+    renditions_queue(name)
     return JsonResponse({"url": default_storage.url(name)})

@@ -108,7 +108,7 @@ def generated_image_name(folder, image_format):
     return f"{folder}/{month}/{uuid.uuid4().hex}.{RASTER_FORMATS[image_format]}"
 
 
-# Responsive renditions, made by sorl-thumbnail once (on upload, else on first use) and reused.
+# Responsive renditions, made by sorl-thumbnail in a task once an image is stored (core/renditions.py), and reused.
 RENDITION_WIDTHS = (480, 960, 1600)
 FALLBACK_WIDTH = 960
 
@@ -158,29 +158,46 @@ def stored_name_from_url(url):
     return None
 
 
-def renditions(name, widths=RENDITION_WIDTHS):
+def renditions(name, widths=RENDITION_WIDTHS, *, make=True):
     """WebP and JPEG/PNG renditions of the stored image `name` at each of `widths` up to its own width.
 
     Returns {"webp": [...], "fallback": [...]} lists of sorl ImageFiles (with .url, .width, .height), narrowest
-    first, or None when the image cannot be read. `name` is always read from our storage: sorl-thumbnail would
+    first, or None when the image cannot be read or, with `make=False` (pages), when they are not all made yet
+    (core/renditions.py: a worker makes them). `name` is always read from our storage: sorl-thumbnail would
     download a name that looks like a URL, with no timeout, and has no setting to forbid it.
     """
-    from sorl.thumbnail import get_thumbnail
+    from sorl.thumbnail import default
     from sorl.thumbnail.images import ImageFile
 
     if not is_plain_storage_name(name):
         return None
+    rendition = default.backend.get_thumbnail if make else default.backend.made_thumbnail
     source = ImageFile(name, default_storage)
     found = {"webp": [], "fallback": []}
     for width in sorted(widths):
-        webp = get_thumbnail(source, str(width), format="WEBP", upscale=False)
-        if not webp.size:
-            return None  # sorl could not read the source (missing or damaged); it has logged why
+        webp = rendition(source, str(width), format="WEBP", upscale=False)
+        if webp is None or not webp.size:
+            return None  # not made yet, or sorl could not read the source (missing or damaged; it has logged why)
         if found["webp"] and webp.width == found["webp"][-1].width:
             break  # the image is narrower than `width`: its own size is already there
+        fallback = rendition(source, str(width), format=_fallback_format(name), upscale=False)
+        if fallback is None:
+            return None
         found["webp"].append(webp)
-        found["fallback"].append(get_thumbnail(source, str(width), format=_fallback_format(name), upscale=False))
+        found["fallback"].append(fallback)
     return found if found["webp"] else None
+
+
+def original_size(name):
+    """(width, height) of the stored image `name`, read from its header; None when it cannot be read."""
+    if not is_plain_storage_name(name):
+        return None
+    try:
+        with default_storage.open(name) as file:
+            image = _read_header(file)
+            return image.size if image is not None else None
+    except OSError:
+        return None
 
 
 def srcset(images):

@@ -8,7 +8,7 @@ menus next).
 from django.db.models.signals import post_delete, post_save, pre_delete
 
 from clinic.models import clinic_settings
-from core.images import renditions
+from core.renditions import renditions_queue
 from core.pagecache import invalidate
 
 from .models import Page, under
@@ -38,7 +38,7 @@ def page_deleting(sender, instance, **kwargs):
 
 def make_renditions(sender, instance, **kwargs):
     if instance.featured_image:
-        renditions(instance.featured_image.name)
+        renditions_queue(instance.featured_image.name)
 
 
 def connect():

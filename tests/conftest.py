@@ -1,3 +1,4 @@
+import contextlib
 import json
 import os
 import shutil
@@ -61,6 +62,21 @@ def _fresh_page_cache():
 def _clean_media_root():
     yield
     shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
+
+
+@pytest.fixture
+def worked(django_capture_on_commit_callbacks):
+    """`with worked(): ...` runs the block as if its transaction committed, then what a worker does with the tasks it
+    queued (the renditions of a saved image, say)."""
+    from tests.helpers import run_tasks
+
+    @contextlib.contextmanager
+    def block():
+        with django_capture_on_commit_callbacks(execute=True):
+            yield
+        run_tasks()
+
+    return block
 
 
 @pytest.fixture

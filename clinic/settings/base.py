@@ -210,6 +210,8 @@ SERVE_MEDIA = env_bool("DJANGO_SERVE_MEDIA", DEBUG)
 THUMBNAIL_UPSCALE = False
 THUMBNAIL_QUALITY = 80
 THUMBNAIL_PREFIX = "renditions/"
+# sorl's own backend, which can also tell a page whether a rendition is made without making it (core/renditions.py).
+THUMBNAIL_BACKEND = "core.renditions.RenditionBackend"
 # core.images.renditions() only ever gives sorl files from our storage; should anything hand it a URL, it must
 # not hold a worker for long (sorl's default is to wait forever, and it has no setting to refuse URLs).
 THUMBNAIL_URL_TIMEOUT = 2

@@ -13,7 +13,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from ..images import FALLBACK_WIDTH, renditions, srcset, stored_name_from_url
+from ..images import FALLBACK_WIDTH, original_size, renditions, srcset, stored_name_from_url
+from ..renditions import renditions_missing
 from ..sharing import share_links
 
 register = template.Library()
@@ -29,24 +30,25 @@ def json_ld(data):
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(payload))  # noqa: S308
 
 
-@register.inclusion_tag("includes/responsive_image.html")
-def responsive_image(name, alt="", sizes="100vw", loading="lazy", priority=False, css_class=""):
-    """A <picture> with WebP and JPEG/PNG renditions of the stored image `name`, sized for the layout."""
-    made = renditions(name) if name else None
+@register.inclusion_tag("includes/responsive_image.html", takes_context=True)
+def responsive_image(context, name, alt="", sizes="100vw", loading="lazy", priority=False, css_class=""):
+    """A <picture> with WebP and JPEG/PNG renditions of the stored image `name`, sized for the layout; the original
+    at its own size until a worker has made them (core/renditions.py)."""
+    return responsive_image_context(context.get("request"), name, alt, sizes, loading, priority, css_class)
+
+
+def responsive_image_context(request, name, alt="", sizes="100vw", loading="lazy", priority=False, css_class=""):
+    shown = {"alt": alt, "sizes": sizes, "loading": loading, "priority": priority, "css_class": css_class}
+    made = renditions(name, make=False) if name else None
     if made is None:
-        return {"image": None}
+        size = original_size(name) if name else None
+        if size is None:
+            return {"image": None}
+        renditions_missing(request, name)
+        return {**shown, "image": {"url": default_storage.url(name), "width": size[0], "height": size[1]}}
     fallback = made["fallback"]
     main = next((image for image in fallback if image.width >= FALLBACK_WIDTH), fallback[-1])
-    return {
-        "image": main,
-        "webp_srcset": srcset(made["webp"]),
-        "fallback_srcset": srcset(fallback),
-        "alt": alt,
-        "sizes": sizes,
-        "loading": loading,
-        "priority": priority,
-        "css_class": css_class,
-    }
+    return {**shown, "image": main, "webp_srcset": srcset(made["webp"]), "fallback_srcset": srcset(fallback)}
 
 
 _BODY_IMAGE = re.compile(r"<img\b[^>]*>")
@@ -55,8 +57,9 @@ BODY_IMAGE_SIZES = "(min-width: 48rem) 42rem, 100vw"
 
 
 @register.filter
-def responsive_body_images(body):
-    """Serve the images editors put in the body (our uploads) through responsive renditions.
+def responsive_body_images(body, request=None):
+    """Serve the images editors put in the body (our uploads) through responsive renditions (`request`: the page's,
+    for the page cache to know which images it shows before their renditions are made).
 
     Only files that are in our own storage under a plain name are touched; any other address is left as it is,
     never opened: a page render must not make the server fetch anything.
@@ -68,7 +71,7 @@ def responsive_body_images(body):
         if name is None or not default_storage.exists(name):
             return match[0]
         alt = html.unescape(attributes.get("alt", ""))
-        context = responsive_image(name, alt, BODY_IMAGE_SIZES)
+        context = responsive_image_context(request, name, alt, BODY_IMAGE_SIZES)
         return render_to_string("includes/responsive_image.html", context) if context["image"] else match[0]
 
     return mark_safe(_BODY_IMAGE.sub(replace, str(body)))  # noqa: S308

@@ -24,8 +24,9 @@ pytestmark = pytest.mark.django_db
 ADD_URL = reverse("admin:blog_article_add")
 
 
-def test_editor_creates_and_publishes_an_article_through_the_admin(editor_client, editor, client):
-    response = editor_client.post(ADD_URL, article_form(editor))
+def test_editor_creates_and_publishes_an_article_through_the_admin(editor_client, editor, client, worked):
+    with worked():
+        response = editor_client.post(ADD_URL, article_form(editor))
 
     assert response.status_code == 302
     article = Article.objects.get(slug="what-is-prolotherapy")

@@ -36,15 +36,16 @@ def test_home_lists_published_articles_newest_first(client):
     assert "Scheduled article" not in html
 
 
-def test_home_card_shows_image_title_date_category_excerpt_and_read_more(client):
-    article = ArticleFactory(
-        title="What Is Prolotherapy?",
-        excerpt="An injection treatment.",
-        category=CategoryFactory(name="Regenerative Medicine"),
-        featured_image=uploaded_image(),
-        featured_image_alt="A syringe",
-        published_at=datetime.datetime(2026, 3, 18, 9, tzinfo=datetime.timezone.utc),
-    )
+def test_home_card_shows_image_title_date_category_excerpt_and_read_more(client, worked):
+    with worked():
+        article = ArticleFactory(
+            title="What Is Prolotherapy?",
+            excerpt="An injection treatment.",
+            category=CategoryFactory(name="Regenerative Medicine"),
+            featured_image=uploaded_image(),
+            featured_image_alt="A syringe",
+            published_at=datetime.datetime(2026, 3, 18, 9, tzinfo=datetime.timezone.utc),
+        )
 
     response = client.get(reverse("home"))
 

@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from blog.models import Article
 from tests.factories import image_bytes
+from tests.helpers import run_tasks
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -49,8 +50,16 @@ def test_editor_publishes_an_article_with_bold_text_and_an_uploaded_image(
     expect(reader.get_by_role("heading", level=1)).to_have_text("Knee Pain After Running")
     expect(reader.locator(".article__body strong")).to_have_text("regenerative")
     image = reader.locator(".article__body img")
-    expect(image).to_have_attribute("src", re.compile(r"^/media/renditions/.+\.png$"))
+    # Until the worker has made its renditions, the original at its own size: never a broken image.
+    expect(image).to_have_attribute("src", re.compile(r"^/media/editor/.+\.png$"))
+    expect(image).to_have_attribute("width", "320")
     reader.wait_for_load_state("load")  # the load event waits for the page's images
+    assert image.evaluate("img => img.complete && img.naturalWidth > 0")
+
+    assert run_tasks() >= 1
+    reader.reload()
+    expect(image).to_have_attribute("src", re.compile(r"^/media/renditions/.+\.png$"))
+    reader.wait_for_load_state("load")
     assert image.evaluate("img => img.complete && img.naturalWidth > 0")
     assert "/media/renditions/" in image.evaluate("img => img.currentSrc")
     reader.close()

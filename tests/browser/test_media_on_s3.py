@@ -6,6 +6,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.factories import ArticleFactory, uploaded_image
+from tests.helpers import run_tasks
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -25,6 +26,7 @@ def test_article_images_on_s3_load_within_the_content_security_policy(page, live
         featured_image_alt="A knee",
         body=f'<p>Text</p><figure class="image"><img src="{body_image}" alt="An x-ray"></figure>',
     )
+    run_tasks()
     console = []
     page.on("console", lambda message: console.append(message.text))
     page.add_init_script(REPORT_VIOLATIONS)

@@ -128,17 +128,18 @@ def test_structured_data_describes_the_medical_clinic(client):
     assert clinic["sameAs"] == ["https://facebook.example/harbor"]
 
 
-def test_author_profile_photo_byline_and_about_the_author(client):
+def test_author_profile_photo_byline_and_about_the_author(client, worked):
     user = UserFactory()
-    profile = AuthorProfile.objects.create(
-        user=user,
-        display_name="Dr. Jane Doe",
-        slug="jane-doe",
-        credentials="MD",
-        job_title="Sports physician",
-        bio="Dr. Doe treats running injuries.",
-        photo=uploaded_image("me.png"),
-    )
+    with worked():
+        profile = AuthorProfile.objects.create(
+            user=user,
+            display_name="Dr. Jane Doe",
+            slug="jane-doe",
+            credentials="MD",
+            job_title="Sports physician",
+            bio="Dr. Doe treats running injuries.",
+            photo=uploaded_image("me.png"),
+        )
     article = ArticleFactory(author=user)
 
     page = client.get(article.get_absolute_url()).content.decode()

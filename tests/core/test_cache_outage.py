@@ -130,9 +130,10 @@ def test_with_redis_unreachable_presence_shows_nobody_else(unreachable_redis):
     assert editing.presence_others("blog.article:1", lopez) == []
 
 
-def test_with_redis_unreachable_images_still_get_their_renditions(unreachable_redis, settings):
+def test_with_redis_unreachable_images_still_get_their_renditions(unreachable_redis, settings, worked):
     settings.SERVE_MEDIA = True
-    article = ArticleFactory(featured_image=uploaded_image(size=(1200, 800)), featured_image_alt="A knee")
+    with worked():
+        article = ArticleFactory(featured_image=uploaded_image(size=(1200, 800)), featured_image_alt="A knee")
 
     answer = wsgi(article.get_absolute_url())
 

@@ -9,6 +9,7 @@ from PIL import Image
 from blog.models import Article
 from core.images import renditions
 from tests.factories import ArticleFactory, uploaded_image
+from tests.helpers import run_tasks, wsgi
 
 pytestmark = pytest.mark.django_db
 
@@ -19,8 +20,11 @@ def files_under(folder):
 
 
 @pytest.fixture
-def wide_article():
-    return ArticleFactory(featured_image=uploaded_image("wide.jpg", "JPEG", size=(2000, 1000)), featured_image_alt="A")
+def wide_article(worked):
+    with worked():
+        return ArticleFactory(
+            featured_image=uploaded_image("wide.jpg", "JPEG", size=(2000, 1000)), featured_image_alt="A"
+        )
 
 
 def test_renditions_come_in_three_widths_as_webp_and_jpeg(wide_article):
@@ -46,9 +50,9 @@ def test_small_images_are_never_enlarged():
     assert all(image.name.endswith(".png") for image in made["fallback"])
 
 
-def test_renditions_are_made_on_upload_and_reused(wide_article, client):
+def test_renditions_are_made_by_the_worker_and_reused(wide_article, client):
+    made = renditions(wide_article.featured_image.name, make=False)
     before = files_under("renditions")
-    made = renditions(wide_article.featured_image.name)
 
     client.get(wide_article.get_absolute_url())
     client.get("/")
@@ -57,6 +61,53 @@ def test_renditions_are_made_on_upload_and_reused(wide_article, client):
     names = {Path(default_storage.path(image.name)) for image in made["webp"] + made["fallback"]}
     assert len(names) == 6
     assert names <= set(before)
+
+
+def test_until_the_worker_made_them_pages_show_the_original_at_its_size_and_never_make_them(
+    settings, django_capture_on_commit_callbacks
+):
+    settings.PAGE_CACHE_SECONDS = 600
+    before = files_under("renditions")
+    with django_capture_on_commit_callbacks(execute=True):
+        article = ArticleFactory(
+            featured_image=uploaded_image("tall.jpg", "JPEG", size=(1000, 2000)), featured_image_alt="A knee"
+        )
+    url, original = article.get_absolute_url(), article.featured_image.url
+
+    first = wsgi(url)
+    hero = first.text[first.text.index('<figure class="article__hero">') :].split("</figure>")[0]
+
+    assert files_under("renditions") == before
+    assert f'<img src="{original}" width="1000" height="2000" alt="A knee" fetchpriority="high">' in hero
+    assert "<source" not in hero and "srcset" not in hero
+    assert wsgi(url).hit
+    with django_capture_on_commit_callbacks(execute=True):
+        assert run_tasks() == 1
+    assert len(set(files_under("renditions")) - set(before)) == 6
+    fresh = wsgi(url)
+    assert not fresh.hit
+    assert 'srcset="/media/renditions/' in fresh.text
+
+
+def test_pages_showing_an_original_queue_its_renditions_once_when_their_task_was_lost(
+    client, django_capture_on_commit_callbacks
+):
+    article = ArticleFactory(featured_image=uploaded_image(size=(800, 450)), featured_image_alt="x")
+    assert run_tasks() == 0  # the save's transaction never committed: nothing was queued
+
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(3):
+            client.get(article.get_absolute_url())
+
+    assert run_tasks() == 1
+    assert 'srcset="/media/renditions/' in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_re_saving_an_article_whose_renditions_exist_queues_nothing(wide_article, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        Article.objects.get(pk=wide_article.pk).save()
+
+    assert run_tasks() == 0
 
 
 def test_pages_use_srcset_sizes_and_dimensions(wide_article, client):
@@ -70,8 +121,9 @@ def test_pages_use_srcset_sizes_and_dimensions(wide_article, client):
     assert "srcset=" in client.get("/").content.decode()
 
 
-def test_images_in_the_body_are_served_responsively(editor_client, client):
-    upload = editor_client.post("/editor/image-upload/", {"upload": uploaded_image("xray.png", size=(1200, 800))})
+def test_images_in_the_body_are_served_responsively(editor_client, client, worked):
+    with worked():
+        upload = editor_client.post("/editor/image-upload/", {"upload": uploaded_image("xray.png", size=(1200, 800))})
     url = upload.json()["url"]
     article = ArticleFactory(body=f'<figure class="image"><img src="{url}" alt="An x-ray"></figure>')
 
@@ -92,9 +144,10 @@ def test_foreign_or_missing_body_images_are_left_as_they_are(client):
     assert '<img src="/media/editor/missing.png" alt="Gone">' in html
 
 
-def test_the_first_card_image_loads_at_once_and_the_others_lazily(client):
-    for day in range(3):
-        ArticleFactory(featured_image=uploaded_image(size=(800, 450)), featured_image_alt="x", title=f"Card {day}")
+def test_the_first_card_image_loads_at_once_and_the_others_lazily(client, worked):
+    with worked():
+        for day in range(3):
+            ArticleFactory(featured_image=uploaded_image(size=(800, 450)), featured_image_alt="x", title=f"Card {day}")
 
     images = re.findall(r"<img [^>]*>", client.get("/").content.decode())
 
@@ -133,8 +186,9 @@ def test_renditions_of_anything_but_a_plain_storage_name_are_refused_unopened(co
     assert connection_recorder.connections == []
 
 
-def test_images_in_the_body_get_renditions_and_dimensions_with_media_on_s3(editor_client, client, s3_media):
-    upload = editor_client.post(reverse("core:editor-image-upload"), {"upload": uploaded_image(size=(1200, 800))})
+def test_images_in_the_body_get_renditions_and_dimensions_with_media_on_s3(editor_client, client, s3_media, worked):
+    with worked():
+        upload = editor_client.post(reverse("core:editor-image-upload"), {"upload": uploaded_image(size=(1200, 800))})
     url = upload.json()["url"]
     article = ArticleFactory(body=f'<figure class="image"><img src="{url}" alt="An x-ray"></figure>')
 

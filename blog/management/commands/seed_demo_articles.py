@@ -13,6 +13,7 @@ from PIL import Image, ImageDraw
 from blog.demo.articles import ARTICLES, CLINIC
 from blog.models import Article, AuthorProfile, Category, Comment, CommentSubscription, Tag
 from clinic.models import ClinicSettings
+from core.images import renditions
 from clinic.roles import AUTHOR, sync_roles
 
 AUTHOR_USERNAME = "demo-author"
@@ -106,6 +107,8 @@ class Command(BaseCommand):
             )
             article.full_clean()
             article.save()
+            # The demo may be served with no worker beside it (Lighthouse, screenshots): its renditions are made now.
+            renditions(article.featured_image.name)
             article.tags.set(
                 Tag.objects.get_or_create(slug=slugify(name), defaults={"name": name})[0] for name in data["tags"]
             )
