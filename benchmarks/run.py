@@ -14,7 +14,8 @@ For each database (SQLite, then PostgreSQL when one answers at 127.0.0.1:5432) i
 - asks for the admin's comment list (100,000 comments) and article list, and the sitemap index and its largest
   page uncached, on the 10,000-article set (benchmarks/admin.py): server time, size and SQL queries;
 - posts comments while the mail server answers, then while it never answers, with the worker running
-  (benchmarks/mail.py): the request's p50/p99 must not depend on the mail server;
+  (benchmarks/mail.py): the request's p50/p99 must not depend on the mail server; and announces a new article
+  to 1,000 and 10,000 subscribers (benchmarks/announce.py): time, connections, the worker's peak memory;
 and prints the figures with the targets they are stated against. Nothing here is a test: see
 docs/benchmarks.md for the latest figures, written by hand.
 
@@ -37,7 +38,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from benchmarks import http_cache, mail
+from benchmarks import announce, http_cache, mail
 from tools.production import Server, manage, production_env
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -312,7 +313,8 @@ def main():
         manage(env, "collectstatic", "--no-input")
         for backend in backends:
             log(f"{backend}: building the data sets")
-            renders, http, admin, mixed, behind, search_rate, mail_posts = {}, None, None, None, None, None, None
+            renders, http, admin, mixed, behind, search_rate = {}, None, None, None, None, None
+            mail_posts = announced = None
             if arguments.only == "search":
                 size = SIZES[-1]
                 sized = {
@@ -341,6 +343,7 @@ def main():
                             behind = http_cache.varnish_figures(sized, work, load_alternating, PYTHON)
                     admin = render_figures(sized, script="admin.py") if "admin" in parts else None
                     mail_posts = mail.mail_figures(sized, PYTHON, ROOT) if "mail" in parts else None
+                    announced = announce.announce_figures(sized, PYTHON, ROOT) if "mail" in parts else None
             if http is not None:
                 report(backend, http, renders, search_rate)
                 report_mixed(mixed)
@@ -350,6 +353,7 @@ def main():
             if mail_posts is not None:
                 print(f"\n=== {backend}: comment POSTs with the worker of make serve beside gunicorn -w 4")
                 mail.report(mail_posts)
+                announce.report(announced)
 
 
 if __name__ == "__main__":
