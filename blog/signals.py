@@ -13,8 +13,8 @@ What touches what:
 
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
-from core.renditions import renditions_queue
 from core.pagecache import invalidate
+from core.renditions import renditions_queue
 
 from .models import Article, AuthorProfile, Category, Comment, DiscussionSettings, Reference, Tag
 

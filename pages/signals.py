@@ -8,8 +8,8 @@ menus next).
 from django.db.models.signals import post_delete, post_save, pre_delete
 
 from clinic.models import clinic_settings
-from core.renditions import renditions_queue
 from core.pagecache import invalidate
+from core.renditions import renditions_queue
 
 from .models import Page, under
 

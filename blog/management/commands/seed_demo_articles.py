@@ -13,8 +13,8 @@ from PIL import Image, ImageDraw
 from blog.demo.articles import ARTICLES, CLINIC
 from blog.models import Article, AuthorProfile, Category, Comment, CommentSubscription, Tag
 from clinic.models import ClinicSettings
-from core.images import renditions
 from clinic.roles import AUTHOR, sync_roles
+from core.images import renditions
 
 AUTHOR_USERNAME = "demo-author"
 
