@@ -5,12 +5,13 @@ with the number of subscribers (each batch is a task of its own).
 """
 
 import math
+import os
 import subprocess
 import threading
 import time
 from pathlib import Path
 
-SUBSCRIBERS = (1_000, 10_000)
+SUBSCRIBERS = tuple(int(count) for count in os.environ.get("BENCH_SUBSCRIBERS", "1000,10000").split(","))
 # The last email must have arrived by then, or the figures say it did not.
 PATIENCE_SECONDS = 900
 
@@ -23,6 +24,8 @@ from newsletter.models import Announcement, NewsletterSettings, Subscriber
 from newsletter.services import ANNOUNCEMENT_BATCH
 from outbox.models import Email
 Announcement.objects.all().delete()
+# What earlier parts left waiting (comment emails while the mail server was silent) would share the worker.
+Email.objects.exclude(status="sent").delete()
 Email.objects.filter(kind="New article").delete()
 Subscriber.objects.all().delete()
 NewsletterSettings.objects.update(paused=False)
@@ -48,15 +51,18 @@ article.save()
 
 
 class Counter:
-    """A mail server that takes every message and counts them and the connections they came over."""
+    """A mail server that takes every message and counts the subscribers' ones and the connections they came over."""
 
     def __init__(self):
-        self.messages, self.connections, self.lock = 0, set(), threading.Lock()
+        self.messages, self.addresses, self.connections, self.lock = 0, set(), set(), threading.Lock()
 
     async def handle_DATA(self, server, session, envelope):
-        with self.lock:
-            self.messages += len(envelope.rcpt_tos)
-            self.connections.add(session.peer)
+        subscribers = [address for address in envelope.rcpt_tos if address.endswith("@bench.example")]
+        if subscribers:
+            with self.lock:
+                self.messages += len(subscribers)
+                self.addresses.update(subscribers)
+                self.connections.add(session.peer)
         return "250 OK"
 
 
@@ -98,6 +104,7 @@ def announce_figures(env, python, root):
             figures[count] = {
                 "seconds": seconds,
                 "messages": counter.messages,
+                "addresses": len(counter.addresses),
                 "connections": len(counter.connections),
                 "batches": math.ceil(count / batch),
                 "peak_mb": peak_memory_mb(worker.pid),
@@ -118,8 +125,10 @@ def report(figures):
               f"{row['messages'] / row['seconds']:>9.0f} {row['connections']:>12} {row['batches']:>8} "
               f"{row['idle_mb']:>9.0f} / {row['peak_mb']:<8.0f}")  # fmt: skip
     small, large = figures[SUBSCRIBERS[0]], figures[SUBSCRIBERS[-1]]
-    every = all(row["messages"] == count for count, row in figures.items())
+    every = all(row["messages"] == row["addresses"] == count for count, row in figures.items())
     one_each = all(row["connections"] == row["batches"] for row in figures.values())
     print(f"  every subscriber emailed once             {'yes' if every else 'NO'}")
     print(f"  one connection per batch                  {'yes' if one_each else 'NO'}")
-    print(f"  peak memory, 10,000 / 1,000 subscribers    {large['peak_mb'] / small['peak_mb']:5.2f}  (target <= 1.2)")
+    ratio = large["peak_mb"] / small["peak_mb"]
+    label = f"peak memory, {SUBSCRIBERS[-1]:,} / {SUBSCRIBERS[0]:,} subscribers"
+    print(f"  {label:42} {ratio:5.2f}  (target <= 1.2)")

@@ -19,10 +19,10 @@ For each database (SQLite, then PostgreSQL when one answers at 127.0.0.1:5432) i
 and prints the figures with the targets they are stated against. Nothing here is a test: see
 docs/benchmarks.md for the latest figures, written by hand.
 
-`python -m benchmarks.run [sqlite] [postgresql] [--only pages|admin|mail|search]` runs some of it: the databases
-named (default both), and only the public pages (render, load, traffic, Varnish), only the admin lists and
-sitemaps, only the comment POSTs against the mail servers, or only the uncached searches on the 10,000-article
-set.
+`python -m benchmarks.run [sqlite] [postgresql] [--only pages|admin|mail|announce|search]` runs some of it: the
+databases named (default both), and only the public pages (render, load, traffic, Varnish), only the admin lists
+and sitemaps, only the comment POSTs against the mail servers, only the announcement to subscribers, or only the
+uncached searches on the 10,000-article set.
 """
 
 import argparse
@@ -49,7 +49,7 @@ DURATION = os.environ.get("BENCH_DURATION", "3s")
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
 SIZES = (100, 10_000)
-PARTS = ("pages", "admin", "mail")
+PARTS = ("pages", "admin", "mail", "announce")
 # PostgreSQL databases are named PREFIX_100, PREFIX_10000: another name keeps two runs on one server apart.
 DATABASE_PREFIX = os.environ.get("BENCH_DATABASE_PREFIX", "clinic_bench")
 # The deepest page of seed_bulk_pages' first section (five levels).
@@ -298,7 +298,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("backends", nargs="*", metavar="sqlite|postgresql", help="default: both")
     parser.add_argument(
-        "--only", choices=[*PARTS, "search"], help="the public pages, the admin, the mail or the searches only"
+        "--only", choices=[*PARTS, "search"], help="one part only: the public pages, the admin, the mail, the announcement, the searches"
     )
     arguments = parser.parse_args()
     if set(arguments.backends) - {"sqlite", "postgresql"}:
@@ -343,7 +343,7 @@ def main():
                             behind = http_cache.varnish_figures(sized, work, load_alternating, PYTHON)
                     admin = render_figures(sized, script="admin.py") if "admin" in parts else None
                     mail_posts = mail.mail_figures(sized, PYTHON, ROOT) if "mail" in parts else None
-                    announced = announce.announce_figures(sized, PYTHON, ROOT) if "mail" in parts else None
+                    announced = announce.announce_figures(sized, PYTHON, ROOT) if "announce" in parts else None
             if http is not None:
                 report(backend, http, renders, search_rate)
                 report_mixed(mixed)
@@ -353,6 +353,8 @@ def main():
             if mail_posts is not None:
                 print(f"\n=== {backend}: comment POSTs with the worker of make serve beside gunicorn -w 4")
                 mail.report(mail_posts)
+            if announced is not None:
+                print(f"\n=== {backend}: a new article announced by the worker of make serve")
                 announce.report(announced)
 
 

@@ -36,6 +36,8 @@ def main():
             shoot(page, "article", width)
             page.evaluate("document.getElementById('comments').scrollIntoView({behavior: 'instant'})")
             shoot(page, "article-comments", width)
+            page.evaluate("document.querySelector('.subscribe--article').scrollIntoView({behavior: 'instant'})")
+            shoot(page, "subscribe", width)
 
             page.goto(url + "/treatments/prolotherapy/")
             page.get_by_role("navigation", name="Main").locator("summary", has_text="Treatments").click()
@@ -57,6 +59,14 @@ def main():
             page.goto(url + "/admin/menus/menu/")
             page.get_by_role("link", name="Header menu").click()
             shoot(page, "admin-menu", width)
+            # The new-article email as subscribers get it, from the admin's previews.
+            page.goto(url + "/admin/newsletter/subscriber/previews/")
+            email = page.locator("section.email-preview", has_text="New article").locator("iframe")
+            mail = context.new_page()
+            mail.set_content(email.get_attribute("srcdoc"))
+            mail.screenshot(path=OUTPUT / f"email-{width}.png", full_page=True)
+            print(f"  docs/screenshots/email-{width}.png")
+            mail.close()
             context.close()
         browser.close()
 
