@@ -298,7 +298,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("backends", nargs="*", metavar="sqlite|postgresql", help="default: both")
     parser.add_argument(
-        "--only", choices=[*PARTS, "search"], help="one part only: the public pages, the admin, the mail, the announcement, the searches"
+        "--only",
+        choices=[*PARTS, "search"],
+        help="one part only: the public pages, the admin, the mail, the announcement, the searches",
     )
     arguments = parser.parse_args()
     if set(arguments.backends) - {"sqlite", "postgresql"}:
