@@ -2,8 +2,8 @@
 
 Every email is queued in the outbox inside the transaction that decides it, and a worker sends it. An
 announcement is sent in batches (ANNOUNCEMENT_BATCH subscribers, one connection to the mail server each); a
-batch and its deliveries commit together, so a worker stopped mid-way sends what is left when it is started
-again, and nobody gets an article twice.
+batch's emails are rendered first, then stored with their deliveries in one short transaction, so a worker stopped
+mid-way sends what is left when it is started again, and nobody gets an article twice.
 """
 
 import datetime
@@ -25,7 +25,7 @@ from core.optin import (
     normalized_email,
     unsubscribe_headers,
 )
-from outbox.services import email_queue, emails_deliver_later, emails_erase
+from outbox.services import email_build, email_queue, emails_erase, emails_queue
 
 from .models import Announcement, Delivery, NewsletterSettings, Subscriber, SubscribeRequest
 
@@ -171,43 +171,55 @@ def article_announce(article):
 
 def announcement_send_batch(announcement, size=ANNOUNCEMENT_BATCH):
     """Queue the announcement's email to the next `size` confirmed subscribers who have not had it; return how
-    many. When none are left it is marked sent."""
+    many. When none are left it is marked sent.
+
+    The emails are rendered before the transaction that stores them with their deliveries, which then keeps
+    those that no other worker stored meanwhile (a delivery is unique per subscriber and announcement).
+    """
+    announcement = Announcement.objects.select_related("article").get(pk=announcement.pk)
+    if announcement.status != Announcement.Status.SENDING:
+        return 0
+    waiting = list(_not_yet_announced(announcement).order_by("pk")[:size])
+    article = announcement.article
+    shared = {
+        "article": article,
+        "article_url": absolute_url(article.get_absolute_url()),
+        "site_name": clinic_settings().name,
+    }
+    emails = [
+        email_build(
+            kind="New article",
+            subject=article.title,
+            template="newsletter/email/announcement.txt",
+            html_template="newsletter/email/announcement.html",
+            context={**shared, **_links(subscriber)},
+            recipients=[subscriber.email],
+            headers=unsubscribe_headers(unsubscribe_url(subscriber)),
+        )
+        for subscriber in waiting
+    ]
     with transaction.atomic():
         announcement = Announcement.objects.select_for_update().get(pk=announcement.pk)
         if announcement.status != Announcement.Status.SENDING:
             return 0
-        waiting = list(
-            Subscriber.objects.filter(status=Subscriber.Status.CONFIRMED, frequency=Subscriber.Frequency.EACH)
-            .exclude(deliveries__announcement=announcement)
-            .order_by("pk")[:size]
-        )
         if not waiting:
-            announcement.status, announcement.finished_at = Announcement.Status.SENT, timezone.now()
-            announcement.save(update_fields=["status", "finished_at"])
+            if not _not_yet_announced(announcement).exists():
+                announcement.status, announcement.finished_at = Announcement.Status.SENT, timezone.now()
+                announcement.save(update_fields=["status", "finished_at"])
             return 0
-        article = announcement.article
-        site_name = clinic_settings().name
-        context = {
-            "article": article,
-            "article_url": absolute_url(article.get_absolute_url()),
-            "site_name": site_name,
-        }
-        emails = []
-        for subscriber in waiting:
-            email = email_queue(
-                kind="New article",
-                subject=article.title,
-                template="newsletter/email/announcement.txt",
-                html_template="newsletter/email/announcement.html",
-                context={**context, **_links(subscriber)},
-                recipients=[subscriber.email],
-                headers=unsubscribe_headers(unsubscribe_url(subscriber)),
-                deliver=False,
-            )
-            emails.append(email)
-            Delivery.objects.create(announcement=announcement, subscriber=subscriber, email=email)
-        emails_deliver_later(emails)
+        taken = set(announcement.deliveries.filter(subscriber__in=waiting).values_list("subscriber_id", flat=True))
+        fresh = [pair for pair in zip(waiting, emails, strict=True) if pair[0].pk not in taken]
+        emails_queue([email for _, email in fresh])
+        Delivery.objects.bulk_create(
+            Delivery(announcement=announcement, subscriber=subscriber, email=email) for subscriber, email in fresh
+        )
         return len(waiting)
+
+
+def _not_yet_announced(announcement):
+    return Subscriber.objects.filter(status=Subscriber.Status.CONFIRMED, frequency=Subscriber.Frequency.EACH).exclude(
+        deliveries__announcement=announcement
+    )
 
 
 def digest_slot(now, newsletter):
@@ -222,55 +234,60 @@ def digest_slot(now, newsletter):
 
 def digests_send_batch(now=None, size=ANNOUNCEMENT_BATCH):
     """Queue this week's digest to the next `size` weekly subscribers not yet sent it; return how many were
-    handled (0 when all were, or it is not due, or announcements are paused)."""
+    handled (0 when all were, or it is not due, or announcements are paused). Rendered before the transaction
+    that stores them, which keeps those still due (another worker may have sent some meanwhile)."""
     now = now or timezone.now()
     newsletter = NewsletterSettings.load()
     if newsletter.paused:
         return 0
     slot = digest_slot(now, newsletter)
+    due = list(_digest_due(slot).order_by("pk")[:size])
+    site_name = clinic_settings().name
+    emails = {subscriber.pk: _digest_email(subscriber, slot, site_name) for subscriber in due}
     with transaction.atomic():
-        due = list(
-            Subscriber.objects.select_for_update(skip_locked=True)
-            .filter(status=Subscriber.Status.CONFIRMED, frequency=Subscriber.Frequency.WEEKLY)
-            .exclude(last_digest_at__gte=slot)
-            .order_by("pk")[:size]
+        still_due = list(
+            _digest_due(slot).select_for_update(skip_locked=True).filter(pk__in=emails).values_list("pk", flat=True)
         )
-        emails = []
-        site_name = clinic_settings().name
-        for subscriber in due:
-            since = max(
-                moment
-                for moment in (subscriber.last_digest_at, subscriber.confirmed_at, slot - datetime.timedelta(days=7))
-                if moment is not None
-            )
-            articles = list(
-                Article.objects.published()
-                .filter(announcement__status=Announcement.Status.SENT, announcement__created_at__gt=since)
-                .filter(announcement__created_at__lte=slot)
-                .order_by("published_at")
-            )
-            if articles:
-                emails.append(
-                    email_queue(
-                        kind="Weekly digest",
-                        subject=f"This week at {site_name}: {articles[-1].title}"
-                        + (f" and {len(articles) - 1} more" if len(articles) > 1 else ""),
-                        template="newsletter/email/digest.txt",
-                        html_template="newsletter/email/digest.html",
-                        context={
-                            "articles": [(article, absolute_url(article.get_absolute_url())) for article in articles],
-                            "site_name": site_name,
-                            **_links(subscriber),
-                        },
-                        recipients=[subscriber.email],
-                        headers=unsubscribe_headers(unsubscribe_url(subscriber)),
-                        deliver=False,
-                    )
-                )
-            subscriber.last_digest_at = slot
-            subscriber.save(update_fields=["last_digest_at"])
-        emails_deliver_later(emails)
-        return len(due)
+        emails_queue([emails[pk] for pk in still_due if emails[pk] is not None])
+        Subscriber.objects.filter(pk__in=still_due).update(last_digest_at=slot)
+    return len(due)
+
+
+def _digest_due(slot):
+    return Subscriber.objects.filter(status=Subscriber.Status.CONFIRMED, frequency=Subscriber.Frequency.WEEKLY).exclude(
+        last_digest_at__gte=slot
+    )
+
+
+def _digest_email(subscriber, slot, site_name):
+    """The digest of the articles announced since `subscriber` last had one (at most a week), or None if none were."""
+    since = max(
+        moment
+        for moment in (subscriber.last_digest_at, subscriber.confirmed_at, slot - datetime.timedelta(days=7))
+        if moment is not None
+    )
+    articles = list(
+        Article.objects.published()
+        .filter(announcement__status=Announcement.Status.SENT, announcement__created_at__gt=since)
+        .filter(announcement__created_at__lte=slot)
+        .order_by("published_at")
+    )
+    if not articles:
+        return None
+    return email_build(
+        kind="Weekly digest",
+        subject=f"This week at {site_name}: {articles[-1].title}"
+        + (f" and {len(articles) - 1} more" if len(articles) > 1 else ""),
+        template="newsletter/email/digest.txt",
+        html_template="newsletter/email/digest.html",
+        context={
+            "articles": [(article, absolute_url(article.get_absolute_url())) for article in articles],
+            "site_name": site_name,
+            **_links(subscriber),
+        },
+        recipients=[subscriber.email],
+        headers=unsubscribe_headers(unsubscribe_url(subscriber)),
+    )
 
 
 def _links(subscriber):

@@ -12,15 +12,12 @@ from .tasks import emails_deliver
 ERASED_TEXT = "This email quoted a comment whose author asked for their data to be erased: its text is gone."
 
 
-def email_queue(
-    *, kind, subject, template, context, recipients, html_template=None, headers=None, secret=False, deliver=True
-):
-    """Store the email made from `template` (plain text) and `html_template` (its HTML part, if any) with
-    `context`, and have a worker send it once the current transaction commits; return it. With `deliver=False`
-    the caller sends several at once (`emails_deliver_later`), over one connection to the mail server.
-    """
+def email_build(*, kind, subject, template, context, recipients, html_template=None, headers=None, secret=False):
+    """The email made from `template` (plain text) and `html_template` (its HTML part, if any) with `context`, not
+    stored yet: rendering many takes a while, storing them (`emails_queue`) does not, so a batch renders first and
+    holds the database's write lock only to store (on SQLite it is the whole database's)."""
     subject = " ".join(subject.split())
-    email = Email.objects.create(
+    return Email(
         kind=kind,
         to=list(recipients),
         subject=subject,
@@ -29,9 +26,24 @@ def email_queue(
         headers=headers or {},
         secret=secret,
     )
+
+
+def email_queue(*, deliver=True, **email):
+    """Store the email `email_build(**email)` makes and have a worker send it once the current transaction commits;
+    return it. With `deliver=False` the caller sends several at once (`emails_deliver_later`), over one connection
+    to the mail server."""
+    built = email_build(**email)
+    built.save()
     if deliver:
-        emails_deliver_later([email])
-    return email
+        emails_deliver_later([built])
+    return built
+
+
+def emails_queue(emails):
+    """Store the built `emails` at once; one task sends them over one connection once the transaction commits."""
+    Email.objects.bulk_create(emails)
+    emails_deliver_later(emails)
+    return emails
 
 
 def emails_deliver_later(emails):

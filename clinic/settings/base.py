@@ -154,6 +154,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Write-ahead logging: readers never wait for a writer nor hold one up (a slow page cannot make a comment or
     # a save wait, and the other way round); NORMAL sync is what WAL is safe with.
     DATABASES["default"]["OPTIONS"]["init_command"] = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+    # How long a write waits for the one before it (Python's default is 5 s): while a worker stores one batch
+    # after another, a commenter's post must wait its turn, never fail with "database is locked".
+    DATABASES["default"]["OPTIONS"].setdefault("timeout", 20)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

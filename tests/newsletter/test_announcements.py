@@ -202,3 +202,27 @@ def test_the_weekly_digest_lists_the_week_s_articles_once(worker):
     digest = worker.mail.messages[0].original_content.decode()
     assert "First of the week" in digest and "Second of the week" in digest
     assert Article.objects.count() == 2
+
+
+def test_a_batch_keeps_out_the_subscribers_another_worker_emailed_while_it_rendered(worker, monkeypatch):
+    from newsletter import services
+    from outbox.services import email_build
+
+    readers = subscribers(3)
+    with worker.commit():
+        article = ArticleFactory(published_at=timezone.now())
+        announcement = Announcement.objects.create(article=article)
+
+    def rendered_while_another_worker_stores_one(**email):
+        if not Delivery.objects.exists():
+            other = email_build(**{**email, "subject": "the other worker's"})
+            other.save()
+            Delivery.objects.create(announcement=announcement, subscriber=readers[0], email=other)
+        return email_build(**email)
+
+    monkeypatch.setattr(services, "email_build", rendered_while_another_worker_stores_one)
+    with worker.commit():
+        announcement_send_batch(announcement)
+
+    assert Delivery.objects.filter(subscriber=readers[0]).count() == 1
+    assert Delivery.objects.count() == Email.objects.filter(kind="New article").count() == 3
