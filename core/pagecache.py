@@ -50,8 +50,8 @@ from .cacheguard import guarded, outage
 from .httpcache import TAGS_HEADER, http_cache_ban, shared_cache_control, tags_value
 from .middleware import request_id
 
-# "version2": versions are change numbers; those of older code were random.
-VERSION_KEY = "page-cache:version2:{key}"
+# The Redis hash of the keys' versions (change numbers; "version2" were one Redis key each, older ones random).
+VERSIONS_KEY = "page-cache:versions3"
 EXPIRES_AT_KEY = "page-cache:expires-at:{versions}"
 FRESH_TOKEN_PLACEHOLDER = b"\x00page-cache:fresh-token\x00"
 # Headers Django adds per request that a stored page must not repeat.
@@ -69,28 +69,30 @@ SITE, ANY, CHANGES = "site", "any", "changes"
 
 
 class RedisVersions:
-    """The keys' versions as Redis keys: one MGET per request on a kept-open connection, across all machines.
+    """The keys' versions in one Redis hash: one HMGET per request on a kept-open connection, across all machines.
 
-    A version is the number of the change that last touched the key: CHANGES counts the changes, from the time
-    in nanoseconds when Redis had none (so that numbers never repeat after Redis restarts empty). A version
-    never set, or evicted, is the current count: a page stored under it stays right, since no change happened
-    since then that it would not show.
+    A version is the number of the change that last touched the key; the hash's CHANGES field counts the
+    changes, from the time in nanoseconds when the hash was made (BORN), so numbers never repeat after Redis
+    restarts empty. A key no change touched has the version BORN. That is safe because Redis drops whole keys,
+    never fields: while the hash exists it holds every change made since it was born, and a hash made afresh
+    (Redis restarted, or the hash evicted) is born with a number above every earlier one, so no page stored
+    before is served, and a page rendered before is not stored.
     """
 
-    # Both scripts run atomically in Redis: no change can fall between reading the count and using it.
+    BORN = "@born"
+    # Runs atomically in Redis: no change can fall between reading the count and using it.
     CHANGE = """
-        redis.call('SET', KEYS[1], ARGV[1], 'NX')
-        redis.call('INCR', KEYS[1])
+        redis.call('HSETNX', KEYS[1], ARGV[2], ARGV[1])
+        redis.call('HSETNX', KEYS[1], ARGV[3], ARGV[1])
+        redis.call('HINCRBY', KEYS[1], ARGV[3], 1)
         -- As a string: Lua's numbers are doubles, too short for the count's 19 digits.
-        local number = redis.call('GET', KEYS[1])
-        for i = 2, #KEYS do redis.call('SET', KEYS[i], number) end
+        local number = redis.call('HGET', KEYS[1], ARGV[3])
+        for i = 4, #ARGV do redis.call('HSET', KEYS[1], ARGV[i], number) end
         return number
     """
-    FILL = """
-        redis.call('SET', KEYS[1], ARGV[1], 'NX')
-        local count = redis.call('GET', KEYS[1])
-        for i = 2, #KEYS do redis.call('SET', KEYS[i], count, 'NX') end
-        return redis.call('MGET', unpack(KEYS))
+    BIRTH = """
+        redis.call('HSETNX', KEYS[1], ARGV[2], ARGV[1])
+        redis.call('HSETNX', KEYS[1], ARGV[3], ARGV[1])
     """
 
     def __init__(self, url, options):
@@ -99,15 +101,12 @@ class RedisVersions:
         timeouts = {name: options[name] for name in ("socket_connect_timeout", "socket_timeout") if name in options}
         self.client = redis.Redis.from_url(url, socket_keepalive=True, **timeouts)
         self.change_script = self.client.register_script(self.CHANGE)
-        self.fill_script = self.client.register_script(self.FILL)
+        self.birth_script = self.client.register_script(self.BIRTH)
+        self.name = cache.make_key(VERSIONS_KEY)
         self.outages_seen = outage.count
 
-    def _name(self, key):
-        return cache.make_key(VERSION_KEY.format(key=key))
-
     def current(self, keys):
-        names = [self._name(key) for key in keys]
-        values = guarded(lambda: self.client.mget(names), lambda: UNKNOWN)
+        values = guarded(lambda: self.client.hmget(self.name, [self.BORN, *keys]), lambda: UNKNOWN)
         if values is UNKNOWN:
             return UNKNOWN
         if self.outages_seen != outage.count:
@@ -115,18 +114,17 @@ class RedisVersions:
             self.outages_seen = outage.count
             self.change([SITE])
             return self.current(keys)
-        if None in values:
-            filled = guarded(
-                lambda: self.fill_script(keys=[self._name(CHANGES), *names], args=[time.time_ns()]), lambda: UNKNOWN
+        born, values = values[0], values[1:]
+        if born is None:
+            made = guarded(
+                lambda: self.birth_script(keys=[self.name], args=[time.time_ns(), self.BORN, CHANGES]), lambda: UNKNOWN
             )
-            if filled is UNKNOWN:
-                return UNKNOWN
-            values = filled[1:]
-        return tuple(values)
+            return UNKNOWN if made is UNKNOWN else self.current(keys)
+        return tuple(born if value is None else value for value in values)
 
     def change(self, keys):
-        names = [self._name(key) for key in [CHANGES, *keys]]
-        guarded(lambda: self.change_script(keys=names, args=[time.time_ns()]), lambda: None)
+        args = [time.time_ns(), self.BORN, CHANGES, *keys]
+        guarded(lambda: self.change_script(keys=[self.name], args=args), lambda: None)
 
     def changes(self):
         """The number of the last change (UNKNOWN when Redis cannot be reached)."""

@@ -6,7 +6,7 @@ from html.parser import HTMLParser
 
 from django.conf import settings
 from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
+from django.db import close_old_connections, transaction
 from django.urls import reverse
 from playwright.sync_api import expect
 
@@ -226,10 +226,13 @@ def run_tasks(limit=1000):
         worker_id="tests", excluded_queue_names=[],
     )  # fmt: skip
     for ran in range(limit):
-        result = DBTaskResult.objects.ready().get_locked()
-        if result is None:
-            return ran
-        result.claim(worker.worker_id)
+        # As the worker does: the task is taken in a transaction of its own (select_for_update needs one outside
+        # a test's transaction, in the browser tests), then run outside it.
+        with transaction.atomic():
+            result = DBTaskResult.objects.ready().get_locked()
+            if result is None:
+                return ran
+            result.claim(worker.worker_id)
         worker.run_task(result)
     raise AssertionError(f"More than {limit} tasks: one keeps queueing another that is due at once.")
 

@@ -188,3 +188,18 @@ def test_a_change_saved_while_redis_did_not_answer_is_not_hidden_by_pages_stored
 
     assert "Prolotherapy, revised" in wsgi(path).text
     assert wsgi(path).hit
+
+
+def test_pages_stored_before_redis_lost_the_versions_are_never_served(use_redis, own_redis, article):
+    """Redis may drop keys (a restart with nothing saved, eviction under memory pressure): the versions go as one,
+    and with them every page stored under them, even where the change that followed never named its keys."""
+    use_redis(own_redis["url"])
+    path = article.get_absolute_url()
+    wsgi(path)
+    assert wsgi(path).hit
+
+    redis.Redis.from_url(own_redis["url"]).delete(versions().name)
+    type(article).objects.filter(pk=article.pk).update(title="Prolotherapy, revised")
+
+    assert "Prolotherapy, revised" in wsgi(path).text
+    assert wsgi(path).hit
