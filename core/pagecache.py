@@ -13,10 +13,10 @@ How it works:
   is a key of every page, and a page that names no key depends on ANY, which every change renews. A change
   renews only the keys it touches (the apps' cache signals call `invalidate(*keys)` for the models they own)
   once its transaction commits; a page is served only while all its keys' versions are current, in any process.
-  Versions are Redis keys (one MGET per request, shared by every machine), or without Redis files beside the
-  file cache, replaced on each change, so reading one costs a stat. Each worker also keeps recent pages in
-  memory, checked against the same versions. A page rendered while a change touched one of its keys is not
-  stored (versions are numbered changes: CHANGES counts them).
+  Versions are fields of one Redis hash (one HMGET per request, shared by every machine), or without Redis
+  files beside the file cache, replaced on each change, so reading one costs a stat. Each worker also keeps
+  recent pages in memory, checked against the same versions. A page rendered while a change touched one of its
+  keys is not stored (versions are numbered changes: CHANGES counts them).
   A page also expires at the next moment an app says its pages change by themselves (`expires_at`: for the
   blog, a scheduled article's publication time and midnight), so time-based changes need no job either.
 - When the cache (Redis) cannot be reached, the versions are unknown: nothing is served from or stored in the
