@@ -148,6 +148,8 @@ def _email_confirmation(subscription):
         html_template="blog/email/follow_confirm.html",
         context=context,
         recipients=[subscription.email],
+        # Its link is the double opt-in: nobody but the recipient may read it, in the admin either.
+        secret=True,
     )
 
 

@@ -75,6 +75,7 @@ class SubscriberAdmin(admin.ModelAdmin):
             "subscriber": sample,
             "article": article,
             "article_url": request.build_absolute_uri(article.get_absolute_url()),
+            "summary": article.summary,
             "articles": [(article, request.build_absolute_uri(article.get_absolute_url()))],
             "confirm_url": request.build_absolute_uri("/newsletter/confirm/…/"),
             "manage_url": request.build_absolute_uri("/newsletter/manage/…/"),
@@ -138,6 +139,19 @@ class AnnouncementAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    # The record that an article went out, and to whom, is never deleted on its own (the article would be
+    # announced again); it goes with its article, whose deletion the role's delete permission allows.
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def delete_view(self, request, object_id, extra_context=None):
+        raise PermissionDenied
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        return super().change_view(request, object_id, form_url, {**(extra_context or {}), "show_delete": False})
 
     def get_queryset(self, request):
         counted = {

@@ -40,13 +40,18 @@ class SubscribeForm(forms.Form):
 
     @property
     def looks_automated(self):
-        """Filled by a bot: the hidden field has text, or the form came back sooner than a person can type
-        (or without a token of ours, or one older than a day)."""
-        if self.cleaned_data.get("phone"):
-            return True
+        """Filled by a bot: the hidden field has text, or the form came back without a token of ours."""
+        return bool(self.cleaned_data.get("phone")) or self._shown_at() is None
+
+    @property
+    def sent_in_time(self):
+        """Whether it came back as a person sends it: not sooner than one can type, not over a day later (a tab
+        left open overnight). Otherwise the person is asked to press Subscribe once more, never dropped silently."""
+        return MIN_SECONDS_TO_SUBMIT <= time.time() - self._shown_at() <= FORM_TIMESTAMP_MAX_AGE
+
+    def _shown_at(self):
         try:
             _article_id, shown_at = signing.loads(self.cleaned_data.get("started") or "", salt=FORM_TIMESTAMP_SALT)
         except (signing.BadSignature, TypeError, ValueError):
-            return True
-        waited = time.time() - shown_at
-        return not MIN_SECONDS_TO_SUBMIT <= waited <= FORM_TIMESTAMP_MAX_AGE
+            return None
+        return shown_at if isinstance(shown_at, (int, float)) else None

@@ -184,6 +184,7 @@ def announcement_send_batch(announcement, size=ANNOUNCEMENT_BATCH):
     shared = {
         "article": article,
         "article_url": absolute_url(article.get_absolute_url()),
+        "summary": article.summary,
         "site_name": clinic_settings().name,
     }
     emails = [
@@ -310,6 +311,8 @@ def _email_confirmation(subscriber):
             "days": settings.SUBSCRIPTION_CONFIRM_DAYS,
         },
         recipients=[subscriber.email],
+        # Its link is the double opt-in: nobody but the recipient may read it, in the admin either.
+        secret=True,
     )
 
 

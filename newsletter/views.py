@@ -31,16 +31,18 @@ class SubscribeView(View):
         form = SubscribeForm(request.POST)
         if not form.is_valid():
             return self.form_page(form, status=400)
-        if not form.looks_automated:
-            subscriber_subscribe(
-                email=form.cleaned_data["email"],
-                frequency=form.cleaned_data["frequency"],
-                ip_address=client_ip(request),
-            )
+        if form.looks_automated:
+            return redirect("newsletter:check-inbox")
+        if not form.sent_in_time:
+            again = {**form.cleaned_data, "started": form_timestamp(None)}
+            return self.form_page(SubscribeForm(initial=again), once_more=True)
+        subscriber_subscribe(
+            email=form.cleaned_data["email"], frequency=form.cleaned_data["frequency"], ip_address=client_ip(request)
+        )
         return redirect("newsletter:check-inbox")
 
-    def form_page(self, form, status=200):
-        context = {"subscribe_form": form, "subscribe_page": True}
+    def form_page(self, form, status=200, once_more=False):
+        context = {"subscribe_form": form, "subscribe_page": True, "once_more": once_more}
         return render(self.request, "newsletter/subscribe.html", context, status=status)
 
 
@@ -58,9 +60,10 @@ def confirm(request, token):
     return render(request, "newsletter/confirm.html", {"subscriber": subscriber, "confirmed": confirmed})
 
 
-@method_decorator(never_cache, name="dispatch")
+@method_decorator([never_cache, csrf_exempt], name="dispatch")
 class ManageView(View):
-    """From the link in any email: how often, or no more."""
+    """From the link in any email: how often, or no more. The signed link is the authority, as for unsubscribing:
+    no CSRF token (a reader opening it from their mail program has no cookie of ours), no login."""
 
     def get(self, request, token):
         try:

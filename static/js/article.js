@@ -1,7 +1,8 @@
 // Progressive enhancement of the article page; without JavaScript everything still works.
 (function () {
   "use strict";
-  // After a failed comment, the summary of what to correct takes the focus, so screen readers read it first.
+  // After a failed comment (or subscription), the summary of what to correct takes the focus, so screen readers
+  // read it first.
   // On "load": the browser's own jump to the page's #respond would otherwise take the focus back.
   var formErrors = document.getElementById("form-errors");
   if (formErrors) window.addEventListener("load", function () { formErrors.focus(); });

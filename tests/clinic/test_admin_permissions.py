@@ -109,8 +109,8 @@ MAY = {
         "django_tasks_database.dbtaskresult": (NONE, NONE, NONE, False),
         # Readers subscribe themselves; editors read, export, unsubscribe on request and delete with their data.
         "newsletter.subscriber": (ALL, ALL, ALL, False),
-        # What was announced: read only.
-        "newsletter.announcement": (ALL, NONE, ALL, False),
+        # What was announced, read only: deleting it would announce the article again.
+        "newsletter.announcement": (ALL, NONE, NONE, False),
         "newsletter.newslettersettings": (ALL, ALL, NONE, False),
     },
     AUTHOR: {

@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 import time_machine
+from django.urls import reverse
 from django.utils import timezone
 
 from blog.models import Article
@@ -226,3 +227,29 @@ def test_a_batch_keeps_out_the_subscribers_another_worker_emailed_while_it_rende
 
     assert Delivery.objects.filter(subscriber=readers[0]).count() == 1
     assert Delivery.objects.count() == Email.objects.filter(kind="New article").count() == 3
+
+
+def test_an_announcement_is_never_deleted_on_its_own_but_goes_with_its_article(worker, editor_client):
+    subscribers(1)
+    article = publish(worker)
+    announcement = Announcement.objects.get(article=article)
+    changelist = reverse("admin:newsletter_announcement_changelist")
+
+    assert editor_client.get(reverse("admin:newsletter_announcement_delete", args=[announcement.pk])).status_code == 403
+    assert "delete_selected" not in editor_client.get(changelist).content.decode()
+    assert (
+        "deletelink"
+        not in editor_client.get(
+            reverse("admin:newsletter_announcement_change", args=[announcement.pk])
+        ).content.decode()
+    )
+    deleted = editor_client.post(reverse("admin:blog_article_delete", args=[article.pk]), {"post": "yes"})
+    assert deleted.status_code == 302 and not Announcement.objects.exists()
+
+
+def test_an_article_without_an_excerpt_is_announced_with_the_start_of_its_text(worker):
+    subscribers(1)
+    publish(worker, excerpt="", body="<p>Prolotherapy helps <strong>ligaments</strong> heal.</p>")
+
+    message = worker.mail.messages[0]
+    assert b"Prolotherapy helps ligaments heal." in message.content
