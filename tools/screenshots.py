@@ -61,7 +61,7 @@ def main():
             shoot(page, "admin-menu", width)
             # The new-article email as subscribers get it, from the admin's previews.
             page.goto(url + "/admin/newsletter/subscriber/previews/")
-            email = page.locator("section.email-preview", has_text="New article").locator("iframe")
+            email = page.locator('iframe[title="New article, HTML"]')
             mail = context.new_page()
             mail.set_content(email.get_attribute("srcdoc"))
             mail.screenshot(path=OUTPUT / f"email-{width}.png", full_page=True)
