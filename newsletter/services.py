@@ -174,7 +174,7 @@ def announcement_send_batch(announcement, size=ANNOUNCEMENT_BATCH):
     many. When none are left it is marked sent.
 
     The emails are rendered before the transaction that stores them with their deliveries, which then keeps
-    those that no other worker stored meanwhile (a delivery is unique per subscriber and announcement).
+    those of subscribers still waiting (a delivery is unique per subscriber and announcement).
     """
     announcement = Announcement.objects.select_related("article").get(pk=announcement.pk)
     if announcement.status != Announcement.Status.SENDING:
@@ -208,8 +208,10 @@ def announcement_send_batch(announcement, size=ANNOUNCEMENT_BATCH):
                 announcement.status, announcement.finished_at = Announcement.Status.SENT, timezone.now()
                 announcement.save(update_fields=["status", "finished_at"])
             return 0
-        taken = set(announcement.deliveries.filter(subscriber__in=waiting).values_list("subscriber_id", flat=True))
-        fresh = [pair for pair in zip(waiting, emails, strict=True) if pair[0].pk not in taken]
+        # Still waiting now: not emailed by another worker, not unsubscribed while the emails were rendered.
+        ids = [subscriber.pk for subscriber in waiting]
+        still = set(_not_yet_announced(announcement).filter(pk__in=ids).values_list("pk", flat=True))
+        fresh = [pair for pair in zip(waiting, emails, strict=True) if pair[0].pk in still]
         emails_queue([email for _, email in fresh])
         Delivery.objects.bulk_create(
             Delivery(announcement=announcement, subscriber=subscriber, email=email) for subscriber, email in fresh

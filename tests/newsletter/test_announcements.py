@@ -253,3 +253,23 @@ def test_an_article_without_an_excerpt_is_announced_with_the_start_of_its_text(w
 
     message = worker.mail.messages[0]
     assert b"Prolotherapy helps ligaments heal." in message.content
+
+
+def test_a_batch_leaves_out_whoever_unsubscribed_while_it_rendered(worker, monkeypatch):
+    from newsletter import services
+    from outbox.services import email_build
+
+    readers = subscribers(2)
+    with worker.commit():
+        announcement = Announcement.objects.create(article=ArticleFactory(published_at=timezone.now()))
+
+    def rendered_while_one_unsubscribes(**email):
+        Subscriber.objects.filter(pk=readers[1].pk).update(status=Subscriber.Status.UNSUBSCRIBED)
+        return email_build(**email)
+
+    monkeypatch.setattr(services, "email_build", rendered_while_one_unsubscribes)
+    with worker.commit():
+        announcement_send_batch(announcement)
+    worker.run()
+
+    assert recipients(worker.mail) == [readers[0].email]
