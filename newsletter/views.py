@@ -42,7 +42,7 @@ class SubscribeView(View):
         return redirect("newsletter:check-inbox")
 
     def form_page(self, form, status=200, once_more=False):
-        context = {"subscribe_form": form, "subscribe_page": True, "once_more": once_more}
+        context = {"subscribe_form": form, "once_more": once_more}
         return render(self.request, "newsletter/subscribe.html", context, status=status)
 
 

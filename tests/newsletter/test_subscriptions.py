@@ -206,6 +206,7 @@ def test_the_manage_page_changes_the_choice_and_keeps_it_after_bad_input(mailed)
 
     assert refused.status_code == 400 and "Please choose" in refused.content.decode()
     assert "Saved: a weekly digest" in saved.content.decode()
+    assert "id_footer_subscribe_email" not in saved.content.decode()  # no second form about the same thing
     assert Subscriber.objects.get().frequency == "weekly"
 
 
