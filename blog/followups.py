@@ -77,13 +77,17 @@ def comment_subscriptions_stop(*, token):
     """Unsubscribe the address of a “stop” link from its article (None: from everything); return (article or
     None, how many stopped). The same link may be used again: it stops nothing more. Raises
     core.optin.BadLink."""
+    article, subscriptions = stop_link_subscriptions(token)
+    return article, unsubscribed_now(subscriptions)
+
+
+def stop_link_subscriptions(token):
+    """(the article or None, the subscriptions) a “stop” link is about. Raises core.optin.BadLink."""
     (email, article_id), _made_at = link_values(STOP, token)
     subscriptions = CommentSubscription.objects.of(email)
-    article = None
-    if article_id != EVERYTHING:
-        article = Article.objects.filter(pk=article_id).first()
-        subscriptions = subscriptions.filter(article_id=article_id)
-    return article, unsubscribed_now(subscriptions)
+    if article_id == EVERYTHING:
+        return None, subscriptions
+    return Article.objects.filter(pk=article_id).first(), subscriptions.filter(article_id=article_id)
 
 
 def comment_followers_notify(comment, *, deliver=True):

@@ -22,14 +22,23 @@ from clinic.metadata import listing_meta
 from clinic.models import clinic_settings
 from core.clientip import client_ip
 from core.links import with_query_string
-from core.optin import BadLink, link_values
+from core.optin import BadLink
 from core.pagecache import carry_fresh_token, depends_on, remember
 
 from . import metadata, search
 from .commenters import commenter_remember, own_pending_comment_ids, remembered_author
-from .followups import STOP, comment_subscriptions_confirm, comment_subscriptions_stop
+from .followups import comment_subscriptions_confirm, comment_subscriptions_stop, stop_link_subscriptions
 from .forms import CommentForm, seconds_since
-from .models import Article, AuthorProfile, Category, Comment, DiscussionSettings, Tag, staff_member
+from .models import (
+    Article,
+    AuthorProfile,
+    Category,
+    Comment,
+    CommentSubscription,
+    DiscussionSettings,
+    Tag,
+    staff_member,
+)
 from .moderation import CommentRefused
 from .services import comment_submit
 from .signals import LISTINGS, article_key, discussion_key
@@ -495,10 +504,12 @@ class FollowStopView(TemplateView):
 
     def get(self, request, token):
         try:
-            (_email, article_id), _made_at = link_values(STOP, token)
+            article, subscriptions = stop_link_subscriptions(token)
         except BadLink as bad:
             return self.render_to_response({"bad_link": bad.reason}, status=400)
-        return self.render_to_response({"article": Article.objects.filter(pk=article_id).first()})
+        # Opened again once stopped: say so, rather than ask again.
+        stopped = not subscriptions.exclude(status=CommentSubscription.Status.UNSUBSCRIBED).exists()
+        return self.render_to_response({"article": article, "stopped": stopped})
 
     def post(self, request, token):
         try:

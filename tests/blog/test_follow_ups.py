@@ -163,6 +163,8 @@ def test_the_stop_link_asks_before_it_stops(client, article, mailed):
     assert CommentSubscription.objects.get().status == CommentSubscription.Status.CONFIRMED
     client.post(everything)
     assert CommentSubscription.objects.get().status == CommentSubscription.Status.UNSUBSCRIBED
+    again = client.get(everything).content.decode()
+    assert "You are unsubscribed" in again and "Stop these emails" not in again
 
 
 def test_an_address_that_confirmed_once_is_not_asked_again(client, article, mailed):
