@@ -16,13 +16,13 @@ from core.admin import SingletonModelAdmin
 from outbox.models import Email
 
 from .models import Announcement, NewsletterSettings, Subscriber
-from .services import subscriber_unsubscribe
+from .services import confirmation_subject, digest_subject, subscriber_unsubscribe
 
-# The emails editors can preview: (name, subject, templates without .txt / .html).
+# The emails editors can preview: (name, templates without .txt / .html).
 PREVIEWS = [
-    ("Confirmation", "Confirm your subscription", "newsletter/email/confirm"),
-    ("New article", "(the article's title)", "newsletter/email/announcement"),
-    ("Weekly digest", "This week at …", "newsletter/email/digest"),
+    ("Confirmation", "newsletter/email/confirm"),
+    ("New article", "newsletter/email/announcement"),
+    ("Weekly digest", "newsletter/email/digest"),
 ]
 
 
@@ -82,14 +82,19 @@ class SubscriberAdmin(admin.ModelAdmin):
             "unsubscribe_url": request.build_absolute_uri("/newsletter/unsubscribe/…/"),
             "days": 7,
         }
+        subjects = {
+            "Confirmation": confirmation_subject(site_name),
+            "New article": article.title,
+            "Weekly digest": digest_subject(site_name, [article]),
+        }
         previews = [
             {
                 "name": name,
-                "subject": subject,
+                "subject": subjects[name],
                 "text": render_to_string(f"{template}.txt", context),
-                "html": render_to_string(f"{template}.html", {**context, "subject": subject}),
+                "html": render_to_string(f"{template}.html", {**context, "subject": subjects[name]}),
             }
-            for name, subject, template in PREVIEWS
+            for name, template in PREVIEWS
         ]
         return TemplateResponse(
             request,

@@ -279,8 +279,7 @@ def _digest_email(subscriber, slot, site_name):
         return None
     return email_build(
         kind="Weekly digest",
-        subject=f"This week at {site_name}: {articles[-1].title}"
-        + (f" and {len(articles) - 1} more" if len(articles) > 1 else ""),
+        subject=digest_subject(site_name, articles),
         template="newsletter/email/digest.txt",
         html_template="newsletter/email/digest.html",
         context={
@@ -293,6 +292,15 @@ def _digest_email(subscriber, slot, site_name):
     )
 
 
+def digest_subject(site_name, articles):
+    more = f" and {len(articles) - 1} more" if len(articles) > 1 else ""
+    return f"This week at {site_name}: {articles[-1].title}{more}"
+
+
+def confirmation_subject(site_name):
+    return f"[{site_name}] Confirm your subscription"
+
+
 def _links(subscriber):
     return {"manage_url": manage_url(subscriber), "unsubscribe_url": unsubscribe_url(subscriber)}
 
@@ -301,7 +309,7 @@ def _email_confirmation(subscriber):
     site_name = clinic_settings().name
     email_queue(
         kind="Newsletter: confirmation",
-        subject=f"[{site_name}] Confirm your subscription",
+        subject=confirmation_subject(site_name),
         template="newsletter/email/confirm.txt",
         html_template="newsletter/email/confirm.html",
         context={
