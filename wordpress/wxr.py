@@ -139,7 +139,7 @@ def read_wxr(file):
                     site_given = True
                     yield site
                 yield _READERS[name](element)
-                channel.remove(element)  # what was read leaves memory
+            channel.remove(element)  # what was read leaves memory, and what was not read too
     except ElementTree.ParseError as error:
         raise WXRError(f"The file is not well-formed XML: {_reason(error)}", error.position[0]) from error
     except DefusedXmlException as error:
