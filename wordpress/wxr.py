@@ -240,40 +240,24 @@ def _author(element):
     )
 
 
-def _category(element):
+# What each kind of term calls its fields: (taxonomy, or None when the term names it; slug, name, parent, description).
+_TERM_FIELDS = {
+    "category": ("category", "category_nicename", "cat_name", "category_parent", "category_description"),
+    "tag": ("post_tag", "tag_slug", "tag_name", None, "tag_description"),
+    "term": (None, "term_slug", "term_name", "term_parent", "term_description"),
+}
+
+
+def _term(element, kind):
+    taxonomy, slug, name, parent, description = _TERM_FIELDS[kind]
     fields = _fields(element)
     return Term(
-        taxonomy="category",
+        taxonomy=taxonomy or _value(fields, "term_taxonomy"),
         id=_number(fields, "term_id"),
-        slug=_value(fields, "category_nicename"),
-        name=_value(fields, "cat_name"),
-        parent=_value(fields, "category_parent"),
-        description=_value(fields, "category_description"),
-        meta=_meta(element, "termmeta"),
-    )
-
-
-def _tag(element):
-    fields = _fields(element)
-    return Term(
-        taxonomy="post_tag",
-        id=_number(fields, "term_id"),
-        slug=_value(fields, "tag_slug"),
-        name=_value(fields, "tag_name"),
-        description=_value(fields, "tag_description"),
-        meta=_meta(element, "termmeta"),
-    )
-
-
-def _term(element):
-    fields = _fields(element)
-    return Term(
-        taxonomy=_value(fields, "term_taxonomy"),
-        id=_number(fields, "term_id"),
-        slug=_value(fields, "term_slug"),
-        name=_value(fields, "term_name"),
-        parent=_value(fields, "term_parent"),
-        description=_value(fields, "term_description"),
+        slug=_value(fields, slug),
+        name=_value(fields, name),
+        parent=_value(fields, parent) if parent else "",
+        description=_value(fields, description),
         meta=_meta(element, "termmeta"),
     )
 
@@ -330,4 +314,10 @@ def _item(element):
     )
 
 
-_READERS = {"author": _author, "category": _category, "tag": _tag, "term": _term, "item": _item}
+_READERS = {
+    "author": _author,
+    "category": lambda element: _term(element, "category"),
+    "tag": lambda element: _term(element, "tag"),
+    "term": lambda element: _term(element, "term"),
+    "item": _item,
+}
