@@ -64,14 +64,12 @@ def mail_server_down(settings):
 
 
 @pytest.fixture
-def mailed(smtp, django_capture_on_commit_callbacks, settings):
+def mailed(smtp, worked, settings):
     """`with mailed(to) as found:` runs what a request or a service did as in production (commit, then a worker
     sends); `found` then holds what the mail server received meanwhile for `to`, parsed."""
     import contextlib
     import email
     import email.policy
-
-    from tests.helpers import run_tasks
 
     settings.SITE_URL = "https://blog.clinic.example"
 
@@ -79,9 +77,8 @@ def mailed(smtp, django_capture_on_commit_callbacks, settings):
     def sent_to(to):
         before = len(smtp.messages)
         found = []
-        with django_capture_on_commit_callbacks(execute=True):
+        with worked():
             yield found
-        run_tasks()
         found += [
             email.message_from_bytes(envelope.original_content, policy=email.policy.default)
             for envelope in smtp.messages[before:]
