@@ -22,7 +22,7 @@ from clinic.metadata import listing_meta
 from clinic.models import clinic_settings
 from core.clientip import client_ip
 from core.links import with_query_string
-from core.optin import BadLink
+from core.optin import BadLink, still_subscribed
 from core.pagecache import carry_fresh_token, depends_on, remember
 
 from . import metadata, search
@@ -34,7 +34,6 @@ from .models import (
     AuthorProfile,
     Category,
     Comment,
-    CommentSubscription,
     DiscussionSettings,
     Tag,
     staff_member,
@@ -508,7 +507,7 @@ class FollowStopView(TemplateView):
         except BadLink as bad:
             return self.render_to_response({"bad_link": bad.reason}, status=400)
         # Opened again once stopped: say so, rather than ask again.
-        stopped = not subscriptions.exclude(status=CommentSubscription.Status.UNSUBSCRIBED).exists()
+        stopped = not still_subscribed(subscriptions).exists()
         return self.render_to_response({"article": article, "stopped": stopped})
 
     def post(self, request, token):

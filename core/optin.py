@@ -94,8 +94,13 @@ def confirmed_now(subscriptions):
     )
 
 
+def still_subscribed(subscriptions):
+    """Those of `subscriptions` still pending or confirmed."""
+    return subscriptions.exclude(status=Subscription.Status.UNSUBSCRIBED)
+
+
 def unsubscribed_now(subscriptions):
     """Unsubscribe those of `subscriptions` still pending or confirmed; return how many."""
-    return subscriptions.exclude(status=Subscription.Status.UNSUBSCRIBED).update(
+    return still_subscribed(subscriptions).update(
         status=Subscription.Status.UNSUBSCRIBED, unsubscribed_at=timezone.now()
     )

@@ -1,4 +1,5 @@
 import time
+from functools import cached_property
 
 from django import forms
 from django.core import signing
@@ -41,15 +42,17 @@ class SubscribeForm(forms.Form):
     @property
     def looks_automated(self):
         """Filled by a bot: the hidden field has text, or the form came back without a token of ours."""
-        return bool(self.cleaned_data.get("phone")) or self._shown_at() is None
+        return bool(self.cleaned_data.get("phone")) or self.shown_at is None
 
     @property
     def sent_in_time(self):
         """Whether it came back as a person sends it: not sooner than one can type, not over a day later (a tab
         left open overnight). Otherwise the person is asked to press Subscribe once more, never dropped silently."""
-        return MIN_SECONDS_TO_SUBMIT <= time.time() - self._shown_at() <= FORM_TIMESTAMP_MAX_AGE
+        return MIN_SECONDS_TO_SUBMIT <= time.time() - self.shown_at <= FORM_TIMESTAMP_MAX_AGE
 
-    def _shown_at(self):
+    @cached_property
+    def shown_at(self):
+        """When the form was shown (its signed token), or None without a valid token of ours."""
         try:
             _article_id, shown_at = signing.loads(self.cleaned_data.get("started") or "", salt=FORM_TIMESTAMP_SALT)
         except (signing.BadSignature, TypeError, ValueError):
