@@ -10,7 +10,6 @@ drawn again with the renditions, here and in any HTTP cache in front.
 import hashlib
 
 from django.core.cache import cache
-from django.db import transaction
 from django_tasks import task
 from sorl.thumbnail import default
 from sorl.thumbnail.base import ThumbnailBackend
@@ -20,6 +19,7 @@ from sorl.thumbnail.images import ImageFile
 
 from .images import renditions
 from .pagecache import depends_on, invalidate
+from .tasks import enqueue_on_commit
 
 # Pages showing an image whose renditions are missing queue their task once in this long.
 REQUEUE_SECONDS = 600
@@ -61,9 +61,10 @@ def renditions_make(name):
 
 def renditions_queue(name):
     """Have a worker make the renditions of the stored image `name` once the transaction commits, unless they
-    exist already (a re-saved article queues nothing)."""
+    exist already (a re-saved article queues nothing). The pages shown meanwhile do not queue it again."""
     if renditions(name, make=False) is None:
-        transaction.on_commit(lambda: renditions_make.enqueue(name))
+        cache.set(_queued_key(name), True, timeout=REQUEUE_SECONDS)
+        enqueue_on_commit(renditions_make, name)
 
 
 def renditions_missing(request, name):
@@ -72,7 +73,7 @@ def renditions_missing(request, name):
     if request:  # a template without one gives ""
         depends_on(request, image_key(name))
     if cache.add(_queued_key(name), True, timeout=REQUEUE_SECONDS):
-        transaction.on_commit(lambda: renditions_make.enqueue(name))
+        enqueue_on_commit(renditions_make, name)
 
 
 def _queued_key(name):

@@ -5,6 +5,7 @@ import io
 
 from django.conf import settings
 from django.core.management import call_command
+from django.db import transaction
 from django_tasks import task
 
 from .periodic import periodic
@@ -15,6 +16,19 @@ DATABASE_BACKEND, RQ_BACKEND = "django_tasks_db.DatabaseBackend", "django_tasks_
 def queue_backend():
     """The configured queue's backend, as settings.TASKS names it."""
     return settings.TASKS["default"]["BACKEND"]
+
+
+def enqueue_on_commit(task, *args):
+    """Queue `task(*args)` for a worker, to run only if the current transaction commits.
+
+    On the database queue the task is written in that transaction itself: it commits with its cause or not at
+    all, and a request takes the write lock once instead of twice (on SQLite the lock is the whole database's, and
+    comment POSTs queue at it). Any other queue is told once the transaction has committed.
+    """
+    if queue_backend() == DATABASE_BACKEND:
+        task.enqueue(*args)
+    else:
+        transaction.on_commit(lambda: task.enqueue(*args))
 
 
 # Days a finished task's result is kept on the database queue (RQ keeps its own for a shorter while).

@@ -25,6 +25,7 @@ from core.optin import (
     normalized_email,
     unsubscribe_headers,
 )
+from core.tasks import enqueue_on_commit
 from outbox.services import email_build, email_queue, emails_erase, emails_queue
 
 from .models import Announcement, Delivery, NewsletterSettings, Subscriber, SubscribeRequest
@@ -138,7 +139,7 @@ def article_announcement_plan(sender, instance, **kwargs):
     if hasattr(instance, "announcement") or instance.published_at < timezone.now() - ANNOUNCE_WITHIN:
         return
     pk, moment = instance.pk, max(instance.published_at, timezone.now())
-    transaction.on_commit(lambda: article_announce_task.using(run_after=moment).enqueue(pk))
+    enqueue_on_commit(article_announce_task.using(run_after=moment), pk)
 
 
 def article_announce(article):

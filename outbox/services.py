@@ -5,6 +5,8 @@ from django.db.models import Q, TextField
 from django.db.models.functions import Cast
 from django.template.loader import render_to_string
 
+from core.tasks import enqueue_on_commit
+
 from .models import Email
 from .tasks import emails_deliver
 
@@ -50,7 +52,7 @@ def emails_deliver_later(emails):
     """One task sends `emails` when the transaction commits (nothing is sent for a transaction rolled back)."""
     ids = [email.pk for email in emails]
     if ids:
-        transaction.on_commit(lambda: emails_deliver.enqueue(ids))
+        enqueue_on_commit(emails_deliver, ids)
 
 
 def emails_send_again(emails):

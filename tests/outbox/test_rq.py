@@ -40,6 +40,17 @@ def test_an_rq_worker_sends_the_email(rq_tasks, smtp, django_capture_on_commit_c
     assert Email.objects.get().status == Email.Status.SENT
 
 
+def test_on_rq_the_task_is_queued_only_once_the_transaction_commits(rq_tasks, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as committed:
+        queue_email(subject="Through RQ")
+    assert len(rq_tasks) == 0  # Redis is no part of the transaction: a worker would not find the email yet
+
+    for callback in committed:
+        callback()
+
+    assert len(rq_tasks) == 1
+
+
 def test_on_rq_an_email_put_off_is_scheduled_for_its_next_try(rq_tasks, smtp, django_capture_on_commit_callbacks):
     smtp.refuse = "451 4.3.0 Mailbox busy, try again later"
     with django_capture_on_commit_callbacks(execute=True):
