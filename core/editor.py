@@ -30,9 +30,16 @@ def editor_image_upload(request):
     if upload is None:
         return _upload_error("No file was received. Choose an image to upload.", 400)
     try:
-        image_format = validate_raster_image(upload)
+        name = editor_image_store(upload)
     except ValidationError as error:
         return _upload_error(error.messages[0], 400)
-    name = default_storage.save(generated_image_name("editor", image_format), without_metadata(upload, image_format))
-    renditions_queue(name)
     return JsonResponse({"url": default_storage.url(name)})
+
+
+def editor_image_store(file):
+    """Store `file` as an image of the editors' bodies, checked and without its metadata (as every upload), and
+    queue its renditions; return its name in storage. Raises ValidationError for what is no acceptable image."""
+    image_format = validate_raster_image(file)
+    name = default_storage.save(generated_image_name("editor", image_format), without_metadata(file, image_format))
+    renditions_queue(name)
+    return name

@@ -1,7 +1,8 @@
 """Allowlist sanitizing of the rich text editors store, with nh3.
 
 The allowlist is what the CKEditor 5 toolbar configured in settings can produce (headings, emphasis, links,
-lists, quotes, tables, images with captions and the image styles); everything else is dropped, so pasted
+lists, quotes, tables, images with captions and the image styles, and the gallery of images WordPress's
+`[gallery]` becomes); everything else is dropped, so pasted
 markup, scripts, event handlers and `javascript:`/`data:` URLs never reach a reader. Images may only show files
 from our own storage (what the editor's upload makes): an image elsewhere would be fetched from another host.
 """
@@ -51,6 +52,7 @@ ALLOWED_ATTRIBUTES = {
 ALLOWED_CLASSES = {
     "figure": {
         "image",
+        "gallery",
         "table",
         "image-style-side",
         "image-style-align-left",

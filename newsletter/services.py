@@ -170,6 +170,14 @@ def article_announce(article):
     return announcement
 
 
+def article_announcement_skip(article, *, reason):
+    """Never announce `article` (published elsewhere before it came here: its readers heard of it there)."""
+    Announcement.objects.get_or_create(
+        article=article,
+        defaults={"status": Announcement.Status.SKIPPED, "reason": reason[:200], "finished_at": timezone.now()},
+    )
+
+
 def announcement_send_batch(announcement, size=ANNOUNCEMENT_BATCH):
     """Queue the announcement's email to the next `size` confirmed subscribers who have not had it; return how
     many. When none are left it is marked sent.

@@ -7,7 +7,9 @@ WordPress's shapes, and where each goes now:
 - `/page/N/`, `/category/<slug>/page/N/`, `/tag/<slug>/page/N/`, `/author/<slug>/page/N/`: that page of the list;
 - `/feed/rss2/`, `/feed/rss/`, `/feed/rdf/`, `/?feed=rss2`: the feed; `/feed/atom/` and `/?feed=atom`: the Atom feed;
 - `/YYYY/MM/DD/`: the month's archive;
-- `/?s=term`: the search for it.
+- `/?s=term`: the search for it;
+- what an import from WordPress mapped (wordpress/models.py): each item's permalink, old slugs and id
+  (`/?p=123`, `/?page_id=12`), attachment pages and uploaded files, resized copies included.
 The query string of an address is kept; WordPress's own parameters (`s`, `feed`) become ours.
 """
 
@@ -22,6 +24,8 @@ from blog.models import Article
 from blog.search import canonical_parameters
 from clinic.models import clinic_settings
 from core.links import with_query_string
+
+from .models import old_address_target
 
 # What a slug may be (the `<slug:...>` converter's pattern); anything else was never an article's address.
 SLUG = re.compile(SlugConverter.regex)
@@ -53,6 +57,9 @@ def moved_article(path):
 
 def new_address(request, path):
     """Where the old address `path` is now (without its query string), or None."""
+    imported = old_address_target(path)
+    if imported:
+        return imported
     path = path.strip("/")
     if path in RSS_FEEDS:
         return reverse("blog:feed-rss")
@@ -110,4 +117,8 @@ class OldAddressFallbackMiddleware:
             query = urlencode({"q": params["s"]}) if canonical is None else canonical
             return reverse("blog:search") + (f"?{query}" if query else "")
         feed = FEEDS.get(params.get("feed", ""))
-        return reverse(feed) if feed else None
+        if feed:
+            return reverse(feed)
+        if params.keys() & {"p", "page_id", "attachment_id"}:  # a WordPress id (its guid), if it was imported
+            return old_address_target("/", request.META.get("QUERY_STRING", "")) or None
+        return None

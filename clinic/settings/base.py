@@ -179,6 +179,8 @@ STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
+# Files the site keeps but never serves (a WordPress export waiting for its import holds commenters' emails).
+PRIVATE_ROOT = Path(os.environ.get("DJANGO_PRIVATE_ROOT", BASE_DIR / "private"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
@@ -371,6 +373,9 @@ elif TASKS_BACKEND == "database":
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 else:
     raise ImproperlyConfigured(f"DJANGO_TASKS_BACKEND: {TASKS_BACKEND!r} is neither 'database' nor 'rq'.")
+
+# The largest document (PDF, office file) a WordPress import keeps from the uploads folder, in bytes.
+WORDPRESS_DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
 
 # Comments: a form sent sooner than this after it was shown is a bot's (seconds).
 COMMENT_MIN_SECONDS_TO_SUBMIT = 3

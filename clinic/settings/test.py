@@ -12,6 +12,7 @@ DEBUG = False
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="clinic-test-media-"))
+PRIVATE_ROOT = Path(tempfile.mkdtemp(prefix="clinic-test-private-"))
 SERVE_MEDIA = True
 STORAGES = {
     **STORAGES,  # noqa: F405
