@@ -16,13 +16,16 @@ For each database (SQLite, then PostgreSQL when one answers at 127.0.0.1:5432) i
 - posts comments while the mail server answers, then while it never answers, with the worker running
   (benchmarks/mail.py): the request's p50/p99 must not depend on the mail server; and announces a new article
   to 1,000 and 10,000 subscribers (benchmarks/announce.py): time, connections, the worker's peak memory;
+- imports generated WordPress exports of 1,000 and 10,000 posts (benchmarks/wordpress.py): time, peak memory,
+  and a re-run of the same export;
 and prints the figures with the targets they are stated against. Nothing here is a test: see
 docs/benchmarks.md for the latest figures, written by hand.
 
-`python -m benchmarks.run [sqlite] [postgresql] [--only pages|admin|mail|announce|search]` runs some of it: the
-databases named (default both), and only the public pages (render, load, traffic, Varnish), only the admin lists
-and sitemaps, only the comment POSTs against the mail servers, only the announcement to subscribers, or only the
-uncached searches on the 10,000-article set.
+`python -m benchmarks.run [sqlite] [postgresql] [--only pages|admin|mail|announce|import|search]` runs some of
+it: the databases named (default both), and only the public pages (render, load, traffic, Varnish), only the admin
+lists and sitemaps, only the comment POSTs against the mail servers, only the announcement to subscribers, only
+the WordPress import of generated exports (benchmarks/wordpress.py), or only the uncached searches on the
+10,000-article set.
 """
 
 import argparse
@@ -38,7 +41,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from benchmarks import announce, http_cache, mail
+from benchmarks import announce, http_cache, mail, wordpress
 from tools.production import Server, manage, production_env
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,7 +52,7 @@ DURATION = os.environ.get("BENCH_DURATION", "3s")
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
 SIZES = (100, 10_000)
-PARTS = ("pages", "admin", "mail", "announce")
+PARTS = ("pages", "admin", "mail", "announce", "import")
 # PostgreSQL databases are named PREFIX_100, PREFIX_10000: another name keeps two runs on one server apart.
 DATABASE_PREFIX = os.environ.get("BENCH_DATABASE_PREFIX", "clinic_bench")
 # The deepest page of seed_bulk_pages' first section (five levels).
@@ -294,13 +297,26 @@ def report_varnish(figures):
     print(f"  an approval shows through Varnish at once  {'yes' if figures['approval_shown'] else 'NO'}")
 
 
+def import_report(backend, env, work):
+    imported = wordpress.import_figures(
+        lambda posts: {**env, "DATABASE_URL": database_url(backend, f"import_{posts}", work)},
+        PYTHON,
+        ROOT,
+        work,
+        manage,
+    )
+    print(f"\n=== {backend}: a WordPress export imported (benchmarks/wordpress.py)")
+    wordpress.report(imported)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("backends", nargs="*", metavar="sqlite|postgresql", help="default: both")
     parser.add_argument(
         "--only",
         choices=[*PARTS, "search"],
-        help="one part only: the public pages, the admin, the mail, the announcement, the searches",
+        help="one part only: the public pages, the admin, the mail, the announcement, the WordPress import, the "
+        "searches",
     )
     arguments = parser.parse_args()
     if set(arguments.backends) - {"sqlite", "postgresql"}:
@@ -326,6 +342,9 @@ def main():
                 }
                 build(sized, size)
                 search_report(backend, render_figures(sized, BROAD_SEARCH, NARROW_SEARCH))
+                continue
+            if arguments.only == "import":
+                import_report(backend, env, work)
                 continue
             for size in SIZES if "pages" in parts else SIZES[-1:]:
                 sized = {
@@ -358,6 +377,8 @@ def main():
             if announced is not None:
                 print(f"\n=== {backend}: a new article announced by the worker of make serve")
                 announce.report(announced)
+            if "import" in parts:
+                import_report(backend, env, work)
 
 
 if __name__ == "__main__":

@@ -105,15 +105,18 @@ class Report:
         return report_lines(self.as_dict())
 
 
-def report_lines(report):
-    """The report as lines of text (the command prints them; the admin shows the same sections)."""
-    lines = [f"{'Dry run (nothing was changed)' if report['dry_run'] else 'Imported'} from {report['site']}"]
-    for kind, counted in report["counts"].items():
-        lines.append(f"  {kind}: " + ", ".join(f"{number} {what}" for what, number in counted.items()))
+def report_summary(report):
+    """The report's counts as lines: "posts: 58 imported, 2 updated"..."""
+    lines = [f"{kind}: " + ", ".join(f"{number} {what}" for what, number in counted.items())
+             for kind, counted in report["counts"].items()]  # fmt: skip
     if report["pingbacks"]:
-        lines.append(f"  pingbacks and trackbacks left out: {report['pingbacks']}")
-    for status, number in report["statuses"].items():
-        lines.append(f"  status {status}: {number}")
+        lines.append(f"pingbacks and trackbacks left out: {report['pingbacks']}")
+    lines.extend(f"status {status}: {number}" for status, number in report["statuses"].items())
+    return lines
+
+
+def report_sections(report):
+    """The report's lists, [(title, [entries])], the empty ones left out (the command and the admin show them)."""
     sections = [
         ("Skipped", [f"{kind} “{title}”: {reason}" for kind, title, reason in report["skipped"]]),
         (
@@ -136,10 +139,16 @@ def report_lines(report):
         ("Headings out of order", [f"“{title}”: {problem}" for title, problem in report["headings"]]),
         ("Notes", report["notes"]),
     ]
-    for title, entries in sections:
-        if entries:
-            lines.append(f"{title} ({len(entries)}):")
-            lines.extend(f"  - {entry}" for entry in entries)
+    return [(title, entries) for title, entries in sections if entries]
+
+
+def report_lines(report):
+    """The report as lines of text, for the command's output."""
+    lines = [f"{'Dry run (nothing was changed)' if report['dry_run'] else 'Imported'} from {report['site']}"]
+    lines.extend(f"  {line}" for line in report_summary(report))
+    for title, entries in report_sections(report):
+        lines.append(f"{title} ({len(entries)}):")
+        lines.extend(f"  - {entry}" for entry in entries)
     return lines
 
 
@@ -546,7 +555,8 @@ class Importer:
         if item.status == "future":
             self.report.statuses["future → scheduled"] += 1
             return "published", moment
-        self.report.statuses[f"{item.status or 'none'} → draft"] += 1
+        if item.status != "draft":
+            self.report.statuses[f"{item.status or 'none'} → draft"] += 1
         return "draft", None
 
     def _seo(self, item):

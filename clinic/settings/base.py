@@ -376,6 +376,8 @@ else:
 
 # The largest document (PDF, office file) a WordPress import keeps from the uploads folder, in bytes.
 WORDPRESS_DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
+# The largest uploads folder (a zip, once unpacked) an import from the admin takes, in bytes.
+WORDPRESS_UPLOADS_MAX_BYTES = int(os.environ.get("DJANGO_WORDPRESS_UPLOADS_MAX_BYTES", 20 * 1024**3))
 
 # Comments: a form sent sooner than this after it was shown is a bot's (seconds).
 COMMENT_MIN_SECONDS_TO_SUBMIT = 3
