@@ -207,7 +207,7 @@ class ArticleAdmin(AutocompleteFilterMedia, PreviewChangesMixin, EditConflictMix
             "Publishing",
             {
                 "fields": ["status", "published_at", "author", "category", "tags", "related_articles",
-                           "allow_comments", "created_at", "updated_at"],
+                           "allow_comments", "is_sticky", "created_at", "updated_at"],
                 "description": "Who signs it, when readers see it, where it is listed and whether they may reply.",
             },
         ),

@@ -297,6 +297,11 @@ class Article(models.Model):
     allow_comments = models.BooleanField(
         default=True, help_text="Readers may “Leave a reply”; Discussion settings may still close old articles."
     )
+    is_sticky = models.BooleanField(
+        "keep at the top",
+        default=False,
+        help_text="Shown first on the first page of the latest articles, as WordPress's sticky posts.",
+    )
     related_articles = models.ManyToManyField(
         "self",
         symmetrical=False,

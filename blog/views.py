@@ -110,6 +110,22 @@ class ArticleListView(ListingMixin, RememberedCountMixin, PageMetaMixin, Publish
             return HttpResponsePermanentRedirect(with_query_string(clinic_settings(request).articles_path, request))
         return super().get(request, *args, **kwargs)
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if type(self) is ArticleListView and context["page_obj"].number == 1:
+            # Which articles are sticky is remembered per content change: most sites have none, and finding that
+            # out would read every published article.
+            pks = remember("sticky-articles", self.sticky_pks, depends_on=[LISTINGS])
+            if pks:
+                sticky = list(self.get_queryset().filter(pk__in=pks))
+                context["articles"] = sticky + [article for article in context["articles"] if article not in sticky]
+        return context
+
+    def sticky_pks(self):
+        return list(
+            self.get_queryset().filter(is_sticky=True).values_list("pk", flat=True)[: settings.BLOG_ARTICLES_PER_PAGE]
+        )
+
     def get_page_meta(self, context):
         return listing_meta(
             self.request,

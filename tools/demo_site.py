@@ -19,8 +19,9 @@ DEMO_WORKERS = 4
 
 
 @contextlib.contextmanager
-def demo_site(admin_password=None):
-    """Yield the base URL of the demo site; with `admin_password`, a superuser `ADMIN_USERNAME` exists too."""
+def demo_site(admin_password=None, *, with_env=False):
+    """Yield the base URL of the demo site; with `admin_password`, a superuser `ADMIN_USERNAME` exists too; with
+    `with_env`, (URL, the server's environment) for management commands on the same site."""
     with tempfile.TemporaryDirectory(prefix="clinic-demo-") as folder:
         work = Path(folder)
         env = production_env(
@@ -35,7 +36,7 @@ def demo_site(admin_password=None):
                 "createsuperuser", "--no-input", "--username", ADMIN_USERNAME, "--email", "editor@example.com",
             )  # fmt: skip
         with Server(env, workers=DEMO_WORKERS) as server:
-            yield server.url
+            yield (server.url, env) if with_env else server.url
 
 
 def chromium_path():

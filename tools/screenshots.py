@@ -10,8 +10,11 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 from tools.demo_site import ADMIN_USERNAME, ARTICLE_PATH, chromium_path, demo_site
+from tools.production import manage
 
 OUTPUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+# A whole WordPress site (WordPress's own theme test data), for the report of an import from it.
+WORDPRESS_EXPORT = Path(__file__).resolve().parent.parent.parent / "shared" / "wxr" / "theme-unit-test-data.xml"
 WIDTHS = {"mobile": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
 
 
@@ -25,7 +28,7 @@ def shoot(page, name, width):
 def main():
     OUTPUT.mkdir(parents=True, exist_ok=True)
     password = secrets.token_urlsafe(16)
-    with demo_site(admin_password=password) as url, sync_playwright() as playwright:
+    with demo_site(admin_password=password, with_env=True) as (url, env), sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium_path(), args=["--no-sandbox", "--disable-gpu"])
         for width, viewport in WIDTHS.items():
             context = browser.new_context(viewport=viewport, device_scale_factor=1)
@@ -67,8 +70,23 @@ def main():
             mail.screenshot(path=OUTPUT / f"email-{width}.png", full_page=True)
             print(f"  docs/screenshots/email-{width}.png")
             mail.close()
+            if width == "desktop" and WORDPRESS_EXPORT.exists():
+                wordpress_import_report(page, url, env)
             context.close()
         browser.close()
+
+
+def wordpress_import_report(page, url, env):
+    """The dry run's report of an import from WordPress, as the admin shows it once a worker has run it."""
+    page.goto(url + "/admin/wordpress/importrun/add/")
+    page.get_by_label("WordPress export (.xml)").set_input_files(str(WORDPRESS_EXPORT))
+    page.get_by_role("button", name="Save", exact=True).click()
+    manage(env, "db_worker", "--batch", "--queue-name", "*")
+    page.reload()
+    page.get_by_role("button", name="Import for real").wait_for()
+    path = OUTPUT / "wordpress-import.png"
+    page.screenshot(path=path)
+    print(f"  {path.relative_to(OUTPUT.parent.parent)}")
 
 
 if __name__ == "__main__":

@@ -174,8 +174,6 @@ class Index:
     by_upload: dict = field(default_factory=dict)  # "2019/05/knee.jpg" -> attachment id
     children: dict = field(default_factory=lambda: defaultdict(list))  # post id -> its attachment ids
     terms: dict = field(default_factory=dict)  # term id -> (taxonomy, slug)
-    term_parents: dict = field(default_factory=dict)  # (taxonomy, slug) -> parent slug
-    term_names: dict = field(default_factory=dict)  # (taxonomy, slug) -> name
 
 
 def digest(*values):
@@ -216,10 +214,9 @@ class Importer:
         self.users = {}  # WordPress login -> user
         self.users_by_id = {}  # WordPress author id -> user
         self.categories, self.tags = {}, {}  # slug -> Category / Tag
-        self.stored = {}  # upload key -> (address, Imported or None)
+        self.stored = {}  # upload key -> its Imported, or None when it has no file here
         self.waiting_pages = []  # pages whose parent comes later in the file
         self.menu_items = []
-        self.linked = set()  # (model, pk) of bodies that link to the old site, rewritten at the end
         self.discussion = DiscussionSettings.load()
         self.types = {
             model: ContentType.objects.get_for_model(model)
@@ -247,9 +244,11 @@ class Importer:
         done = 0
         for entry in read_wxr(self.export):
             if isinstance(entry, Author):
-                self._author(entry)
+                with transaction.atomic():
+                    self._author(entry)
             elif isinstance(entry, Term):
-                self._term(entry)
+                with transaction.atomic():
+                    self._term(entry)
             elif isinstance(entry, Item):
                 with transaction.atomic():
                     self._item(entry)
@@ -269,8 +268,6 @@ class Importer:
             elif isinstance(entry, Term):
                 if entry.id:
                     index.terms[entry.id] = (entry.taxonomy, entry.slug)
-                index.term_parents[(entry.taxonomy, entry.slug)] = entry.parent
-                index.term_names[(entry.taxonomy, entry.slug)] = entry.name
             elif isinstance(entry, Item):
                 index.total += 1
                 if entry.post_type == "attachment" and entry.id:
@@ -360,10 +357,11 @@ class Importer:
         return user
 
     def _user_for(self, login):
-        if login in self.users:
-            return self.users[login]
-        user = self._author(Author(id=None, login=login or "wordpress")) or self.users.get(login or "wordpress")
-        return user
+        """The user of a post's author, made when the export did not list them among its authors."""
+        login = login or "wordpress"
+        if login not in self.users:
+            self._author(Author(id=None, login=login))
+        return self.users[login]
 
     def _term(self, term):
         if term.taxonomy == "category":
@@ -493,10 +491,7 @@ class Importer:
         seo_title, seo_description = self._seo(item)
         article.seo_title, article.seo_description = seo_title[:70], seo_description[:160]
         self._featured_image(article, item)
-        if item.sticky:
-            self.report.notes.append(
-                f"“{article.title}” was sticky in WordPress: pin it on the home page if it should stay first."
-            )
+        article.is_sticky = item.sticky
 
     def _page(self, item):
         source = digest(item.title, item.content, item.status, item.date, item.date_gmt, item.slug, item.parent,
@@ -665,6 +660,10 @@ class Importer:
             name = self._store(key)
             if name is not None:
                 imported = self._remember(Kind.ATTACHMENT, wp_key, None, digest(key), file=name)
+                if attachment is not None:
+                    details = {"title": attachment.title, "alt": attachment.alt, "caption": attachment.caption,
+                               "description": attachment.description}  # fmt: skip
+                    Imported.objects.filter(pk=imported.pk).update(details=details)
         self.stored[key] = imported
         if imported is not None:
             self._old_address(imported, UPLOADS.rstrip("/") + "/" + key, key)

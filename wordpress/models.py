@@ -79,6 +79,9 @@ class Imported(models.Model):
     object_id = models.PositiveBigIntegerField(null=True, blank=True)
     target = GenericForeignKey("content_type", "object_id")
     file = models.CharField(max_length=300, blank=True, help_text="An attachment's file in this site's storage.")
+    details = models.JSONField(
+        default=dict, blank=True, help_text="An attachment's title, alt text, caption and description in WordPress."
+    )
     source_hash = models.CharField(max_length=32, help_text="What WordPress had, as a digest: a change shows.")
     saved_at = models.DateTimeField(
         null=True, blank=True, help_text="When the import last saved it: a later change was made here."

@@ -69,6 +69,25 @@ def test_home_is_paginated(client, settings):
     assert "Page 3 of 3" in last.content.decode()
 
 
+def test_a_sticky_article_comes_first_on_the_first_page_only_once_and_not_in_archives(client, settings):
+    settings.BLOG_ARTICLES_PER_PAGE = 2
+    news = CategoryFactory()
+    for days in range(3):
+        ArticleFactory(title=f"Article {days} days old", published_at=days_ago(days + 1), category=news)
+    ArticleFactory(title="Our opening hours", published_at=days_ago(30), is_sticky=True, category=news)
+    ArticleFactory(title="A sticky draft", status="draft", published_at=None, is_sticky=True, category=news)
+
+    first = client.get(reverse("home"))
+    second = client.get(reverse("home"), {"page": 2})
+    archive = client.get(news.get_absolute_url())
+
+    assert [a.title for a in first.context["articles"]] == [
+        "Our opening hours", "Article 0 days old", "Article 1 days old"
+    ]  # fmt: skip
+    assert [a.title for a in second.context["articles"]] == ["Article 2 days old", "Our opening hours"]
+    assert [a.title for a in archive.context["articles"]] == ["Article 0 days old", "Article 1 days old"]
+
+
 @pytest.mark.parametrize("page", ["99", "abc", "-1", "0"])
 def test_home_answers_an_impossible_page_with_404(client, page):
     ArticleFactory()
@@ -80,8 +99,8 @@ def test_home_query_count_does_not_grow_with_articles(client, django_assert_max_
     ArticleFactory.create_batch(10, featured_image=uploaded_image(), featured_image_alt="x")
 
     # Count, clinic settings, the header's fallback of categories, articles; and once per version of what they
-    # show, the menus and the next scheduled article's and page's times.
-    with django_assert_max_num_queries(7):
+    # show, the menus, the sticky articles and the next scheduled article's and page's times.
+    with django_assert_max_num_queries(8):
         client.get(reverse("home"))
 
 

@@ -12,6 +12,7 @@ from django.core.management import CommandError, call_command
 from PIL import Image
 
 from blog.models import Article, Category, Comment, Tag
+from blog.tasks import comment_tracking_data_purge_daily
 from menus.models import Menu
 from newsletter.models import Announcement
 from outbox.models import Email
@@ -63,6 +64,7 @@ def clinic_post(**overrides):
     options = {
         "content": body,
         "excerpt": "What <b>prolotherapy</b> is.",
+        "sticky": 1,
         "terms": [("category", "news", "News"), ("category", "treatments", "Treatments"),
                   ("post_tag", "%c3%a9paule", "Épaule")],
         "postmeta": {"_thumbnail_id": "30", "_yoast_wpseo_title": "%%title%% %%sep%% %%sitename%%",
@@ -110,6 +112,7 @@ def test_a_clinic_post_keeps_everything_wordpress_had(tmp_path, uploads):
     assert article.seo_title == "What Is Prolotherapy – Old Clinic"
     assert article.seo_description == "An injection that helps ligaments heal."
     assert article.author.profile.display_name == "Dr. Ann Jones"
+    assert article.is_sticky and not Article.objects.get(slug="recovery").is_sticky
     assert not article.author.is_active and not article.author.has_usable_password() and article.author.is_staff
     assert "<p>Prolotherapy is an injection.</p>" in article.body and "<p>It helps ligaments heal.</p>" in article.body
     assert report.as_dict()["statuses"] == {"future → scheduled": 1}
@@ -131,6 +134,9 @@ def test_images_come_from_the_uploads_folder_checked_and_without_their_gps_posit
         r'<a href="/media/documents/2020/02/consent[^"/]*\.pdf" rel="noopener">Consent form</a>', article.body
     )
     assert "lost.png" not in article.body
+    knee = Imported.objects.get(kind=Imported.Kind.ATTACHMENT, wp_key="30")
+    assert knee.file == article.featured_image.name
+    assert knee.details == {"title": "Knee", "alt": "A knee being examined", "caption": "", "description": ""}
     assert report.as_dict()["missing_media"] == {f"{UPLOADS}lost.png": ["What Is Prolotherapy"]}
 
 
@@ -159,6 +165,10 @@ def test_ip_addresses_come_only_when_asked(tmp_path, uploads):
 
     question = Comment.objects.get(body="How long is the recovery?")
     assert question.ip_address == "203.0.113.9" and question.user_agent == "Firefox"
+    # The discussion settings' retention applies to them as to any comment's: these are years old.
+    comment_tracking_data_purge_daily.call()
+    question.refresh_from_db()
+    assert question.ip_address is None and question.user_agent == ""
 
 
 def test_every_old_address_answers_with_one_301_to_where_it_is_now(tmp_path, uploads, client):
