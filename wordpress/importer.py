@@ -8,11 +8,16 @@ is kept in `Imported` with a digest of what WordPress had: a second run skips wh
 changed in WordPress since, and reports as a conflict what an editor changed here since (nothing is overwritten).
 """
 
+import contextlib
 import csv
 import hashlib
 import html
 import json
+import logging
+import os
 import re
+import sqlite3
+import tempfile
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -25,7 +30,7 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.core.validators import URLValidator, validate_email, validate_ipv46_address
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -44,6 +49,7 @@ from .content import UPLOADS, convert, original_upload
 from .models import Imported, OldAddress, old_address_target
 from .wxr import Author, Item, Site, Term, read_wxr
 
+logger = logging.getLogger(__name__)
 Kind = Imported.Kind
 COMMENT_STATUSES = {"1": Comment.Status.APPROVED, "approve": Comment.Status.APPROVED, "0": Comment.Status.PENDING,
                     "hold": Comment.Status.PENDING, "spam": Comment.Status.SPAM, "trash": Comment.Status.TRASH,
@@ -176,6 +182,39 @@ class Index:
     terms: dict = field(default_factory=dict)  # term id -> (taxonomy, slug)
 
 
+@contextlib.contextmanager
+def rolled_back():
+    """Where a dry run writes: a transaction rolled back at its end.
+
+    On SQLite, whose one writer at a time is the whole database's, that transaction would hold up every comment
+    and every save of the site for the whole run (minutes for a large export): there the dry run writes to a copy
+    of the database (SQLite's backup API) in a temporary folder, and the site never waits for it.
+    """
+    if connection.vendor != "sqlite" or connection.in_atomic_block or connection.is_in_memory_db():
+        with transaction.atomic():
+            yield
+            transaction.set_rollback(True)
+        return
+    with tempfile.TemporaryDirectory(prefix="wordpress-dry-run-") as folder:
+        copy = os.path.join(folder, "dry-run.sqlite3")
+        connection.ensure_connection()
+        target = sqlite3.connect(copy)
+        try:
+            connection.connection.backup(target)
+        finally:
+            target.close()
+        original = connection.settings_dict
+        connection.close()
+        connection.settings_dict = {**original, "NAME": copy}
+        try:
+            with transaction.atomic():
+                yield
+                transaction.set_rollback(True)
+        finally:
+            connection.close()
+            connection.settings_dict = original
+
+
 def digest(*values):
     return hashlib.blake2b(json.dumps(values, default=str, sort_keys=True).encode(), digest_size=16).hexdigest()
 
@@ -231,9 +270,8 @@ class Importer:
         self.hosts = {urlsplit(url).hostname for url in (site.link, site.base_site_url, site.base_blog_url) if url}
         self._refuse_another_site()
         if self.dry_run:
-            with transaction.atomic():
+            with rolled_back():
                 self._import()
-                transaction.set_rollback(True)
         else:
             self._import()
             renew()
@@ -250,8 +288,7 @@ class Importer:
                 with transaction.atomic():
                     self._term(entry)
             elif isinstance(entry, Item):
-                with transaction.atomic():
-                    self._item(entry)
+                self._item_alone(entry)
                 done += 1
                 if done % 25 == 0 or done == self.index.total:
                     self.progress(done, self.index.total)
@@ -259,6 +296,17 @@ class Importer:
             self._waiting_pages()
             self._menus()
             self._rewrite_links()
+
+    def _item_alone(self, item):
+        """Import `item` in a transaction of its own: if anything about it fails, none of it is kept, it is
+        reported, and the import goes on with the next."""
+        try:
+            with transaction.atomic():
+                self._item(item)
+        except Exception as error:
+            logger.exception("WordPress item %s (%s) was not imported", item.id, item.post_type)
+            reason = f"not imported: {type(error).__name__}: {error}"[:500]
+            self.report.skipped.append([item.post_type or "item", item.title or f"#{item.id}", reason])
 
     def _read_index(self):
         index = Index()
@@ -654,7 +702,7 @@ class Importer:
             return None
         if key in self.stored:
             return self.stored[key]
-        wp_key = str(attachment.id) if attachment else f"file:{key}"
+        wp_key = str(attachment.id) if attachment else f"file:{key}" if len(key) < 190 else f"file#{digest(key)}"
         imported = self._imported(Kind.ATTACHMENT, wp_key)
         if imported is None:
             name = self._store(key)
@@ -693,7 +741,7 @@ class Importer:
                     self.report.skipped.append(["file", key, "not a PDF, whatever its name says"])
                     return None
                 opened.seek(0)
-                name = f"documents/{PurePosixPath(key).parent}/{slugify(path.stem) or 'document'}.{extension}"
+                name = f"documents/{PurePosixPath(key).parent}/{slugify(path.stem)[:80] or 'document'}.{extension}"
                 return default_storage.save(name, upload)
         self.report.skipped.append(["file", key, "not an image or an allowed document (or larger than allowed)"])
         return None

@@ -148,6 +148,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's backend, with writers served in turn instead of each sleeping and retrying (core/db/sqlite3).
+    DATABASES["default"]["ENGINE"] = "core.db.sqlite3"
     # Transactions take SQLite's write lock when they begin, so a read-then-write transaction (the comment
     # checks, blog/services.py) cannot be overtaken between its read and its write; others wait their turn.
     DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"

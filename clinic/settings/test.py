@@ -24,7 +24,7 @@ WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 # No connection outlives its request in tests, so none is left open when PostgreSQL drops the test database.
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+if DATABASES["default"]["ENGINE"] == "core.db.sqlite3":  # noqa: F405
     # A file rather than memory: SQLite's shared-cache memory databases refuse a second writer at once instead of
     # letting it wait, so tests with concurrent writers (tests/blog/test_comment_races.py) need real locking.
     # In memory-backed /dev/shm where there is one, and without syncing: nothing has to survive the run.

@@ -4,11 +4,13 @@ that change nothing, updates that never overwrite an editor's work, and a report
 import datetime
 import io
 import re
+import threading
 
 import pytest
 from django.core import mail
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
+from django.db import connections
 from PIL import Image
 
 from blog.models import Article, Category, Comment, Tag
@@ -17,7 +19,7 @@ from menus.models import Menu
 from newsletter.models import Announcement
 from outbox.models import Email
 from pages.models import Page
-from tests.factories import UserFactory
+from tests.factories import CategoryFactory, UserFactory
 from tests.wordpress.exports import SITE, category, comment, export, item
 from tests.wordpress.test_wxr import REFUSED, SHARED, every_export
 from wordpress.importer import Importer
@@ -234,6 +236,27 @@ def test_a_dry_run_reports_and_changes_nothing(tmp_path, uploads):
     assert not default_storage.exists("editor") or not default_storage.listdir("editor")[1]
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_dry_run_never_holds_up_the_site_while_it_reads(tmp_path, uploads):
+    saved = []
+
+    def save_meanwhile():
+        saved.append(CategoryFactory(name="Saved by an editor meanwhile").pk)
+        connections.close_all()
+
+    def progress(done, total):
+        if not saved:
+            editor = threading.Thread(target=save_meanwhile)
+            editor.start()
+            editor.join(timeout=15)
+            assert saved, "an editor's save had to wait for the dry run"
+
+    run(tmp_path, clinic_export(), uploads=uploads, dry_run=True, progress=progress)
+
+    assert Category.objects.filter(pk__in=saved).exists()
+    assert not Article.objects.exists() and not Imported.objects.exists()
+
+
 def test_authors_can_be_mapped_to_existing_users(tmp_path):
     doctor = UserFactory(username="ann", email="ann@clinic.example", is_staff=True)
     authors = tmp_path / "authors.csv"
@@ -279,3 +302,26 @@ def test_the_theme_unit_test_site_keeps_its_page_tree_threads_and_menus(tmp_path
     assert deepest.depth > 2 and deepest.thread.parent is None
     assert Menu.at(Menu.Location.HEADER).items.exists()
     assert Article.objects.filter(status="published").count() > 40
+
+
+def test_an_item_that_fails_is_reported_and_leaves_nothing_while_the_others_import(tmp_path, monkeypatch):
+    from wordpress import importer
+
+    real_convert = importer.convert
+
+    def convert(content, **kwargs):
+        if "Prolotherapy is an injection." in content:
+            raise ValueError("a body this site cannot take")  # what an unforeseen export would do
+        return real_convert(content, **kwargs)
+
+    monkeypatch.setattr(importer, "convert", convert)
+
+    report = run(tmp_path, clinic_export()).as_dict()
+
+    assert not Article.objects.filter(slug="what-is-prolotherapy").exists()
+    assert not Comment.objects.exists()  # its comments went with it: nothing half-imported
+    assert not Imported.objects.filter(kind=Imported.Kind.POST, wp_key="10").exists()
+    assert Article.objects.filter(slug="recovery").exists()
+    assert ["post", "What Is Prolotherapy", "not imported: ValueError: a body this site cannot take"] in report[
+        "skipped"
+    ]
