@@ -16,7 +16,10 @@
 import html
 import re
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
+from pathlib import PurePosixPath
+from urllib.parse import unquote, urlsplit
+
+from core.images import stored_name_from_url
 
 # wpautop's block-level elements.
 _BLOCKS = (
@@ -37,6 +40,7 @@ class Converted:
     html: str
     shortcodes: set = field(default_factory=set)  # names of the shortcodes left as text
     missing_media: set = field(default_factory=set)  # upload addresses with no file here
+    foreign_media: set = field(default_factory=set)  # images on other sites, left out
     heading_problems: list = field(default_factory=list)
 
 
@@ -184,8 +188,12 @@ class _Converter:
     def image(self, match):
         tag = match.group(0)
         source = _attribute(tag, "src")
-        if UPLOADS not in source:
-            return tag
+        if stored_name_from_url(source) is not None:
+            return tag  # one of this site's own (a gallery's, converted already)
+        if not upload_key(source):
+            # The sanitizer keeps only images stored here: an image elsewhere would be an empty frame.
+            self.result.foreign_media.add(source or "(an image without an address)")
+            return ""
         found = self.media(source)
         if found is None:
             self.result.missing_media.add(source)
@@ -196,7 +204,7 @@ class _Converter:
 
     def upload_link(self, match):
         address = html.unescape(match.group(3))
-        if UPLOADS not in address:
+        if not upload_key(address):
             return match.group(0)
         found = self.media(address)
         if found is None:
@@ -273,8 +281,28 @@ def convert(content, *, media=lambda address: None, gallery=lambda ids: []):
     if not blocks:
         text = autop(text)
     text = converter.images_and_links(text)
-    converter.result.html = converter.headings(text).strip()
+    text = re.sub(r"<p>\s*(?:&nbsp;|\xa0)?\s*</p>\n?", "", converter.headings(text))
+    converter.result.html = re.sub(r"<p>[ \t]+", "<p>", text).strip()
     return converter.result
+
+
+def upload_key(address):
+    """The path of an address in the old site's uploads folder ("2019/05/knee.jpg", the original of a resized
+    copy), or "" for any other address. A WordPress.com site keeps its uploads at <site>.files.wordpress.com."""
+    try:
+        parts = urlsplit(address)
+    except ValueError:
+        return ""
+    path = unquote(parts.path)
+    if UPLOADS in path:
+        key = path.split(UPLOADS, 1)[1]
+    elif (parts.hostname or "").endswith(".files.wordpress.com"):
+        key = path.lstrip("/")
+    else:
+        return ""
+    key = original_upload(key)
+    pieces = PurePosixPath(key).parts
+    return "" if not pieces or any(piece in ("..", ".", "") for piece in pieces) else key
 
 
 def original_upload(address):

@@ -45,7 +45,7 @@ from newsletter.services import article_announcement_skip
 from pages.models import Page, taken_by_the_site
 from redirects.models import answered_by_the_site
 
-from .content import UPLOADS, convert, original_upload
+from .content import UPLOADS, convert, upload_key
 from .models import Imported, OldAddress, old_address_target
 from .wxr import Author, Item, Site, Term, read_wxr
 
@@ -75,6 +75,7 @@ class Report:
     conflicts: list = field(default_factory=list)  # [kind, title, reason]
     shortcodes: dict = field(default_factory=lambda: defaultdict(list))  # name -> [titles]
     missing_media: dict = field(default_factory=lambda: defaultdict(list))  # address -> [titles]
+    foreign_media: dict = field(default_factory=lambda: defaultdict(list))  # address -> [titles]
     orphan_comments: list = field(default_factory=list)  # [title, comment id]
     clashes: list = field(default_factory=list)  # [old address, reason]
     headings: list = field(default_factory=list)  # [title, problem]
@@ -95,6 +96,7 @@ class Report:
             "conflicts": self.conflicts,
             "shortcodes": {name: sorted(set(titles)) for name, titles in sorted(self.shortcodes.items())},
             "missing_media": {address: sorted(set(titles)) for address, titles in sorted(self.missing_media.items())},
+            "foreign_media": {address: sorted(set(titles)) for address, titles in sorted(self.foreign_media.items())},
             "orphan_comments": self.orphan_comments,
             "clashes": self.clashes,
             "headings": self.headings,
@@ -136,6 +138,10 @@ def report_sections(report):
         (
             "Files missing from the uploads folder",
             [f"{address} (used by {', '.join(titles)})" for address, titles in report["missing_media"].items()],
+        ),
+        (
+            "Images on other sites, left out (this site shows only images stored here)",
+            [f"{address} (in {', '.join(titles)})" for address, titles in report.get("foreign_media", {}).items()],
         ),
         (
             "Comments whose parent was missing (shown at the top level)",
@@ -217,19 +223,6 @@ def rolled_back():
 
 def digest(*values):
     return hashlib.blake2b(json.dumps(values, default=str, sort_keys=True).encode(), digest_size=16).hexdigest()
-
-
-def upload_key(address):
-    """The path of an address in the uploads folder ("2019/05/knee.jpg", the original of a resized copy), or ""."""
-    try:
-        path = unquote(urlsplit(address).path)
-    except ValueError:
-        return ""
-    if UPLOADS not in path:
-        return ""
-    key = original_upload(path.split(UPLOADS, 1)[1])
-    parts = PurePosixPath(key).parts
-    return "" if not parts or any(part in ("..", ".", "") for part in parts) else key
 
 
 def old_path(address):
@@ -639,6 +632,8 @@ class Importer:
             self.report.shortcodes[name].append(title)
         for address in converted.missing_media:
             self.report.missing_media[address].append(title)
+        for address in converted.foreign_media:
+            self.report.foreign_media[address].append(title)
         for problem in converted.heading_problems:
             self.report.headings.append([title, problem])
         return converted.html
@@ -680,6 +675,8 @@ class Importer:
                 imported = self._attachment(number) if attachment else None
                 if imported is not None and imported.file.startswith("editor/"):
                     images.append((imported_address(imported), attachment.alt, attachment.caption))
+                elif attachment is not None:
+                    self.report.missing_media[attachment.url].append(item.title or f"#{item.id}")
             return images
 
         return gallery
