@@ -3,7 +3,7 @@ import zipfile
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -55,12 +55,17 @@ class ImportRunAdmin(admin.ModelAdmin):
 
     form = ImportRunForm
     list_display = ["__str__", "status", "progress", "created_by", "created_at", "finished_at"]
+    list_select_related = ["created_by"]
     list_filter = ["status", "dry_run"]
     actions = ["delete_with_files"]
 
     def get_urls(self):
         return [
-            path("<int:pk>/import/", self.admin_site.admin_view(self.import_view), name="wordpress_importrun_import"),
+            path(
+                "<int:pk>/import-for-real/",
+                self.admin_site.admin_view(self.import_for_real_view),
+                name="wordpress_importrun_import_for_real",
+            ),
             *super().get_urls(),
         ]
 
@@ -116,11 +121,13 @@ class ImportRunAdmin(admin.ModelAdmin):
         }
         return TemplateResponse(request, "admin/wordpress/importrun/report.html", context)
 
-    def import_view(self, request, pk):
+    def import_for_real_view(self, request, pk):
         """Import for real what a finished dry run read (a POST)."""
-        run = get_object_or_404(ImportRun, pk=pk, dry_run=True, status=ImportRun.Status.DONE)
-        if request.method != "POST" or not self.has_add_permission(request):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_add_permission(request):
             raise PermissionDenied
+        run = get_object_or_404(ImportRun, pk=pk, dry_run=True, status=ImportRun.Status.DONE)
         real = import_run_from_dry_run(run, user=request.user)
         self.message_user(request, "The import has started: this page shows its progress.")
         return HttpResponseRedirect(reverse("admin:wordpress_importrun_change", args=[real.pk]))

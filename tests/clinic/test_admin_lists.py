@@ -30,6 +30,7 @@ from tests.factories import (
     TagFactory,
     UserFactory,
 )
+from wordpress.models import ImportRun
 
 pytestmark = pytest.mark.django_db
 _numbers = itertools.count()
@@ -149,6 +150,10 @@ ROWS = {
     "newsletter.subscriber": subscribers,
     "newsletter.announcement": announcements,
     "django_tasks_database.dbtaskresult": tasks,
+    "wordpress.importrun": lambda count: [
+        ImportRun.objects.create(export=f"wordpress/export-{next(_numbers)}.xml", created_by=UserFactory())
+        for _ in range(count)
+    ],
 }
 # Settings pages: their list is their one page (core.admin.SingletonModelAdmin), tested with the settings.
 ONE_ROW = {"blog.discussionsettings", "clinic.clinicsettings", "newsletter.newslettersettings"}

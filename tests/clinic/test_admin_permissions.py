@@ -34,6 +34,7 @@ from tests.factories import (
     uploaded_image,
 )
 from tests.helpers import form_data
+from wordpress.models import ImportRun
 
 pytestmark = pytest.mark.django_db
 
@@ -50,6 +51,7 @@ MODEL_URL_KINDS = {
     "delete": "delete",
     "simple_history": "change",
     "editing": "change",
+    "import_for_real": "add",
     "preview_add": "add",
     "import": "add",
     "preview_changes": "change",
@@ -112,6 +114,8 @@ MAY = {
         # What was announced, read only: deleting it would announce the article again.
         "newsletter.announcement": (ALL, NONE, NONE, False),
         "newsletter.newslettersettings": (ALL, ALL, NONE, False),
+        # Importing a WordPress site creates users and content: a superuser's.
+        "wordpress.importrun": (NONE, NONE, NONE, False),
     },
     AUTHOR: {
         "blog.article": (OWN, OWN, OWN, True),
@@ -216,6 +220,7 @@ def world(db):
         "newsletter.subscriber": Subscriber.objects.create(email="subscriber@example.com"),
         "newsletter.announcement": Announcement.objects.create(article=others_published, status="sent"),
         "newsletter.newslettersettings": NewsletterSettings.load(),
+        "wordpress.importrun": ImportRun.objects.create(export="wordpress/2026/12/export.xml", status="done"),
     }
 
 
@@ -322,7 +327,7 @@ def check_object_url(world, client, user, label, kind, name, variant, obj, probl
         return
     response = client.get(url)
     may_see = allowed(view, variant) or allowed(change, variant)
-    if kind in ("editing",):
+    if kind in ("editing", "import_for_real"):
         expected_get = response.status_code == 405
     elif kind in ("preview_changes",):
         expected_get = response.status_code == 302
@@ -350,6 +355,8 @@ def check_object_url(world, client, user, label, kind, name, variant, obj, probl
         may_post, data = may_see, {}
     elif kind == "editing":
         may_post, data = allowed(change, variant), {"version": ""}
+    elif kind == "import_for_real":
+        may_post, data = _add, {}
     elif kind == "password_change":
         may_post, data = allowed(change, variant), {"password1": "a new Pass phrase 42", "password2": "x"}
     else:
@@ -379,7 +386,7 @@ def role_of(user):
 
 # Deleting comes last (of every model: a comment goes with its article), so every other URL sees the object.
 KIND_ORDER = ["changelist", "add", "preview_add", "import", "change", "history", "simple_history", "editing",
-              "preview_changes", "password_change", "previews", None, "delete"]  # fmt: skip
+              "import_for_real", "preview_changes", "password_change", "previews", None, "delete"]  # fmt: skip
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -21,6 +21,7 @@ from outbox.tasks import emails_deliver
 from redirects.models import NotFound
 from tests.factories import image_bytes
 from tests.helpers import form_data
+from wordpress.models import ImportRun
 
 pytestmark = pytest.mark.django_db
 
@@ -61,6 +62,7 @@ def demo_content(editor):
     Subscriber.objects.create(email="reader@example.com", status="confirmed")
     Announcement.objects.create(article=Article.objects.published().first(), status="sent")
     NewsletterSettings.load()
+    ImportRun.objects.create(export="wordpress/2026/12/export.xml", status="done", report={})
 
 
 def image_names(obj):

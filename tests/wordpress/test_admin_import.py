@@ -56,7 +56,7 @@ def test_a_dry_run_then_the_import_for_real_each_by_a_worker_with_their_reports(
     assert not Article.objects.exists()
 
     with django_capture_on_commit_callbacks(execute=True):
-        started = admin_client.post(reverse("admin:wordpress_importrun_import", args=[dry_run.pk]))
+        started = admin_client.post(reverse("admin:wordpress_importrun_import_for_real", args=[dry_run.pk]))
     real = ImportRun.objects.get(dry_run=False)
     assert started["Location"] == reverse("admin:wordpress_importrun_change", args=[real.pk])
     run_tasks()  # the import, then the renditions of the images it stored
