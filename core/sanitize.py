@@ -41,6 +41,14 @@ ALLOWED_TAGS = {
     "tr",
     "th",
     "td",
+    # CKEditor's subscript, superscript, strikethrough, code, code block and horizontal line (H₂O, 10⁶: a
+    # medical text needs them; WordPress content has them).
+    "sub",
+    "sup",
+    "s",
+    "code",
+    "pre",
+    "hr",
 }
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
@@ -50,6 +58,7 @@ ALLOWED_ATTRIBUTES = {
     "ol": {"start", "reversed"},
 }
 ALLOWED_CLASSES = {
+    "code": {"language-plaintext"},
     "figure": {
         "image",
         "gallery",
@@ -62,7 +71,9 @@ ALLOWED_CLASSES = {
 }
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
 # Tags that end a block of text: "one.</p><p>Two" reads "one. Two", where "<strong>He</strong>llo" reads "Hello".
-BLOCK_BOUNDARY = re.compile(r"<(?:br|/?(?:p|h[1-6]|li|ul|ol|blockquote|figure|figcaption|table|tr|td|th))\b[^>]*>")
+BLOCK_BOUNDARY = re.compile(
+    r"<(?:br|hr|/?(?:p|h[1-6]|li|ul|ol|blockquote|figure|figcaption|table|tr|td|th|pre))\b[^>]*>"
+)
 
 
 def _keep_attribute(element, attribute, value):

@@ -28,6 +28,10 @@ _BLOCKS = (
     r"|figcaption|details|menu|summary)"
 )
 _BLOCK_COMMENT = re.compile(r"<!--\s*/?wp:[\s\S]*?-->\n?")
+_GALLERY_BLOCK = re.compile(r"<!-- wp:gallery\b[\s\S]*?-->([\s\S]*?)<!-- /wp:gallery -->")
+_GALLERY_IMAGE = re.compile(
+    r"<figure\b[^>]*>\s*(?:<a\b[^>]*>)?\s*(<img\b[^>]*>)\s*(?:</a>)?\s*(?:<figcaption\b[^>]*>([\s\S]*?)</figcaption>)?"
+)
 _EMBED_BLOCK = re.compile(r"<!-- wp:(embed|core-embed/[\w-]+)\b[\s\S]*?-->([\s\S]*?)<!-- /wp:\1 -->")
 _TAG = re.compile(r"<[^>]*>")
 _VIDEO_HOSTS = ("youtube.com", "www.youtube.com", "m.youtube.com", "youtu.be", "vimeo.com", "www.vimeo.com")
@@ -248,6 +252,17 @@ def _video_link(address):
     return f'\n\n<p><a href="{address}">{address}</a></p>\n\n'
 
 
+def _gallery_block(match):
+    """A Gutenberg gallery block (a list of figures, or image blocks in a figure) as this site's gallery figure."""
+    images = "".join(
+        f'<figure class="image">{image}'
+        + (f"<figcaption>{caption.strip()}</figcaption>" if caption else "")
+        + "</figure>"
+        for image, caption in _GALLERY_IMAGE.findall(match.group(1))
+    )
+    return f'<figure class="gallery">{images}</figure>' if images else ""
+
+
 def _embed_block(match):
     """A Gutenberg embed block (its figure and wrapper) as the link to what it embedded."""
     address = re.search(r"https?://[^\s<\"']+", match.group(2))
@@ -269,7 +284,11 @@ def convert(content, *, media=lambda address: None, gallery=lambda ids: []):
     text = content.replace("\r\n", "\n").replace("\r", "\n")
     blocks = has_blocks(text)
     text = _EMBED_BLOCK.sub(_embed_block, text)
+    text = _GALLERY_BLOCK.sub(_gallery_block, text)
     text = _BLOCK_COMMENT.sub("", text)
+    # <!--more-->, <!--nextpage--> and any other comment: nothing a reader sees, and an empty paragraph once gone.
+    text = re.sub(r"<!--[\s\S]*?-->", "", text)
+    text = re.sub(r"<(/?)del\b", r"<\1s", text)
     text = converter.shortcodes(text)
     # A video address alone on its line is an embed in WordPress (oEmbed).
     text = re.sub(
@@ -287,8 +306,8 @@ def convert(content, *, media=lambda address: None, gallery=lambda ids: []):
 
 
 def upload_key(address):
-    """The path of an address in the old site's uploads folder ("2019/05/knee.jpg", the original of a resized
-    copy), or "" for any other address. A WordPress.com site keeps its uploads at <site>.files.wordpress.com."""
+    """The path of an address in the old site's uploads folder ("2019/05/knee-300x200.jpg"), or "" for any other
+    address. A WordPress.com site keeps its uploads at <site>.files.wordpress.com."""
     try:
         parts = urlsplit(address)
     except ValueError:
@@ -300,7 +319,6 @@ def upload_key(address):
         key = path.lstrip("/")
     else:
         return ""
-    key = original_upload(key)
     pieces = PurePosixPath(key).parts
     return "" if not pieces or any(piece in ("..", ".", "") for piece in pieces) else key
 

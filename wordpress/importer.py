@@ -45,7 +45,7 @@ from newsletter.services import article_announcement_skip
 from pages.models import Page, taken_by_the_site
 from redirects.models import answered_by_the_site
 
-from .content import UPLOADS, convert, upload_key
+from .content import UPLOADS, convert, original_upload, upload_key
 from .models import Imported, OldAddress, old_address_target
 from .wxr import Author, Item, Site, Term, read_wxr
 
@@ -231,7 +231,7 @@ def old_path(address):
         parts = urlsplit(address)
     except ValueError:
         return ""
-    path = unquote(parts.path) or "/"
+    path = re.sub(r"/{2,}", "/", unquote(parts.path)) or "/"
     return path if path.startswith("/") else ""
 
 
@@ -240,6 +240,9 @@ class Importer:
                  progress=None):  # fmt: skip
         self.export, self.dry_run, self.with_ip_addresses = export, dry_run, with_ip_addresses
         self.uploads = Path(uploads).resolve() if uploads else None
+        # Part of what an item's import is made from: a run given the uploads folder converts again the items a
+        # run without it left without their images (and finds the files a later run without it then reuses).
+        self.with_files = "uploads" if uploads else ""
         self.progress = progress or (lambda done, total: None)
         self.author_map = self._read_author_map(authors) if authors else {}
         self.report = Report(dry_run=dry_run)
@@ -271,7 +274,8 @@ class Importer:
         return self.report
 
     def _import(self):
-        Imported.objects.get_or_create(kind=Kind.SITE, wp_key=self.report.site[:200], defaults={"source_hash": ""})
+        if not Imported.objects.filter(kind=Kind.SITE).exists():
+            Imported.objects.create(kind=Kind.SITE, wp_key=self.report.site[:200], source_hash="")
         done = 0
         for entry in read_wxr(self.export):
             if isinstance(entry, Author):
@@ -331,7 +335,7 @@ class Importer:
 
     def _refuse_another_site(self):
         known = set(Imported.objects.filter(kind=Kind.SITE).values_list("wp_key", flat=True))
-        if known and self.report.site not in known:
+        if known and _site_key(self.report.site) not in {_site_key(site) for site in known}:
             raise ImportRefused(
                 f"This site was imported from {', '.join(sorted(known))}; this export is from {self.report.site}. "
                 "WordPress ids of two sites would be mixed up: import one site only."
@@ -394,7 +398,9 @@ class Importer:
             number += 1
             slug = f"{slug_base}-{number}"
         AuthorProfile.objects.create(user=user, display_name=name[:120], slug=slug)
-        self._remember(Kind.AUTHOR, author.login, user, digest(author))
+        imported = self._remember(Kind.AUTHOR, author.login, user, digest(author))
+        # WordPress's author archive, /author/<nicename>/ (the login, made an address), is the profile's now.
+        self._old_address(imported, f"/author/{slugify(author.login)}/", name)
         return user
 
     def _user_for(self, login):
@@ -492,7 +498,8 @@ class Importer:
 
     def _post(self, item):
         source = digest(item.title, item.content, item.excerpt, item.status, item.date, item.date_gmt, item.slug,
-                        item.terms, item.comment_status, item.password, item.creator, item.meta)  # fmt: skip
+                        item.terms, item.comment_status, item.password, item.creator, item.meta,
+                        self.with_files)  # fmt: skip
         imported = self._imported(Kind.POST, item.id)
         article = imported.target if imported else None
         if imported and article is None:
@@ -501,6 +508,7 @@ class Importer:
         if imported and imported.source_hash == source:
             self.report.count("posts", "unchanged")
         elif imported and _edited_here(article, imported):
+            self.report.count("posts", "edited here, left alone")
             self.report.conflicts.append(
                 ["post", item.title, "edited here since the last import; WordPress's change left out"]
             )
@@ -536,7 +544,7 @@ class Importer:
 
     def _page(self, item):
         source = digest(item.title, item.content, item.status, item.date, item.date_gmt, item.slug, item.parent,
-                        item.menu_order, item.password, item.meta)  # fmt: skip
+                        item.menu_order, item.password, item.meta, self.with_files)  # fmt: skip
         imported = self._imported(Kind.PAGE, item.id)
         page = imported.target if imported else None
         if imported and page is None:
@@ -545,6 +553,7 @@ class Importer:
         if imported and imported.source_hash == source:
             self.report.count("pages", "unchanged")
         elif imported and _edited_here(page, imported):
+            self.report.count("pages", "edited here, left alone")
             self.report.conflicts.append(
                 ["page", item.title, "edited here since the last import; WordPress's change left out"]
             )
@@ -656,7 +665,7 @@ class Importer:
     # Media -----------------------------------------------------------------------------------------------------
     def _media_for(self, title):
         def media(address):
-            key = upload_key(address)
+            key = self._file_key(upload_key(address))
             if not key:
                 return None
             attachment = self.index.attachments.get(self.index.by_upload.get(key))
@@ -666,6 +675,13 @@ class Importer:
             return imported_address(imported), (attachment.alt if attachment else "")
 
         return media
+
+    def _file_key(self, key):
+        """`key` if the export or the uploads folder has that very file, else the original it is a resized copy of
+        (`knee-300x200.jpg` → `knee.jpg`): a file may be called `banner-1920x1080.jpg` from the start."""
+        if not key or key in self.index.by_upload or (self.uploads and (self.uploads / key).is_file()):
+            return key
+        return original_upload(key)
 
     def _gallery_for(self, item):
         def gallery(ids):
@@ -936,14 +952,17 @@ class Importer:
                     MenuItem.Kind.CATEGORY,
                     self.categories.get(self.index.terms[int(number)][1]),
                 )
-            elif kind == "custom" and _first(item.meta, "_menu_item_url"):
+            elif kind == "custom" and _first(item.meta, "_menu_item_url").strip("#"):
                 address = self._new_link(_first(item.meta, "_menu_item_url"))
                 entry.kind, entry.address = MenuItem.Kind.ADDRESS, address[:500]
                 entry.label = entry.label or address[:100]
             else:
-                self.report.skipped.append(
-                    ["menu item", item.title or f"#{item.id}", f"in “{name}”: what it linked to was not imported"]
+                reason = (
+                    "a heading without a link (“#”): a menu item here links somewhere, its items are at the top"
+                    if kind == "custom"
+                    else "what it linked to was not imported"
                 )
+                self.report.skipped.append(["menu item", item.title or f"#{item.id}", f"in “{name}”: {reason}"])
                 continue
             parent = _first(item.meta, "_menu_item_menu_item_parent")
             if parent.isdigit() and int(parent) in made and menu.location == Menu.Location.HEADER:
@@ -980,6 +999,12 @@ class Importer:
 
 def imported_address(imported):
     return imported.address()
+
+
+def _site_key(address):
+    """A site's address without what may change while it stays the same site: http or https, www., a final /."""
+    parts = urlsplit(address.strip().lower())
+    return (parts.hostname or "").removeprefix("www.") + parts.path.rstrip("/")
 
 
 def _edited_here(target, imported):

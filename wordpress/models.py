@@ -100,7 +100,8 @@ class Imported(models.Model):
         if self.file:
             return default_storage.url(self.file)
         target = self.target
-        if target is None or not getattr(target, "is_published", True):
+        target = getattr(target, "profile", target)  # an author: their profile's page
+        if target is None or not getattr(target, "is_published", True) or not hasattr(target, "get_absolute_url"):
             return ""
         return target.get_absolute_url()
 

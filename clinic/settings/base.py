@@ -287,6 +287,8 @@ CKEDITOR_5_CONFIGS = {
                 "|",
                 "bold",
                 "italic",
+                "subscript",
+                "superscript",
                 "link",
                 "|",
                 "bulletedList",
@@ -326,6 +328,8 @@ CKEDITOR_5_CONFIGS = {
             "contentToolbar": ["tableColumn", "tableRow", "mergeTableCells", "tableProperties"],
         },
         "link": {"addTargetToExternalLinks": False},
+        # A numbered list may start at any number, or count down, as the sanitizer lets it (and WordPress did).
+        "list": {"properties": {"styles": False, "startIndex": True, "reversed": True}},
     },
 }
 

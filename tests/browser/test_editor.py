@@ -7,7 +7,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from blog.models import Article
-from tests.factories import image_bytes
+from tests.factories import ArticleFactory, image_bytes
 from tests.helpers import run_tasks
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -103,3 +103,24 @@ def test_editor_resaves_a_demo_article_with_a_featured_image_and_edits_its_body(
     article.refresh_from_db()
     assert "Ask us whether prolotherapy suits your injury." in article.body
     assert article.featured_image.name == image
+
+
+def test_an_imported_body_keeps_its_formatting_when_an_editor_saves_it_unchanged(logged_in_page, live_server, editor):
+    """What WordPress content brings and the sanitizer keeps, CKEditor keeps too: a save changes nothing of it."""
+    body = (
+        "<p>H<sub>2</sub>O and 10<sup>6</sup> cells; <s>withdrawn</s>; <code>M25.5</code></p>"
+        '<ol start="8"><li>eighth step</li><li>ninth step</li></ol>'
+        '<pre><code class="language-plaintext">Dose: 2 ml\nInterval: 4 weeks</code></pre><hr><p>After the line.</p>'
+    )
+    article = ArticleFactory(author=editor, body=body)
+    page = logged_in_page
+
+    page.goto(live_server.url + reverse("admin:blog_article_change", args=[article.pk]))
+    page.locator(".ck-editor__editable[contenteditable=true]").wait_for()
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+
+    article.refresh_from_db()
+    for kept in ("H<sub>2</sub>O", "10<sup>6</sup>", "<s>withdrawn</s>", "<code>M25.5</code>", 'start="8"', "<hr>",
+                 "Dose: 2 ml", "Interval: 4 weeks"):  # fmt: skip
+        assert kept in article.body, (kept, article.body)

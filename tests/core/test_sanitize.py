@@ -94,6 +94,10 @@ EDITOR_OUTPUT = [
     "<tbody><tr><td>1</td></tr></tbody></table></figure>",
     '<figure class="image image-style-side"><img src="/media/editor/2026/11/a.png" alt="An x-ray" width="800" '
     'height="600"><figcaption>Caption</figcaption></figure>',
+    "<p>H<sub>2</sub>O, 10<sup>6</sup> cells, <s>withdrawn</s>, <code>ICD-10 M25.5</code></p>",
+    '<pre><code class="language-plaintext">Line one\nline two</code></pre>',
+    "<hr>",
+    '<ol reversed="" start="8"><li>eight</li></ol>',
 ]
 
 

@@ -137,7 +137,7 @@ def test_shortcode_attributes_read_as_wordpress_reads_them():
 
 
 def test_uploads_are_known_on_a_wordpress_site_and_on_wordpress_com():
-    assert upload_key(OLD + "knee-300x200.jpg") == "2019/05/knee.jpg"
+    assert upload_key(OLD + "knee-300x200.jpg") == "2019/05/knee-300x200.jpg"
     assert upload_key("https://clinic.files.wordpress.com/2013/03/x-ray.png?w=300") == "2013/03/x-ray.png"
     assert upload_key("https://elsewhere.example/2013/03/x.png") == ""
     assert upload_key(f"{OLD}../../wp-config.php") == ""
@@ -146,3 +146,19 @@ def test_uploads_are_known_on_a_wordpress_site_and_on_wordpress_com():
 def test_the_original_of_a_resized_upload():
     assert original_upload(OLD + "knee-1024x683.jpg?ver=2") == OLD + "knee.jpg"
     assert original_upload(OLD + "x-ray-2x.png") == OLD + "x-ray-2x.png"
+
+
+def test_a_gutenberg_gallery_becomes_the_sites_gallery_and_comments_leave_no_empty_paragraph():
+    content = (
+        '<!-- wp:gallery {"ids":[4,5]} -->\n<figure class="wp-block-gallery columns-2"><ul class="blocks-gallery-grid">'
+        f'<li class="blocks-gallery-item"><figure><img src="{OLD}knee.jpg" alt="" class="wp-image-4"/>'
+        '<figcaption class="blocks-gallery-item__caption">Before</figcaption></figure></li></ul></figure>\n'
+        "<!-- /wp:gallery -->\n\n<!-- wp:more -->\n<!--more-->\n<!-- /wp:more -->"
+    )
+
+    converted = convert(content, media=media).html
+
+    assert converted == (
+        '<figure class="gallery"><figure class="image"><img src="/media/editor/2026/12/knee.jpg" '
+        'alt="A knee being examined"><figcaption>Before</figcaption></figure></figure>'
+    )

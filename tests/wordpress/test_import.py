@@ -22,7 +22,7 @@ from pages.models import Page
 from tests.factories import CategoryFactory, UserFactory
 from tests.wordpress.exports import SITE, category, comment, export, item
 from tests.wordpress.test_wxr import REFUSED, SHARED, every_export
-from wordpress.importer import Importer
+from wordpress.importer import Importer, ImportRefused
 from wordpress.models import Imported
 from wordpress.wxr import WXRError
 
@@ -185,6 +185,7 @@ def test_every_old_address_answers_with_one_301_to_where_it_is_now(tmp_path, upl
         ("/wp-content/uploads/2020/02/knee.jpg", image),
         ("/wp-content/uploads/2020/02/knee-1024x683.jpg", image),  # a resized copy
         ("/2020/02/what-is-prolotherapy/knee/", image),  # the attachment page
+        ("/author/drjones/", article.author.profile.get_absolute_url()),  # the author's archive
     ]:
         response = client.get(old)
         assert (response.status_code, response["Location"]) == (301, new), old
@@ -325,3 +326,35 @@ def test_an_item_that_fails_is_reported_and_leaves_nothing_while_the_others_impo
     assert ["post", "What Is Prolotherapy", "not imported: ValueError: a body this site cannot take"] in report[
         "skipped"
     ]
+
+
+def test_a_file_named_like_a_resized_copy_is_imported_as_itself(tmp_path, uploads):
+    (uploads / "2020" / "02" / "banner-1920x1080.jpg").write_bytes(photo_with_gps())
+    content = f'<img src="{UPLOADS}banner-1920x1080.jpg" alt="Our waiting room">'
+
+    report = run(tmp_path, export(item(40, "Our rooms", content=content)), uploads=uploads).as_dict()
+
+    assert '<img src="/media/editor/' in Article.objects.get(slug="our-rooms").body
+    assert report["missing_media"] == {}
+
+
+def test_a_run_with_the_uploads_folder_gives_their_images_to_posts_imported_without_it(tmp_path, uploads):
+    run(tmp_path, clinic_export())
+    assert not Article.objects.get(slug="what-is-prolotherapy").featured_image
+
+    run(tmp_path, clinic_export(), uploads=uploads)
+    article = Article.objects.get(slug="what-is-prolotherapy")
+    assert article.featured_image and '<img src="/media/editor/' in article.body
+
+    report = run(tmp_path, clinic_export()).as_dict()  # and a later run without it takes nothing away
+    assert report["counts"]["posts"] == {"updated": 4}
+    assert '<img src="/media/editor/' in Article.objects.get(slug="what-is-prolotherapy").body
+
+
+def test_the_same_site_at_https_or_with_www_is_the_same_site_and_another_is_refused(tmp_path):
+    run(tmp_path, clinic_export())
+    moved = clinic_export().replace(b"https://old-clinic.example", b"http://www.old-clinic.example/")
+
+    assert run(tmp_path, moved).as_dict()["counts"]["posts"]
+    with pytest.raises(ImportRefused, match="imported from https://old-clinic.example"):
+        run(tmp_path, clinic_export().replace(b"old-clinic.example", b"other-clinic.example"))
