@@ -10,6 +10,7 @@ drawn again with the renditions, here and in any HTTP cache in front.
 import hashlib
 
 from django.core.cache import cache
+from django.utils import timezone
 from django_tasks import task
 from sorl.thumbnail import default
 from sorl.thumbnail.base import ThumbnailBackend
@@ -63,7 +64,7 @@ def renditions_queue(name):
     """Have a worker make the renditions of the stored image `name` once the transaction commits, unless they
     exist already (a re-saved article queues nothing). The pages shown meanwhile do not queue it again."""
     if renditions(name, make=False) is None:
-        cache.set(_queued_key(name), True, timeout=REQUEUE_SECONDS)
+        cache.set(_queued_key(name), timezone.now().timestamp(), timeout=2 * REQUEUE_SECONDS)
         enqueue_on_commit(renditions_make, name)
 
 
@@ -72,7 +73,12 @@ def renditions_missing(request, name):
     (again: it may have been lost), once per REQUEUE_SECONDS however many readers come meanwhile."""
     if request:  # a template without one gives ""
         depends_on(request, image_key(name))
-    if cache.add(_queued_key(name), True, timeout=REQUEUE_SECONDS):
+    key, now = _queued_key(name), timezone.now().timestamp()
+    # When it was queued is the value (the cache's own expiry is on its server's clock, not the site's).
+    if cache.add(key, now, timeout=2 * REQUEUE_SECONDS):
+        enqueue_on_commit(renditions_make, name)
+    elif (cache.get(key) or now) < now - REQUEUE_SECONDS:
+        cache.set(key, now, timeout=2 * REQUEUE_SECONDS)
         enqueue_on_commit(renditions_make, name)
 
 

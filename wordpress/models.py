@@ -122,6 +122,8 @@ class OldAddress(models.Model):
 def old_address_target(path, query=""):
     """Where one of the old site's addresses is now ("" if nowhere): its permalink, old slugs, attachment pages
     and uploads (resized copies too) from the import's map, and WordPress's `?p=`, `?page_id=`, `?attachment_id=`."""
+    if "\x00" in path or "\x00" in query:
+        return ""  # no address WordPress made, and PostgreSQL refuses the character in a query
     found = OldAddress.objects.filter(path=path).select_related("imported").first()
     if found is None and UPLOADS in path:
         found = OldAddress.objects.filter(path=original_upload(path)).select_related("imported").first()
