@@ -200,7 +200,7 @@ class _Converter:
             return ""
         found = self.media(source)
         if found is None:
-            self.result.missing_media.add(source)
+            self.result.missing_media.add(source.split("?", 1)[0])  # ?w=604: WordPress.com's sizes of one file
             return ""
         url, alt = found
         alt = _attribute(tag, "alt") or alt
