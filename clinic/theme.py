@@ -1,3 +1,4 @@
+
 """The clinic's brand colour turned into the CSS custom properties of the site, light and dark.
 
 Editors choose one colour in the clinic settings. Everything the stylesheet paints with it is worked out here
@@ -7,6 +8,7 @@ they read on every background they sit on, whatever colour was chosen.
 
 import functools
 import hashlib
+import math
 import re
 from base64 import b64encode
 
@@ -57,7 +59,9 @@ def validate_brand_color(value):
     ratio = contrast(value, WHITE)
     if ratio < TEXT_CONTRAST:
         raise ValidationError(
-            f"White text on this colour has a contrast of only {ratio:.1f}:1; WCAG AA asks for 4.5:1. "
+            # Rounded down: 4.48 is not 4.5, and "only 4.5:1, asks for 4.5:1" would make no sense.
+            f"White text on this colour has a contrast of only {math.floor(ratio * 10) / 10:.1f}:1; WCAG AA asks "
+            "for 4.5:1. "
             "Choose a darker shade: the header, buttons and badges put white text on it."
         )
 

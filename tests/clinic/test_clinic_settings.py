@@ -167,6 +167,12 @@ def test_a_brand_colour_too_light_for_white_text_is_refused_next_to_the_field(ed
     assert "--color-brand:#ffcc00" not in client.get(reverse("home")).content.decode()
 
 
+def test_the_refusal_says_the_contrast_rounded_down_never_the_ratio_it_asks_for(editor_client):
+    response = editor_client.post(change_url(), settings_form(brand_color="#777777"))  # 4.48:1 with white
+
+    assert "a contrast of only 4.4:1; WCAG AA asks for 4.5:1" in response.content.decode()
+
+
 def error_next_to(html, field):
     """The error messages shown beside `field` on an admin change form, which its input is described by."""
     match = re.search(rf'<ul class="errorlist" id="id_{field}_error">(.*?)</ul>', html)
