@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.text import Truncator
+from django.utils.text import Truncator, slugify
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin import (
@@ -48,7 +48,7 @@ from .models import (
 )
 from .publishing import REFERENCES, blocking_publish_problems, publish_problems
 from .search import admin_search
-from .services import comment_set_status
+from .services import comment_set_status, tags_get_or_create
 from .views import ArticlePreviewView
 
 
@@ -70,7 +70,27 @@ class TagAdmin(EditConflictMixin, admin.ModelAdmin):
 class ArticleAdminForm(forms.ModelForm):
     """Puts each pre-publish problem of a medical article next to the field that fixes it."""
 
+    new_tags = forms.CharField(
+        label="Add new tags",
+        required=False,
+        max_length=500,
+        help_text="Tags that do not exist yet, separated by commas: each is made and added when you save.",
+    )
     publish_problems = ()
+
+    def clean_new_tags(self):
+        names, seen = [], set()
+        for name in self.cleaned_data["new_tags"].split(","):
+            name = " ".join(name.split())
+            if not name or name.lower() in seen:
+                continue
+            if len(name) > Tag._meta.get_field("name").max_length:
+                raise ValidationError(f"“{name[:20]}…” is longer than a tag may be (60 characters).")
+            if not slugify(name):
+                raise ValidationError(f"“{name}” needs a letter or a digit to have an address.")
+            names.append(name)
+            seen.add(name.lower())
+        return names
     # Restoring a revision has no references formset: the stored references are the ones it publishes with.
     counts_stored_references = False
 
@@ -206,7 +226,7 @@ class ArticleAdmin(AutocompleteFilterMedia, PreviewChangesMixin, EditConflictMix
         (
             "Publishing",
             {
-                "fields": ["status", "published_at", "author", "category", "tags", "related_articles",
+                "fields": ["status", "published_at", "author", "category", "tags", "new_tags", "related_articles",
                            "allow_comments", "is_sticky", "created_at", "updated_at"],
                 "description": "Who signs it, when readers see it, where it is listed and whether they may reply.",
             },
@@ -295,9 +315,16 @@ class ArticleAdmin(AutocompleteFilterMedia, PreviewChangesMixin, EditConflictMix
         return super().has_delete_permission(request, obj) and self._may_touch(request, obj)
 
     def get_fieldsets(self, request, obj=None):
-        """On a read-only page the body is shown as readers see it, not as HTML source."""
+        """On a read-only page the body is shown as readers see it, not as HTML source. New tags are typed by
+        those who may make tags, on a form they may save."""
         fieldsets = super().get_fieldsets(request, obj)
-        if obj is None or self.has_change_permission(request, obj):
+        may_save = obj is None or self.has_change_permission(request, obj)
+        if not (may_save and request.user.has_perm("blog.add_tag")) or getattr(request, "restoring_revision", False):
+            fieldsets = [
+                (name, {**options, "fields": [field for field in options["fields"] if field != "new_tags"]})
+                for name, options in fieldsets
+            ]
+        if may_save:
             return fieldsets
         return [
             (
@@ -375,6 +402,12 @@ class ArticleAdmin(AutocompleteFilterMedia, PreviewChangesMixin, EditConflictMix
         if change:
             self._keep_what_only_others_change(request, obj)
         super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        names = form.cleaned_data.get("new_tags")
+        if names and request.user.has_perm("blog.add_tag"):
+            form.instance.tags.add(*tags_get_or_create(names))
 
     def _keep_what_only_others_change(self, request, article):
         """Keep the stored author and publication state that this person may not change.

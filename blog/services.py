@@ -12,6 +12,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 
 from clinic.models import clinic_settings
 from core.links import absolute_url
@@ -19,7 +20,7 @@ from core.pagecache import invalidate
 from outbox.services import email_queue, emails_deliver_later, emails_erase
 
 from .followups import comment_followers_notify, comment_subscription_create
-from .models import Comment, DiscussionSettings, staff_member
+from .models import Comment, DiscussionSettings, Tag, staff_member
 from .moderation import Submission, moderate
 
 logger = logging.getLogger(__name__)
@@ -254,3 +255,19 @@ def _email_article_author(comment, deliver=True):
         recipients=[author.email],
         deliver=deliver,
     )
+
+
+def tags_get_or_create(names):
+    """The tags called `names` (whatever the case), each made when there is none yet, in the order given."""
+    tags = []
+    for name in names:
+        tag = Tag.objects.filter(name__iexact=name).first()
+        if tag is None:
+            base = slugify(name)[:54] or "tag"
+            slug, number = base, 1
+            while Tag.objects.filter(slug=slug).exists():
+                number += 1
+                slug = f"{base}-{number}"
+            tag = Tag.objects.create(name=name, slug=slug)
+        tags.append(tag)
+    return tags

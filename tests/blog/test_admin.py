@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from blog.models import Article, Comment
+from blog.models import Article, Comment, Tag
 from tests.factories import (
     ArticleFactory,
     AuthorProfileFactory,
@@ -285,3 +285,36 @@ def test_staff_who_may_not_see_tags_get_no_tag_search_box(client):
     html = client.get(CHANGELIST).content.decode()
 
     assert 'data-field-name="tags"' not in html
+
+
+def test_new_tags_are_typed_on_the_article_form_and_made_once(editor_client, editor):
+    shoulder = TagFactory(name="Shoulder")
+    data = article_form(editor, new_tags="Knee pain, knee  PAIN, Épaule, shoulder,")
+
+    response = editor_client.post(reverse("admin:blog_article_add"), data)
+
+    assert response.status_code == 302
+    article = Article.objects.get(slug="what-is-prolotherapy")
+    assert sorted(article.tags.values_list("name", "slug")) == [
+        ("Joint Pain", Tag.objects.get(name="Joint Pain").slug), ("Knee pain", "knee-pain"),
+        ("Shoulder", shoulder.slug), ("Épaule", "epaule"),
+    ]  # fmt: skip
+    assert Tag.objects.filter(name__iexact="knee pain").count() == 1
+
+
+def test_a_new_tag_that_cannot_be_one_is_refused_next_to_the_field_and_nothing_is_saved(editor_client, editor):
+    response = editor_client.post(reverse("admin:blog_article_add"), article_form(editor, new_tags="Knee, !!!"))
+
+    assert response.status_code == 200
+    assert "“!!!” needs a letter or a digit" in response.content.decode()
+    assert 'value="Knee, !!!"' in response.content.decode()
+    assert not Article.objects.exists() and not Tag.objects.filter(name="Knee").exists()
+
+
+def test_staff_who_may_not_make_tags_are_not_offered_new_tags(client, editor):
+    editor.user_permissions.remove(*editor.user_permissions.filter(codename="add_tag"))
+    for group in editor.groups.all():
+        group.permissions.remove(*group.permissions.filter(codename="add_tag"))
+    client.force_login(editor)
+
+    assert "Add new tags" not in client.get(reverse("admin:blog_article_add")).content.decode()
