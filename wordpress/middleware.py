@@ -16,7 +16,7 @@ The query string of an address is kept; WordPress's own parameters (`s`, `feed`)
 import re
 from urllib.parse import urlencode
 
-from django.http import HttpResponsePermanentRedirect, QueryDict
+from django.http import Http404, HttpResponsePermanentRedirect, QueryDict
 from django.urls import reverse
 from django.urls.converters import SlugConverter
 
@@ -120,5 +120,8 @@ class OldAddressFallbackMiddleware:
         if feed:
             return reverse(feed)
         if params.keys() & {"p", "page_id", "attachment_id"}:  # a WordPress id (its guid), if it was imported
-            return old_address_target("/", request.META.get("QUERY_STRING", "")) or None
+            moved = old_address_target("/", request.META.get("QUERY_STRING", ""))
+            if moved == "":
+                raise Http404("Not public here: a draft, or something deleted since the import.")
+            return moved
         return None

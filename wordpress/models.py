@@ -120,14 +120,17 @@ class OldAddress(models.Model):
 
 
 def old_address_target(path, query=""):
-    """Where one of the old site's addresses is now ("" if nowhere): its permalink, old slugs, attachment pages
-    and uploads (resized copies too) from the import's map, and WordPress's `?p=`, `?page_id=`, `?attachment_id=`."""
+    """Where one of the old site's addresses is now: its permalink, old slugs, attachment pages and uploads (resized
+    copies too) from the import's map, and WordPress's `?p=`, `?page_id=`, `?attachment_id=`. None when the import
+    knows no such address; "" when it names what is not public here (a draft, something deleted)."""
     if "\x00" in path or "\x00" in query:
-        return ""  # no address WordPress made, and PostgreSQL refuses the character in a query
+        return None  # no address WordPress made, and PostgreSQL refuses the character in a query
     found = OldAddress.objects.filter(path=path).select_related("imported").first()
     if found is None and UPLOADS in path:
         found = OldAddress.objects.filter(path=original_upload(path)).select_related("imported").first()
-    if found is None and path in ("/", "/index.php") and query:
+    if found is not None:
+        return found.imported.address()
+    if path in ("/", "/index.php") and query:
         parameters = parse_qs(query)
         for name, kinds in (
             ("p", (Imported.Kind.POST, Imported.Kind.PAGE)),
@@ -137,5 +140,5 @@ def old_address_target(path, query=""):
             value = parameters.get(name, [""])[0]
             if value.isdigit():
                 imported = Imported.objects.filter(kind__in=kinds, wp_key=value).first()
-                return imported.address() if imported else ""
-    return found.imported.address() if found else ""
+                return imported.address() if imported else None
+    return None
