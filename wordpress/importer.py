@@ -186,6 +186,7 @@ class Index:
     by_upload: dict = field(default_factory=dict)  # "2019/05/knee.jpg" -> attachment id
     children: dict = field(default_factory=lambda: defaultdict(list))  # post id -> its attachment ids
     terms: dict = field(default_factory=dict)  # term id -> (taxonomy, slug)
+    pages: set = field(default_factory=set)  # the ids of the pages: a page's parent may come after it
 
 
 @contextlib.contextmanager
@@ -315,6 +316,8 @@ class Importer:
                     index.terms[entry.id] = (entry.taxonomy, entry.slug)
             elif isinstance(entry, Item):
                 index.total += 1
+                if entry.post_type == "page" and entry.id:
+                    index.pages.add(entry.id)
                 if entry.post_type == "attachment" and entry.id:
                     attachment = Attachment(
                         id=entry.id,
@@ -478,7 +481,7 @@ class Importer:
         if item.post_type == "post":
             self._post(item)
         elif item.post_type == "page":
-            if item.parent and not self._imported(Kind.PAGE, item.parent) and item.parent in self._page_ids():
+            if item.parent and not self._imported(Kind.PAGE, item.parent) and item.parent in self.index.pages:
                 self.waiting_pages.append(item)
             else:
                 self._page(item)
@@ -488,13 +491,6 @@ class Importer:
             self.menu_items.append(item)
         else:
             self.report.count(f"other items ({item.post_type or 'no type'})", "left out")
-
-    def _page_ids(self):
-        if not hasattr(self, "_pages"):
-            self._pages = {
-                entry.id for entry in read_wxr(self.export) if isinstance(entry, Item) and entry.post_type == "page"
-            }
-        return self._pages
 
     def _post(self, item):
         source = digest(item.title, item.content, item.excerpt, item.status, item.date, item.date_gmt, item.slug,
