@@ -91,6 +91,7 @@ class ArticleAdminForm(forms.ModelForm):
             names.append(name)
             seen.add(name.lower())
         return names
+
     # Restoring a revision has no references formset: the stored references are the ones it publishes with.
     counts_stored_references = False
 

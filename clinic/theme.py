@@ -1,4 +1,3 @@
-
 """The clinic's brand colour turned into the CSS custom properties of the site, light and dark.
 
 Editors choose one colour in the clinic settings. Everything the stylesheet paints with it is worked out here
