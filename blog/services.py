@@ -16,6 +16,7 @@ from django.utils.text import slugify
 
 from clinic.models import clinic_settings
 from core.links import absolute_url
+from core.names import first_free
 from core.pagecache import invalidate
 from outbox.services import email_queue, emails_deliver_later, emails_erase
 
@@ -263,11 +264,7 @@ def tags_get_or_create(names):
     for name in names:
         tag = Tag.objects.filter(name__iexact=name).first()
         if tag is None:
-            base = slugify(name)[:54] or "tag"
-            slug, number = base, 1
-            while Tag.objects.filter(slug=slug).exists():
-                number += 1
-                slug = f"{base}-{number}"
+            slug = first_free(slugify(name)[:54] or "tag", lambda slug: Tag.objects.filter(slug=slug).exists())
             tag = Tag.objects.create(name=name, slug=slug)
         tags.append(tag)
     return tags

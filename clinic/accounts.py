@@ -27,6 +27,7 @@ from django.utils.text import slugify
 from blog.models import AuthorProfile
 from clinic.roles import EDITOR, ROLE_PERMISSIONS
 from core.links import absolute_url
+from core.names import first_free
 from outbox.services import email_queue
 
 from .models import clinic_settings
@@ -298,11 +299,7 @@ class ProfileForm(forms.ModelForm):
 
 
 def _free_slug(base):
-    slug, number = base, 1
-    while AuthorProfile.objects.filter(slug=slug).exists():
-        number += 1
-        slug = f"{base}-{number}"
-    return slug
+    return first_free(base, lambda slug: AuthorProfile.objects.filter(slug=slug).exists())
 
 
 def staff_password_link_send(*, user, invited_by, request=None):

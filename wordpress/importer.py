@@ -39,6 +39,7 @@ from django.utils.text import Truncator, slugify
 from blog.models import Article, AuthorProfile, Category, Comment, DiscussionSettings, Tag
 from core.editor import editor_image_store
 from core.images import validate_raster_image
+from core.names import first_free
 from core.pagecache import renew
 from menus.models import Menu, MenuItem
 from newsletter.services import article_announcement_skip
@@ -384,22 +385,16 @@ class Importer:
 
     def _author_create(self, author):
         User = get_user_model()
-        base = slugify(author.login)[:140] or "wordpress-author"
-        username, number = base, 1
-        while User.objects.filter(username=username).exists():
-            number += 1
-            username = f"{base}-{number}"
+        username = first_free(
+            slugify(author.login)[:140] or "wordpress-author", lambda name: User.objects.filter(username=name).exists()
+        )
         email = author.email if _valid(validate_email, author.email) else ""
         user = User(username=username, email=email, first_name=author.first_name[:150],
                     last_name=author.last_name[:150], is_staff=True, is_active=False)  # fmt: skip
         user.set_unusable_password()
         user.save()
         name = " ".join(author.display_name.split()) or author.login
-        slug_base = slugify(name)[:90] or username
-        slug, number = slug_base, 1
-        while AuthorProfile.objects.filter(slug=slug).exists():
-            number += 1
-            slug = f"{slug_base}-{number}"
+        slug = first_free(slugify(name)[:90] or username, lambda slug: AuthorProfile.objects.filter(slug=slug).exists())
         AuthorProfile.objects.create(user=user, display_name=name[:120], slug=slug)
         imported = self._remember(Kind.AUTHOR, author.login, user, digest(author))
         # WordPress's author archive, /author/<nicename>/ (the login, made an address), is the profile's now.
@@ -492,36 +487,50 @@ class Importer:
         else:
             self.report.count(f"other items ({item.post_type or 'no type'})", "left out")
 
+    def _saved(self, kind, label, item, source, model, fill, after=None):
+        """The object WordPress's `item` became, filled by `fill(obj)` and saved (then `after(obj)`) unless
+        WordPress's version is unchanged or an editor saved it here since the last import (reported); (its
+        Imported, the object), or (None, None) when it was deleted here after an earlier import."""
+        imported = self._imported(kind, item.id)
+        target = imported.target if imported else None
+        if imported and target is None:
+            self.report.skipped.append([label, item.title, "deleted here after an earlier import"])
+            return None, None
+        if imported and imported.source_hash == source:
+            self.report.count(f"{label}s", "unchanged")
+        elif imported and _edited_here(target, imported):
+            self.report.count(f"{label}s", "edited here, left alone")
+            self.report.conflicts.append(
+                [label, item.title, "edited here since the last import; WordPress's change left out"]
+            )
+        else:
+            target = target or model()
+            fill(target)
+            target._change_reason = "Imported from WordPress"
+            target.save()
+            if after is not None:
+                after(target)
+            imported = self._remember(kind, item.id, target, source, imported)
+            self.report.count(f"{label}s", "imported" if self._created else "updated")
+        return imported, target
+
     def _post(self, item):
         source = digest(item.title, item.content, item.excerpt, item.status, item.date, item.date_gmt, item.slug,
                         item.terms, item.comment_status, item.password, item.creator, item.meta,
                         self.with_files)  # fmt: skip
-        imported = self._imported(Kind.POST, item.id)
-        article = imported.target if imported else None
-        if imported and article is None:
-            self.report.skipped.append(["post", item.title, "deleted here after an earlier import"])
+        imported, article = self._saved(
+            Kind.POST,
+            "post",
+            item,
+            source,
+            Article,
+            fill=lambda article: self._fill_article(article, item),
+            after=lambda article: self._article_saved(article, item),
+        )
+        if imported is None:
             return
-        if imported and imported.source_hash == source:
-            self.report.count("posts", "unchanged")
-        elif imported and _edited_here(article, imported):
-            self.report.count("posts", "edited here, left alone")
-            self.report.conflicts.append(
-                ["post", item.title, "edited here since the last import; WordPress's change left out"]
-            )
-        else:
-            article = article or Article()
-            self._fill_article(article, item)
-            article._change_reason = "Imported from WordPress"
-            article.save()
-            categories, tags = self._terms_of(item)
-            article.tags.set(tags)
-            if article.is_published or (article.published_at and article.published_at <= timezone.now()):
-                article_announcement_skip(article, reason="Imported from WordPress, where it was published")
-            imported = self._remember(Kind.POST, item.id, article, source, imported)
-            self.report.count("posts", "imported" if self._created else "updated")
         self._old_addresses(imported, item, article)
-        if article is not None:
-            self._comments(item, article)
+        self._comments(item, article)
 
     def _fill_article(self, article, item):
         categories, _ = self._terms_of(item)
@@ -531,52 +540,45 @@ class Importer:
         article.excerpt = " ".join(strip_tags(html.unescape(item.excerpt)).split())
         article.body = self._body(item)
         article.category = categories[0] if categories else None
-        article.status, article.published_at = self._status(item, "post")
+        article.status, article.published_at = self._status(item)
         article.allow_comments = item.comment_status != "closed"
         seo_title, seo_description = self._seo(item)
         article.seo_title, article.seo_description = seo_title[:70], seo_description[:160]
         self._featured_image(article, item)
         article.is_sticky = item.sticky
 
+    def _article_saved(self, article, item):
+        _, tags = self._terms_of(item)  # made and remembered by _fill_article
+        article.tags.set(tags)
+        if article.is_published or (article.published_at and article.published_at <= timezone.now()):
+            article_announcement_skip(article, reason="Imported from WordPress, where it was published")
+
     def _page(self, item):
         source = digest(item.title, item.content, item.status, item.date, item.date_gmt, item.slug, item.parent,
                         item.menu_order, item.password, item.meta, self.with_files)  # fmt: skip
-        imported = self._imported(Kind.PAGE, item.id)
-        page = imported.target if imported else None
-        if imported and page is None:
-            self.report.skipped.append(["page", item.title, "deleted here after an earlier import"])
+        imported, page = self._saved(
+            Kind.PAGE, "page", item, source, Page, fill=lambda page: self._fill_page(page, item)
+        )
+        if imported is None:
             return
-        if imported and imported.source_hash == source:
-            self.report.count("pages", "unchanged")
-        elif imported and _edited_here(page, imported):
-            self.report.count("pages", "edited here, left alone")
-            self.report.conflicts.append(
-                ["page", item.title, "edited here since the last import; WordPress's change left out"]
-            )
-        else:
-            page = page or Page()
-            parent = self._imported_target(Kind.PAGE, item.parent) if item.parent else None
-            if item.parent and parent is None:
-                self.report.notes.append(
-                    f"Page “{item.title}”: its parent page was not in the export; it is at the top."
-                )
-            page.title = _title(item, 200)
-            page.parent = parent
-            page.order = max(0, item.menu_order)
-            page.body = self._body(item)
-            page.status, page.published_at = self._status(item, "page")
-            seo_title, seo_description = self._seo(item)
-            page.seo_title, page.seo_description = seo_title[:70], seo_description[:160]
-            if not page.slug:
-                page.slug = self._free_page_slug(page, item)
-            self._featured_image(page, item)
-            page._change_reason = "Imported from WordPress"
-            page.save()
-            imported = self._remember(Kind.PAGE, item.id, page, source, imported)
-            self.report.count("pages", "imported" if self._created else "updated")
         self._old_addresses(imported, item, page)
         if item.comments:
             self.report.notes.append(f"Page “{item.title}” had {len(item.comments)} comments: pages here have none.")
+
+    def _fill_page(self, page, item):
+        parent = self._imported_target(Kind.PAGE, item.parent) if item.parent else None
+        if item.parent and parent is None:
+            self.report.notes.append(f"Page “{item.title}”: its parent page was not in the export; it is at the top.")
+        page.title = _title(item, 200)
+        page.parent = parent
+        page.order = max(0, item.menu_order)
+        page.body = self._body(item)
+        page.status, page.published_at = self._status(item)
+        seo_title, seo_description = self._seo(item)
+        page.seo_title, page.seo_description = seo_title[:70], seo_description[:160]
+        if not page.slug:
+            page.slug = self._free_page_slug(page, item)
+        self._featured_image(page, item)
 
     def _waiting_pages(self):
         """Pages that came before their parent in the file, each once its parent is in (or at the top if never)."""
@@ -586,7 +588,7 @@ class Importer:
                 self._page(item)
             self.waiting_pages = [item for item in self.waiting_pages if item not in ready] if ready else []
 
-    def _status(self, item, kind):
+    def _status(self, item):
         moment = item.date_gmt or (timezone.make_aware(item.date) if item.date else None)
         if item.password:
             self.report.statuses["password-protected → draft"] += 1
@@ -610,22 +612,19 @@ class Importer:
 
     def _free_slug(self, model, item, length):
         base = _ascii_slug(item.slug, item.title, length, f"{model.__name__.lower()}-{item.id}")
-        slug, number = base, 1
-        while model.objects.filter(slug=slug).exists():
-            number += 1
-            slug = f"{base[: length - 8]}-{number}"
+        slug = first_free(base, lambda slug: model.objects.filter(slug=slug).exists(), length)
         if slug != base:
             self.report.notes.append(f"“{item.title}”: /{base}/ was taken here; it is /{slug}/.")
         return slug
 
     def _free_page_slug(self, page, item):
         base = _ascii_slug(item.slug, item.title, 100, f"page-{item.id}")
-        slug, number = base, 1
-        while (not page.parent_id and taken_by_the_site(slug)) or Page.objects.filter(
-            path=f"{page.parent.path}/{slug}" if page.parent_id else slug
-        ).exists():
-            number += 1
-            slug = f"{base[:90]}-{number}"
+
+        def taken(slug):
+            path = f"{page.parent.path}/{slug}" if page.parent_id else slug
+            return (not page.parent_id and bool(taken_by_the_site(slug))) or Page.objects.filter(path=path).exists()
+
+        slug = first_free(base, taken, 100)
         if slug != base:
             self.report.notes.append(f"Page “{item.title}”: the address “{base}” was taken here; it is “{slug}”.")
         return slug
@@ -668,7 +667,7 @@ class Importer:
             imported = self._attachment(attachment.id) if attachment else self._upload(key, None)
             if imported is None:
                 return None
-            return imported_address(imported), (attachment.alt if attachment else "")
+            return imported.address(), (attachment.alt if attachment else "")
 
         return media
 
@@ -686,7 +685,7 @@ class Importer:
                 attachment = self.index.attachments.get(number)
                 imported = self._attachment(number) if attachment else None
                 if imported is not None and imported.file.startswith("editor/"):
-                    images.append((imported_address(imported), attachment.alt, attachment.caption))
+                    images.append((imported.address(), attachment.alt, attachment.caption))
                 elif attachment is not None:
                     self.report.missing_media[attachment.url].append(item.title or f"#{item.id}")
             return images
@@ -866,7 +865,7 @@ class Importer:
             return
         if OldAddress.objects.filter(path=path).exists():
             return
-        current = imported_address(imported)
+        current = imported.address()
         if current and path.rstrip("/") == current.rstrip("/"):
             return
         if answered_by_the_site(path):
@@ -991,10 +990,6 @@ class Importer:
         imported.source_hash, imported.saved_at = source, getattr(target, "updated_at", None) or timezone.now()
         imported.save()
         return imported
-
-
-def imported_address(imported):
-    return imported.address()
 
 
 def _site_key(address):

@@ -54,10 +54,6 @@ class ImportRun(models.Model):
         kind = "Dry run" if self.dry_run else "Import"
         return f"{kind} of {self.site_url or self.export.name} ({self.get_status_display().lower()})"
 
-    @property
-    def percent(self):
-        return min(100, round(100 * self.done / self.total)) if self.total else 0
-
 
 class Imported(models.Model):
     """A WordPress object (its kind and id) and what it became here, as last imported."""
