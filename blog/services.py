@@ -22,7 +22,7 @@ from outbox.services import email_queue, emails_deliver_later, emails_erase
 
 from .followups import comment_followers_notify, comment_subscription_create
 from .models import Comment, DiscussionSettings, Tag, staff_member
-from .moderation import Submission, moderate
+from .moderation import CommentRefused, Submission, moderate
 
 logger = logging.getLogger(__name__)
 
@@ -149,6 +149,22 @@ def comment_set_status(*, comments, status):
         # One task, one connection to the mail server, for the whole approval.
         emails_deliver_later([email for email in emails if email is not None])
     return changed
+
+
+def comment_reply(*, parent, user, body):
+    """Publish staff member `user`'s reply to `parent` as a clinic reply; return it.
+
+    A reply to a comment still waiting approves that comment first, as WordPress's "Approve and Reply" does: an
+    answer under a hidden question would make no sense to readers. Raises moderation.CommentRefused, with nothing
+    stored, for a comment in spam or trash, or a reply the rules refuse (the same text twice).
+    """
+    if parent.status not in (Comment.Status.PENDING, Comment.Status.APPROVED):
+        raise CommentRefused("Restore this comment before replying to it.", field="body")
+    with transaction.atomic():
+        if parent.status == Comment.Status.PENDING:
+            comment_set_status(comments=Comment.objects.filter(pk=parent.pk), status=Comment.Status.APPROVED)
+        reply, _verdict = comment_submit(article=parent.article, parent=parent, user=user, name="", email="", body=body)
+    return reply
 
 
 def commenter_export(*, email):

@@ -31,9 +31,9 @@ ROLE_PERMISSIONS = {
     AUTHOR: [*_WRITING, "blog.publish_article", "blog.delete_article"],
     # Writes their own drafts; an editor publishes them.
     CONTRIBUTOR: _WRITING,
-    # Comments only (seeing articles is needed to filter comments by article).
-    MODERATOR: ["blog.view_comment", "blog.change_comment", "blog.delete_comment", "blog.moderate_comment",
-                "blog.view_article"],
+    # Comments only, replies as the clinic included (seeing articles is needed to filter comments by article).
+    MODERATOR: ["blog.view_comment", "blog.add_comment", "blog.change_comment", "blog.delete_comment",
+                "blog.moderate_comment", "blog.view_article"],
 }  # fmt: skip
 
 

@@ -15,8 +15,10 @@ pytestmark = pytest.mark.django_db
 CHANGELIST = reverse("admin:blog_comment_changelist")
 
 
-def run_action(client, action, comments):
-    return client.post(CHANGELIST, {"action": action, "_selected_action": [comment.pk for comment in comments]})
+def run_action(client, action, comments, tab=""):
+    """The bulk `action` on `comments`, from the list's `tab` (a status; All without one)."""
+    url = f"{CHANGELIST}?status__exact={tab}" if tab else CHANGELIST
+    return client.post(url, {"action": action, "_selected_action": [comment.pk for comment in comments]})
 
 
 def test_admin_index_shows_the_pending_count(editor_client):
@@ -55,7 +57,7 @@ def test_bulk_moderation_actions(editor_client, action, start, end):
     comments = CommentFactory.create_batch(2, status=start)
     untouched = CommentFactory(status=start)
 
-    response = run_action(editor_client, action, comments)
+    response = run_action(editor_client, action, comments, tab=start)
 
     assert response.status_code == 302
     assert {comment.status for comment in Comment.objects.filter(pk__in=[c.pk for c in comments])} == {end}
@@ -95,11 +97,8 @@ def test_editor_can_edit_a_comment(editor_client):
     assert Comment.objects.get(pk=comment.pk).body == "Typo in the text"
 
 
-def test_reply_from_the_admin_is_an_approved_clinic_reply(editor_client, editor):
+def test_reply_from_the_add_form_is_an_approved_clinic_reply(editor_client, editor):
     question = CommentFactory(body="Is it safe?")
-    changelist = editor_client.get(CHANGELIST).content.decode()
-    add_url = reverse("admin:blog_comment_add") + f"?parent={question.pk}&amp;article={question.article_id}"
-    assert f'<a href="{add_url}">Reply</a>' in changelist
 
     response = editor_client.post(
         reverse("admin:blog_comment_add"),
@@ -121,6 +120,224 @@ def test_reply_from_the_admin_is_an_approved_clinic_reply(editor_client, editor)
     assert reply.depth == 2
     assert reply.thread == question
     assert reply.is_clinic_reply
+
+
+def moderate_url(comment):
+    return reverse("admin:blog_comment_moderate", args=[comment.pk])
+
+
+def reply_url(comment):
+    return reverse("admin:blog_comment_reply", args=[comment.pk])
+
+
+JSON = {"HTTP_ACCEPT": "application/json"}
+
+
+def test_comment_list_counts_each_status_in_tabs_without_a_click(editor_client, article):
+    CommentFactory.create_batch(2, article=article, status=Comment.Status.PENDING)
+    CommentFactory(article=article, status=Comment.Status.APPROVED)
+    CommentFactory(status=Comment.Status.SPAM)
+
+    everything = editor_client.get(CHANGELIST, {"status__exact": "pending"})
+    on_article = editor_client.get(CHANGELIST, {"article__id__exact": article.pk})
+
+    tabs = {label: (count, current) for label, count, _status, _url, current in everything.context["cl"].status_tabs()}
+    assert tabs == {
+        "Pending": (2, True), "Approved": (1, False), "Spam": (1, False), "Trash": (0, False), "All": (3, False)
+    }  # fmt: skip
+    html = everything.content.decode()
+    assert re.search(r'aria-current="page">Pending <span class="count">\(<span data-count>2</span>\)', html)
+    assert "Keyboard shortcuts" in html
+    article_tabs = {label: count for label, count, *_ in on_article.context["cl"].status_tabs()}
+    assert article_tabs == {"Pending": 2, "Approved": 1, "Spam": 0, "Trash": 0, "All": 3}
+    # A tab keeps the article chosen and starts again at the first page.
+    spam_url = next(url for label, _c, _s, url, _cur in on_article.context["cl"].status_tabs() if label == "Spam")
+    assert f"article__id__exact={article.pk}" in spam_url and "status__exact=spam" in spam_url
+
+
+def test_comment_list_shows_the_text_the_answered_comment_and_expands_a_long_one(editor_client):
+    question = CommentFactory(name="Maria Lopez", body="Short question?")
+    CommentFactory(parent=question, article=question.article, body="First line.\n\n" + "Long answer. " * 40 + "THE END")
+
+    html = editor_client.get(CHANGELIST).content.decode()
+
+    assert "<p>Short question?</p>" in html
+    assert "In reply to Maria Lopez" in html
+    details = re.search(r'<details class="comment-text">(.*?)</details>', html, re.S).group(1)
+    assert "Show all" in details and "THE END</p>" in details
+    assert "THE END" not in details.split("</summary>")[0]
+
+
+@pytest.mark.parametrize(
+    ("start", "status", "message"),
+    [
+        (Comment.Status.PENDING, Comment.Status.APPROVED, "approved"),
+        (Comment.Status.APPROVED, Comment.Status.PENDING, "unapproved"),
+        (Comment.Status.PENDING, Comment.Status.SPAM, "marked as spam"),
+        (Comment.Status.APPROVED, Comment.Status.TRASH, "moved to the trash"),
+        (Comment.Status.SPAM, Comment.Status.PENDING, "restored to pending"),
+        (Comment.Status.TRASH, Comment.Status.PENDING, "restored to pending"),
+    ],
+)
+def test_one_click_moves_one_comment_and_goes_back_to_the_list_as_it_was(editor_client, start, status, message):
+    comment = CommentFactory(name="Maria Lopez", status=start)
+    other = CommentFactory(status=start)
+    back = f"{CHANGELIST}?status__exact={start}&q=Comment"
+
+    response = editor_client.post(moderate_url(comment), {"status": status, "next": back}, follow=True)
+
+    assert response.redirect_chain == [(back, 302)]
+    assert f"Comment by Maria Lopez {message}." in response.content.decode()
+    assert Comment.objects.get(pk=comment.pk).status == status
+    assert Comment.objects.get(pk=other.pk).status == start
+
+
+def test_one_click_answers_the_lists_script_with_the_rows_new_buttons(editor_client):
+    comment = CommentFactory(name="Maria Lopez", status=Comment.Status.PENDING)
+
+    answer = editor_client.post(moderate_url(comment), {"status": "approved"}, **JSON).json()
+
+    assert answer["message"] == "Comment by Maria Lopez approved."
+    assert (answer["previous"], answer["new_status"], answer["status_label"]) == ("pending", "approved", "Approved")
+    assert ">Unapprove</button>" in answer["actions"] and ">Approve</button>" not in answer["actions"]
+    assert ">Reply</a>" in answer["actions"]
+
+
+def test_one_click_approval_tells_whom_a_bulk_approval_tells(editor_client, mailoutbox):
+    from tests.helpers import run_tasks
+
+    DiscussionSettings.objects.update_or_create(pk=1, defaults={"notify_authors": True})
+    comment = CommentFactory(status=Comment.Status.PENDING)
+    comment.article.author.email = "author@example.com"
+    comment.article.author.save()
+
+    editor_client.post(moderate_url(comment), {"status": "approved"})
+    run_tasks()
+
+    assert [message.to for message in mailoutbox] == [["author@example.com"]]
+
+
+def test_one_click_refuses_a_get_an_unknown_move_and_an_outside_next(editor_client):
+    comment = CommentFactory(status=Comment.Status.PENDING)
+
+    assert editor_client.get(moderate_url(comment)).status_code == 405
+    unknown = editor_client.post(moderate_url(comment), {"status": "published"}, **JSON)
+    outside = editor_client.post(moderate_url(comment), {"status": "approved", "next": "https://evil.example/"})
+
+    assert unknown.status_code == 400 and unknown.json()["message"] == "Unknown moderation action."
+    assert outside["Location"] == CHANGELIST
+    assert editor_client.post(reverse("admin:blog_comment_moderate", args=[0]), {"status": "spam"}).status_code == 404
+
+
+def test_one_click_needs_the_moderation_permission(client):
+    viewer = UserFactory(is_staff=True)
+    viewer.user_permissions.add(*Permission.objects.filter(codename__in=["view_comment", "change_comment"]))
+    client.force_login(viewer)
+    comment = CommentFactory(status=Comment.Status.PENDING)
+
+    html = client.get(CHANGELIST).content.decode()
+    moved = client.post(moderate_url(comment), {"status": "approved"})
+    replied = client.post(reply_url(comment), {"body": "Hello"})
+
+    assert "Approve the comment by" not in html and "Keyboard shortcuts" not in html
+    assert moved.status_code == 403 and replied.status_code == 403
+    assert Comment.objects.get(pk=comment.pk).status == Comment.Status.PENDING
+    assert Comment.objects.count() == 1
+
+
+def test_deleting_for_good_is_offered_only_in_the_trash(editor_client):
+    approved = CommentFactory(status=Comment.Status.APPROVED)
+    trashed = CommentFactory(status=Comment.Status.TRASH, name="Spammy Sam")
+
+    everything = editor_client.get(CHANGELIST).content.decode()
+    trash = editor_client.get(CHANGELIST, {"status__exact": "trash"}).content.decode()
+
+    assert 'value="delete_selected"' not in everything and "Delete permanently" not in everything
+    assert 'value="delete_selected">Delete selected comments permanently' in trash
+    assert trash.index('value="delete_selected"') > trash.index('value="restore"')
+    assert trash.count(">Delete permanently</button>") == 1
+    assert editor_client.get(reverse("admin:blog_comment_delete", args=[approved.pk])).status_code == 403
+    assert editor_client.post(moderate_url(approved), {"status": "delete"}).status_code == 403
+    assert Comment.objects.filter(pk=approved.pk).exists()
+
+    answer = editor_client.post(moderate_url(trashed), {"status": "delete"}, **JSON).json()
+
+    assert answer == {
+        "message": "Comment by Spammy Sam deleted permanently.",
+        "status_label": "Deleted",
+        "deleted": True,
+    }
+    assert not Comment.objects.filter(pk=trashed.pk).exists()
+
+
+def test_deleting_a_trashed_comment_with_replies_asks_first(editor_client):
+    trashed = CommentFactory(status=Comment.Status.TRASH)
+    reply = CommentFactory(article=trashed.article, parent=trashed)
+
+    answer = editor_client.post(moderate_url(trashed), {"status": "delete"}, **JSON)
+    plain = editor_client.post(moderate_url(trashed), {"status": "delete"})
+
+    confirm = reverse("admin:blog_comment_delete", args=[trashed.pk])
+    assert answer.status_code == 409 and answer.json()["location"] == confirm
+    assert plain["Location"] == confirm
+    assert Comment.objects.filter(pk__in=[trashed.pk, reply.pk]).count() == 2
+
+
+def test_reply_page_shows_the_comment_and_publishes_a_clinic_reply_that_approves_it(editor_client, editor):
+    question = CommentFactory(status=Comment.Status.PENDING, body="Does it hurt?", name="Maria Lopez")
+
+    page = editor_client.get(reply_url(question)).content.decode()
+    response = editor_client.post(reply_url(question), {"body": "A little, for a day.", "next": CHANGELIST})
+
+    assert "<p>Does it hurt?</p>" in page and "Approve and publish reply" in page
+    assert response["Location"] == CHANGELIST
+    reply = Comment.objects.get(parent=question)
+    assert (reply.body, reply.status, reply.user, reply.is_clinic_reply) == (
+        "A little, for a day.", Comment.Status.APPROVED, editor, True
+    )  # fmt: skip
+    assert Comment.objects.get(pk=question.pk).status == Comment.Status.APPROVED
+
+
+def test_reply_answers_the_lists_script(editor_client):
+    question = CommentFactory(status=Comment.Status.PENDING, name="Maria Lopez")
+
+    answer = editor_client.post(reply_url(question), {"body": "Thank you."}, **JSON).json()
+    empty = editor_client.post(reply_url(question), {"body": "  "}, **JSON)
+
+    reply = Comment.objects.get(parent=question)
+    assert answer["message"] == "Your reply to Maria Lopez is published."
+    assert answer["reply_url"] == reply.get_absolute_url()
+    assert answer["new_status"] == "approved" and ">Unapprove</button>" in answer["actions"]
+    assert empty.status_code == 400 and empty.json() == {"errors": {"body": ["Please write your reply."]}}
+
+
+def test_reply_keeps_what_was_typed_and_says_why_it_was_refused(editor_client):
+    spam = CommentFactory(status=Comment.Status.SPAM)
+    question = CommentFactory()
+    editor_client.post(reply_url(question), {"body": "Same answer"})
+
+    refused = editor_client.post(reply_url(spam), {"body": "My typed answer"}).content.decode()
+    twice = editor_client.post(reply_url(question), {"body": "Same answer"})
+
+    assert "Restore this comment before replying to it." in refused and ">My typed answer</textarea>" in refused
+    assert twice.status_code == 200 and 'aria-invalid="true"' in twice.content.decode()
+    assert Comment.objects.filter(parent=question).count() == 1
+    assert not Comment.objects.filter(parent=spam).exists()
+
+
+def test_moderators_reply_as_the_clinic(client):
+    from django.contrib.auth.models import Group
+
+    from clinic.roles import MODERATOR
+
+    moderator = UserFactory(is_staff=True)
+    moderator.groups.add(Group.objects.get(name=MODERATOR))
+    client.force_login(moderator)
+    question = CommentFactory()
+
+    client.post(reply_url(question), {"body": "We will call you."})
+
+    assert Comment.objects.get(parent=question).is_clinic_reply
 
 
 def test_discussion_settings_is_one_page_that_cannot_be_added_or_deleted(editor_client):
