@@ -630,8 +630,21 @@ class CommentAdmin(AutocompleteFilterMedia, admin.ModelAdmin):
     def has_moderate_permission(self, request):
         return request.user.has_perm("blog.moderate_comment")
 
-    def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and (obj is None or obj.status == _S.TRASH)
+    def may_delete_for_good(self, request, comment):
+        """A comment is deleted for good from the trash only (its replies may go with it, after a confirmation)."""
+        return comment.status == _S.TRASH and self.has_delete_permission(request, comment)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        comment = self.get_object(request, unquote(object_id))
+        if comment is not None and not self.may_delete_for_good(request, comment):
+            raise PermissionDenied
+        return super().delete_view(request, object_id, extra_context)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        response = super().render_change_form(request, context, add, change, form_url, obj)
+        if obj is not None:
+            response.context_data["has_delete_permission"] = self.may_delete_for_good(request, obj)
+        return response
 
     def _set_status(self, request, queryset, status, done):
         changed = comment_set_status(comments=queryset, status=status)
@@ -700,7 +713,7 @@ class CommentAdmin(AutocompleteFilterMedia, admin.ModelAdmin):
             raise PermissionDenied
         status, previous = request.POST.get("status"), comment.status
         if status == DELETE:
-            if not self.has_delete_permission(request, comment):
+            if not self.may_delete_for_good(request, comment):
                 raise PermissionDenied
             if comment.replies.exists():
                 # Replies go with it: Django's confirmation page lists them before anything is deleted.

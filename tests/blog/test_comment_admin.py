@@ -257,6 +257,10 @@ def test_deleting_for_good_is_offered_only_in_the_trash(editor_client):
     assert trash.index('value="delete_selected"') > trash.index('value="restore"')
     assert trash.count(">Delete permanently</button>") == 1
     assert editor_client.get(reverse("admin:blog_comment_delete", args=[approved.pk])).status_code == 403
+    assert (
+        "deletelink" not in editor_client.get(reverse("admin:blog_comment_change", args=[approved.pk])).content.decode()
+    )
+    assert "deletelink" in editor_client.get(reverse("admin:blog_comment_change", args=[trashed.pk])).content.decode()
     assert editor_client.post(moderate_url(approved), {"status": "delete"}).status_code == 403
     assert Comment.objects.filter(pk=approved.pk).exists()
 

@@ -57,6 +57,8 @@ MODEL_URL_KINDS = {
     "preview_changes": "change",
     "password_change": "change",
     "previews": "view",
+    "moderate": "change",
+    "reply": "add",
     None: "redirect",
 }
 # The admin site's own URLs, tested in the functions named beside them.
@@ -132,7 +134,8 @@ MAY = {
     MODERATOR: {
         # The article list (to filter comments by article) but no article page: they write none.
         "blog.article": (OWN, NONE, NONE, False),
-        "blog.comment": (ALL, ALL, ALL, False),
+        # They reply as the clinic (a new comment under one, from the list).
+        "blog.comment": (ALL, ALL, ALL, True),
     },
     NO_ROLE: {},
 }
@@ -199,7 +202,8 @@ def world(db):
         "articles": {"others draft": others_draft, "others published": others_published},
         "blog.category": category,
         "blog.tag": tag,
-        "blog.comment": CommentFactory(article=others_published),
+        # In the trash: only there is a comment deleted for good.
+        "blog.comment": CommentFactory(article=others_published, status=Comment.Status.TRASH),
         # On a comment of its own: deleting the comment above would take it along.
         "blog.commentsubscription": CommentSubscription.objects.create(
             email="reader@example.com", article=others_published, comment=CommentFactory(article=others_published)
@@ -327,8 +331,10 @@ def check_object_url(world, client, user, label, kind, name, variant, obj, probl
         return
     response = client.get(url)
     may_see = allowed(view, variant) or allowed(change, variant)
-    if kind in ("editing", "import_for_real"):
+    if kind in ("editing", "import_for_real", "moderate"):
         expected_get = response.status_code == 405
+    elif kind == "reply":
+        expected_get = (response.status_code == 200) == (_add and allowed(change, variant))
     elif kind in ("preview_changes",):
         expected_get = response.status_code == 302
     elif kind == "delete":
@@ -357,6 +363,29 @@ def check_object_url(world, client, user, label, kind, name, variant, obj, probl
         may_post, data = allowed(change, variant), {"version": ""}
     elif kind == "import_for_real":
         may_post, data = _add, {}
+    elif kind == "moderate":
+        may_post = allowed(change, variant)
+        response = client.post(url, {"status": Comment.Status.SPAM})
+        moved = Comment.objects.get(pk=obj.pk).status == Comment.Status.SPAM
+        if may_post != moved or (not may_post and not refused(response)):
+            problems.append(f"{where}: POST answered {response.status_code}, moved: {moved}")
+        Comment.objects.filter(pk=obj.pk).update(status=Comment.Status.TRASH)
+        return
+    elif kind == "reply":
+        replies = Comment.objects.filter(parent=obj)
+        before_replies = replies.count()
+        obj.status = Comment.Status.APPROVED  # one may reply to comments readers see or may see
+        obj.save(update_fields=["status"])
+        before = snapshot(obj)
+        may_post = _add and allowed(change, variant)
+        response = client.post(url, {"body": f"Reply by {where}"})
+        if may_post and replies.count() != before_replies + 1:
+            problems.append(f"{where}: POST did not publish the reply ({response.status_code})")
+        if not may_post and (not refused(response) or replies.count() != before_replies):
+            problems.append(f"{where}: POST answered {response.status_code} and replied: {replies.count()}")
+        obj.status = Comment.Status.TRASH
+        obj.save(update_fields=["status"])
+        return
     elif kind == "password_change":
         may_post, data = allowed(change, variant), {"password1": "a new Pass phrase 42", "password2": "x"}
     else:
@@ -386,7 +415,8 @@ def role_of(user):
 
 # Deleting comes last (of every model: a comment goes with its article), so every other URL sees the object.
 KIND_ORDER = ["changelist", "add", "preview_add", "import", "change", "history", "simple_history", "editing",
-              "import_for_real", "preview_changes", "password_change", "previews", None, "delete"]  # fmt: skip
+              "import_for_real", "preview_changes", "password_change", "previews", "moderate", "reply", None,
+              "delete"]  # fmt: skip
 
 
 @pytest.mark.parametrize("role", ROLES)
