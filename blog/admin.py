@@ -520,6 +520,12 @@ class CommentChangeList(ChangeList):
         answered = Prefetch("parent", queryset=Comment.objects.only("name"))
         return qs.prefetch_related(titles, staff, answered)
 
+    def get_results(self, request):
+        super().get_results(request)
+        moderatable = self.model_admin.has_moderate_permission(request)
+        for comment in self.result_list:
+            comment.moderatable = moderatable
+
     def get_queryset(self, request, exclude_parameters=None):
         """Without a status chosen, the comments readers see or may see, as WordPress's "All": no spam, no trash."""
         comments = super().get_queryset(request, exclude_parameters)
@@ -579,7 +585,8 @@ class CommentAdmin(AutocompleteFilterMedia, admin.ModelAdmin):
     """The moderation queue: counts per status as tabs, and one click on a comment's row approves, unapproves,
     marks as spam, trashes, restores or replies (JavaScript does it in place; without it, each is a plain POST)."""
 
-    list_display = ["author_column", "comment_column", "article", "status", "held_reason", "created_at", "row_actions"]
+    # As WordPress's list: the status, why it was held and the one-click buttons go with the comment's text.
+    list_display = ["author_column", "comment_column", "article", "created_at"]
     # The status is chosen in the tabs above the list (CommentChangeList.status_tabs). The article is found by
     # typing: a link for every commented article made the list 1.1 MB at 10,000, and its "Show counts" one column
     # per article, past what the databases allow. No date_hierarchy (a DISTINCT over every comment, 417 ms at
@@ -614,10 +621,9 @@ class CommentAdmin(AutocompleteFilterMedia, admin.ModelAdmin):
     def get_changelist(self, request, **kwargs):
         return CommentChangeList
 
-    def get_list_display(self, request):
-        if self.has_moderate_permission(request):
-            return self.list_display
-        return [name for name in self.list_display if name != "row_actions"]
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {"may_moderate": self.has_moderate_permission(request), **(extra_context or {})}
+        return super().changelist_view(request, extra_context)
 
     def get_actions(self, request):
         """Deleting for good is for the trash only, and comes last there."""
@@ -674,9 +680,10 @@ class CommentAdmin(AutocompleteFilterMedia, admin.ModelAdmin):
 
     @admin.display(description="comment")
     def comment_column(self, comment):
-        return render_to_string("admin/blog/comment/comment_cell.html", {"comment": comment})
+        """The comment's status, text and, for those who moderate (CommentChangeList.get_results), its buttons."""
+        context = {"comment": comment, "actions": self.row_actions(comment) if comment.moderatable else ""}
+        return render_to_string("admin/blog/comment/comment_cell.html", context)
 
-    @admin.display(description="moderate")
     def row_actions(self, comment):
         return render_to_string("admin/blog/comment/row_actions.html", self.row_context(comment))
 

@@ -5,6 +5,14 @@
 (function () {
   "use strict";
 
+  // Loaded in the head, with the admin's other list scripts.
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+
+  function start() {
   var form = document.getElementById("comment-moderation");
   if (!form || !window.fetch) return;
   var statusLine = document.getElementById("moderation-status");
@@ -285,4 +293,5 @@
       else moderate(button);
     });
   });
+  }
 })();

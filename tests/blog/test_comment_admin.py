@@ -162,7 +162,7 @@ def test_comment_list_shows_the_text_the_answered_comment_and_expands_a_long_one
     html = editor_client.get(CHANGELIST).content.decode()
 
     assert "<p>Short question?</p>" in html
-    assert "In reply to Maria Lopez" in html
+    assert "in reply to Maria Lopez" in html
     details = re.search(r'<details class="comment-text">(.*?)</details>', html, re.S).group(1)
     assert "Show all" in details and "THE END</p>" in details
     assert "THE END" not in details.split("</summary>")[0]
