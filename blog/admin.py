@@ -52,7 +52,7 @@ from .models import (
 from .moderation import CommentRefused
 from .publishing import REFERENCES, blocking_publish_problems, publish_problems
 from .search import admin_search
-from .services import comment_reply, comment_set_status, tags_get_or_create
+from .services import article_quick_draft, comment_reply, comment_set_status, tags_get_or_create
 from .views import ArticlePreviewView
 
 
@@ -107,6 +107,19 @@ class ArticleAdminForm(forms.ModelForm):
         self.publish_problems = blocking_publish_problems(self.instance, count)
         for field, problem in self.publish_problems:
             self.add_error(field if field in self.fields else None, problem)
+
+
+class QuickDraftForm(forms.Form):
+    """The dashboard's quick draft: a title and a few lines, saved as a draft to finish in the editor."""
+
+    title = forms.CharField(max_length=200, error_messages={"required": "Give the draft a title."})
+    text = forms.CharField(
+        label="A few lines",
+        required=False,
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Paragraphs at blank lines; finish it in the editor.",
+    )
 
 
 class ReferenceInlineFormSet(BaseInlineFormSet):
@@ -254,6 +267,26 @@ class ArticleAdmin(AutocompleteFilterMedia, PreviewChangesMixin, EditConflictMix
     ]  # fmt: skip
 
     @admin.display(description="status", ordering="status")
+    def get_urls(self):
+        quick_draft = self.admin_site.admin_view(self.quick_draft_view)
+        return [path("quick-draft/", quick_draft, name="blog_article_quick_draft"), *super().get_urls()]
+
+    def quick_draft_view(self, request):
+        """Save the dashboard's quick draft; a refused one shows the dashboard again with what was typed."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = QuickDraftForm(request.POST)
+        if not form.is_valid():
+            return self.admin_site.index(request, extra_context={"quick_draft_form": form})
+        draft = article_quick_draft(author=request.user, **form.cleaned_data)
+        edit = reverse("admin:blog_article_change", args=[draft.pk])
+        self.message_user(
+            request, format_html('Draft “{}” saved. <a href="{}">Go on writing it</a>.', draft.title, edit)
+        )
+        return redirect("admin:index")
+
     def status_label(self, article):
         if article.status == Article.Status.PUBLISHED and article.published_at > timezone.now():
             return f"Scheduled for {date_format(timezone.localtime(article.published_at), 'DATETIME_FORMAT')}"

@@ -12,6 +12,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import linebreaks
 from django.utils.text import slugify
 
 from clinic.models import clinic_settings
@@ -21,7 +22,7 @@ from core.pagecache import invalidate
 from outbox.services import email_queue, emails_deliver_later, emails_erase
 
 from .followups import comment_followers_notify, comment_subscription_create
-from .models import Comment, DiscussionSettings, Tag, staff_member
+from .models import Article, Comment, DiscussionSettings, Tag, staff_member
 from .moderation import CommentRefused, Submission, moderate
 
 logger = logging.getLogger(__name__)
@@ -271,6 +272,14 @@ def _email_article_author(comment, deliver=True):
         context=context,
         recipients=[author.email],
         deliver=deliver,
+    )
+
+
+def article_quick_draft(*, author, title, text=""):
+    """Save a draft by `author` from the dashboard's few lines (paragraphs at blank lines); return it."""
+    slug = first_free(slugify(title)[:190] or "draft", lambda slug: Article.objects.filter(slug=slug).exists(), 200)
+    return Article.objects.create(
+        author=author, title=title, slug=slug, body=linebreaks(text, autoescape=True), status=Article.Status.DRAFT
     )
 
 

@@ -184,7 +184,7 @@ def log_in(page, live_server, user):
     page.get_by_label("Username").fill(user.username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="Content")).to_be_visible()
+    expect(page.get_by_role("heading", name="Content", exact=True)).to_be_visible()
 
 
 # Browser tests: axe-core from npm (package.json), and the two widths every page is checked at.

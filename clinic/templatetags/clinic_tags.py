@@ -134,3 +134,17 @@ def matching_pages(context, query, limit=5):
     if request is not None:
         depends_on(request, PAGES)
     return list(Page.objects.published().matching(query)[:limit])
+
+
+# The admin apps of accounts and logins, listed under "Security" below the content on the dashboard.
+SECURITY_APPS = {"auth", "axes", "otp_totp", "otp_static", "two_factor"}
+
+
+@register.filter
+def work_apps(app_list):
+    return [app for app in app_list if app["app_label"] not in SECURITY_APPS]
+
+
+@register.filter
+def security_apps(app_list):
+    return [app for app in app_list if app["app_label"] in SECURITY_APPS]

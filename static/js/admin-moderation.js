@@ -21,6 +21,11 @@
   var lastUndo = null;
   var TEXT_ENTRY = "textarea, select, [contenteditable], input:not([type=checkbox]):not([type=radio])";
 
+  // "All" (and the dashboard) lists the comments readers see or may see.
+  function shown(status) {
+    return shownStatus === "all" ? status === "pending" || status === "approved" : status === shownStatus;
+  }
+
   function say(message) {
     if (statusLine) statusLine.textContent = message;
   }
@@ -118,7 +123,7 @@
     } else {
       count(answer.new_status, 1);
       refreshRow(row, answer);
-      if (shownStatus !== "all" && answer.new_status !== shownStatus) fold(row, answer, previous);
+      if (!shown(answer.new_status)) fold(row, answer, previous);
     }
     say(answer.message);
   }
@@ -232,7 +237,7 @@
           count(answer.new_status, 1);
         }
         refreshRow(row, answer);
-        if (shownStatus !== "all" && answer.new_status !== shownStatus) fold(row, answer, null);
+        if (!shown(answer.new_status)) fold(row, answer, null);
         say(answer.message);
         var next = row.classList.contains("moderated") ? nextRow(row) : row;
         if (next) focusRow(next);

@@ -98,7 +98,7 @@ def test_admin_filters_and_dashboard_show_overdue_reviews(editor_client):
     dashboard = editor_client.get(reverse("admin:index")).content.decode()
 
     assert list(filtered.context["cl"].result_list) == [overdue]
-    assert "Medical reviews overdue" in dashboard
+    assert '<h2 id="reviews-heading">Medical reviews</h2>' in dashboard and "<h3>Overdue</h3>" in dashboard
     assert f'{reverse("admin:blog_article_change", args=[overdue.pk])}">Overdue article</a>' in dashboard
     assert "Fresh article" not in dashboard
 

@@ -59,6 +59,7 @@ MODEL_URL_KINDS = {
     "previews": "view",
     "moderate": "change",
     "reply": "add",
+    "quick_draft": "add",
     None: "redirect",
 }
 # The admin site's own URLs, tested in the functions named beside them.
@@ -414,8 +415,8 @@ def role_of(user):
 
 
 # Deleting comes last (of every model: a comment goes with its article), so every other URL sees the object.
-KIND_ORDER = ["changelist", "add", "preview_add", "import", "change", "history", "simple_history", "editing",
-              "import_for_real", "preview_changes", "password_change", "previews", "moderate", "reply", None,
+KIND_ORDER = ["changelist", "add", "preview_add", "import", "quick_draft", "change", "history", "simple_history",
+              "editing", "import_for_real", "preview_changes", "password_change", "previews", "moderate", "reply", None,
               "delete"]  # fmt: skip
 
 
@@ -437,7 +438,7 @@ def test_every_model_url_as_each_role(world, role):
             if not ok:
                 problems.append(f"{where}: GET answered {response.status_code}")
             continue
-        if kind in ("add", "preview_add", "import"):
+        if kind in ("add", "preview_add", "import", "quick_draft"):
             url = reverse(f"admin:{name}")
             response = client.get(url)
             if kind in ("add", "import") and (response.status_code == 200) != add:
