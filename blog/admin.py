@@ -52,7 +52,14 @@ from .models import (
 from .moderation import CommentRefused
 from .publishing import REFERENCES, blocking_publish_problems, publish_problems
 from .search import admin_search
-from .services import article_quick_draft, comment_reply, comment_set_status, tags_get_or_create
+from .services import (
+    article_quick_draft,
+    article_request_changes,
+    article_submit_for_review,
+    comment_reply,
+    comment_set_status,
+    tags_get_or_create,
+)
 from .views import ArticlePreviewView
 
 
@@ -81,6 +88,14 @@ class ArticleAdminForm(forms.ModelForm):
         help_text="Tags that do not exist yet, separated by commas: each is made and added when you save.",
     )
     publish_problems = ()
+    # Set by ArticleAdmin.get_form when the reviewer pressed "Request changes".
+    requesting_changes = False
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.requesting_changes and "review_note" in self.fields and not cleaned.get("review_note", "").strip():
+            self.add_error("review_note", "Say what needs changing, so that the writer knows what to do.")
+        return cleaned
 
     def clean_new_tags(self):
         names, seen = [], set()
@@ -199,6 +214,14 @@ def can_publish(user):
     return user.has_perm("blog.publish_article")
 
 
+def can_review(user):
+    """Who decides on articles waiting for review: those who publish others' articles."""
+    return can_publish(user) and can_edit_others(user)
+
+
+SUBMIT_FOR_REVIEW, REQUEST_CHANGES = "_submit_for_review", "_request_changes"
+
+
 @admin.register(Article)
 class ArticleAdmin(AutocompleteFilterMedia, PreviewChangesMixin, EditConflictMixin, SimpleHistoryAdmin):
     """Editors see and edit every article; authors and contributors only their own (see clinic/roles.py)."""
@@ -222,7 +245,7 @@ class ArticleAdmin(AutocompleteFilterMedia, PreviewChangesMixin, EditConflictMix
     search_help_text = "Words, or the start of words, from the title, excerpt or body."
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["category", "tags", "related_articles", "medical_reviewer"]
-    readonly_fields = ["created_at", "updated_at"]
+    readonly_fields = ["created_at", "updated_at", "review_record"]
     inlines = [ReferenceInline]
     history_list_display = ["status"]
     formfield_overrides = HTTPS_URL_FIELDS
@@ -264,6 +287,14 @@ class ArticleAdmin(AutocompleteFilterMedia, PreviewChangesMixin, EditConflictMix
                 "description": "The clinician who checked the medical content, shown under the title.",
             },
         ),
+        (
+            "Review before publishing",
+            {
+                "fields": ["review_note", "review_record"],
+                "description": "“Submit for review” asks the editors (and the medical reviewer) to read the article "
+                               "before it is published; they publish it or request changes.",
+            },
+        ),
     ]  # fmt: skip
 
     @admin.display(description="status", ordering="status")
@@ -296,6 +327,25 @@ class ArticleAdmin(AutocompleteFilterMedia, PreviewChangesMixin, EditConflictMix
     def author_name(self, article):
         return article.author_name
 
+    @admin.display(description="review")
+    def review_record(self, article):
+        lines = []
+        if article.submitted_at:
+            lines.append(
+                f"Submitted for review {date_format(timezone.localtime(article.submitted_at), 'DATETIME_FORMAT')}."
+            )
+        if article.approved_at:
+            approver = (
+                article.approved_by.get_full_name() or article.approved_by.get_username()
+                if article.approved_by
+                else "someone since removed"
+            )
+            lines.append(
+                f"Approved for publication by {approver} "
+                f"{date_format(timezone.localtime(article.approved_at), 'DATETIME_FORMAT')}."
+            )
+        return " ".join(lines) or "Not submitted for review yet."
+
     def get_list_filter(self, request):
         # Everyone else sees only their own articles: an author filter would offer one name.
         filters = super().get_list_filter(request)
@@ -316,7 +366,7 @@ class ArticleAdmin(AutocompleteFilterMedia, PreviewChangesMixin, EditConflictMix
         articles = super().get_queryset(request)
         if can_edit_others(request.user):
             return articles
-        own = Q(author=request.user)
+        own = Q(author=request.user) | Q(status=Article.Status.REVIEW, medical_reviewer__user=request.user)
         match = getattr(request, "resolver_match", None)
         if match is not None and match.url_name == "autocomplete":
             return articles.filter(own | Q(pk__in=Article.objects.published().values("pk")))
@@ -332,7 +382,9 @@ class ArticleAdmin(AutocompleteFilterMedia, PreviewChangesMixin, EditConflictMix
         return self._get_obj_does_not_exist_redirect(request, self.opts, object_id) if hidden else None
 
     def _may_see(self, request, article):
-        return article is None or can_edit_others(request.user) or article.author_id == request.user.pk
+        if article is None or can_edit_others(request.user) or article.author_id == request.user.pk:
+            return True
+        return article.status == Article.Status.REVIEW and article.is_reviewed_by(request.user)
 
     def _may_touch(self, request, article):
         if article is None or can_edit_others(request.user):
@@ -340,7 +392,7 @@ class ArticleAdmin(AutocompleteFilterMedia, PreviewChangesMixin, EditConflictMix
         if article.author_id != request.user.pk:
             return False
         # Contributors cannot change what has been published, as in WordPress.
-        return article.status == Article.Status.DRAFT or can_publish(request.user)
+        return article.status != Article.Status.PUBLISHED or can_publish(request.user)
 
     def has_view_permission(self, request, obj=None):
         # Also decides who may open an article's history and revisions (django-simple-history asks this).
@@ -381,6 +433,11 @@ class ArticleAdmin(AutocompleteFilterMedia, PreviewChangesMixin, EditConflictMix
 
     def read_only_reason(self, request, article):
         """Why this person gets the article without a form, and what to do about it."""
+        if article.author_id != request.user.pk and article.is_reviewed_by(request.user):
+            return (
+                "You are this article's medical reviewer: read it below or in Preview, and tell the editors what "
+                "needs changing; they publish it or send it back."
+            )
         if article.author_id == request.user.pk and request.user.has_perm("blog.change_article"):
             state = "published" if article.is_published else "scheduled for publication"
             return (
@@ -390,8 +447,12 @@ class ArticleAdmin(AutocompleteFilterMedia, PreviewChangesMixin, EditConflictMix
         return "Your role lets you read articles, not change them. If this one needs a change, ask an editor."
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        if obj is not None and not self.has_change_permission(request, obj):
+        may_save = obj is None or self.has_change_permission(request, obj)
+        if not may_save:
             context["read_only_reason"] = self.read_only_reason(request, obj)
+        status = obj.status if obj is not None else Article.Status.DRAFT
+        context["may_submit_for_review"] = may_save and status == Article.Status.DRAFT
+        context["may_request_changes"] = may_save and status == Article.Status.REVIEW and can_review(request.user)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
@@ -425,6 +486,8 @@ class ArticleAdmin(AutocompleteFilterMedia, PreviewChangesMixin, EditConflictMix
         fields = list(super().get_readonly_fields(request, obj))
         if not can_publish(request.user):
             fields += ["status", "published_at"]
+        if not can_review(request.user):
+            fields.append("review_note")
         if not can_edit_others(request.user):
             fields.append("author")
         return fields
@@ -437,8 +500,16 @@ class ArticleAdmin(AutocompleteFilterMedia, PreviewChangesMixin, EditConflictMix
             obj.author = request.user
         if not can_publish(request.user) and not change:
             obj.status = Article.Status.DRAFT
-        if change:
-            self._keep_what_only_others_change(request, obj)
+        stored = self._keep_what_only_others_change(request, obj) if change else None
+        was = stored["status"] if stored else None
+        if SUBMIT_FOR_REVIEW in request.POST and obj.status != Article.Status.PUBLISHED:
+            article_submit_for_review(article=obj, user=request.user)
+        elif REQUEST_CHANGES in request.POST and was == Article.Status.REVIEW and can_review(request.user):
+            article_request_changes(article=obj, user=request.user)
+        elif obj.status == Article.Status.REVIEW and was != Article.Status.REVIEW:
+            article_submit_for_review(article=obj, user=request.user)
+        if obj.status == Article.Status.PUBLISHED and was != Article.Status.PUBLISHED and obj.is_medical:
+            obj.approved_by, obj.approved_at = request.user, timezone.now()
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
@@ -448,18 +519,19 @@ class ArticleAdmin(AutocompleteFilterMedia, PreviewChangesMixin, EditConflictMix
             form.instance.tags.add(*tags_get_or_create(names))
 
     def _keep_what_only_others_change(self, request, article):
-        """Keep the stored author and publication state that this person may not change.
+        """Keep the stored author and publication state that this person may not change; return what is stored.
 
         Their form shows those fields read-only, but a restored revision brings its own values: without this a
         contributor could publish by restoring a published revision, or an author hand an article to another.
         """
         stored = Article.objects.filter(pk=article.pk).values("author_id", "status", "published_at").first()
         if stored is None:
-            return
+            return None
         if not can_edit_others(request.user):
             article.author_id = stored["author_id"]
         if not can_publish(request.user):
             article.status, article.published_at = stored["status"], stored["published_at"]
+        return stored
 
     def view_on_site(self, article):
         return article.get_absolute_url() if article.is_published else article.get_preview_url()
@@ -467,12 +539,20 @@ class ArticleAdmin(AutocompleteFilterMedia, PreviewChangesMixin, EditConflictMix
     def response_add(self, request, obj, post_url_continue=None):
         if not getattr(request, "previewing_changes", False):
             self.warn_of_publish_problems(request, obj)
+            self.tell_of_review(request, obj)
         return super().response_add(request, obj, post_url_continue)
 
     def response_change(self, request, obj):
         if not getattr(request, "previewing_changes", False):
             self.warn_of_publish_problems(request, obj)
+            self.tell_of_review(request, obj)
         return super().response_change(request, obj)
+
+    def tell_of_review(self, request, article):
+        if REQUEST_CHANGES in request.POST and article.status == Article.Status.DRAFT:
+            self.message_user(request, f"“{article.title}” is back with its writer, with your note.", messages.SUCCESS)
+        elif article.status == Article.Status.REVIEW and SUBMIT_FOR_REVIEW in request.POST:
+            self.message_user(request, f"“{article.title}” is waiting for review; the editors are told.")
 
     def warn_of_publish_problems(self, request, article):
         """A published medical article saved with problems it already had is saved, and the editor is told."""
@@ -508,6 +588,8 @@ class ArticleAdmin(AutocompleteFilterMedia, PreviewChangesMixin, EditConflictMix
         form_class = super().get_form(request, obj, change=change, **kwargs)
         if getattr(request, "restoring_revision", False):
             form_class = type(form_class.__name__, (form_class,), {"counts_stored_references": True})
+        if REQUEST_CHANGES in request.POST:
+            form_class = type(form_class.__name__, (form_class,), {"requesting_changes": True})
         return form_class
 
     def get_historical_record_context_helper(self, request, historical_record):

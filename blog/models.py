@@ -228,6 +228,7 @@ def featured_image_path(article, filename):
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
+        REVIEW = "review", "Waiting for review"
         PUBLISHED = "published", "Published"
 
     title = models.CharField(
@@ -285,8 +286,26 @@ class Article(models.Model):
         max_length=10,
         choices=Status.choices,
         default=Status.DRAFT,
-        help_text="Drafts are seen only by the team (use Preview); published articles from their publication date.",
+        help_text="Drafts and articles waiting for review are seen only by the team (use Preview); published "
+        "articles from their publication date.",
     )
+    review_note = models.TextField(
+        "changes requested",
+        blank=True,
+        help_text="What the reviewer asks to change before publishing. Shown here until the article is submitted "
+        "for review again.",
+    )
+    submitted_at = models.DateTimeField("submitted for review", null=True, blank=True, editable=False)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name="approved for publication by",
+    )
+    approved_at = models.DateTimeField("approved for publication", null=True, blank=True, editable=False)
     published_at = models.DateTimeField(
         "publication date",
         null=True,
@@ -431,10 +450,23 @@ class Article(models.Model):
         )
 
     def can_be_previewed_by(self, user):
-        """Staff who may edit this article may preview it: its author, or anyone editing others' articles."""
-        if not (user.is_active and user.is_staff and user.has_perm("blog.change_article")):
+        """Staff who may edit this article may preview it (its author, or anyone editing others' articles), and so
+        may the medical reviewer it is assigned to while it waits for review."""
+        if not (user.is_active and user.is_staff):
+            return False
+        if self.status == self.Status.REVIEW and self.is_reviewed_by(user):
+            return True
+        if not user.has_perm("blog.change_article"):
             return False
         return self.author_id == user.pk or user.has_perm("blog.edit_others_articles")
+
+    def is_reviewed_by(self, user):
+        """Whether `user` is this article's medical reviewer (through their author profile)."""
+        return self.medical_reviewer_id is not None and self.medical_reviewer.user_id == user.pk
+
+    @property
+    def is_medical(self):
+        return bool(self.category_id and self.category.is_medical)
 
     @property
     def author_profile(self):

@@ -218,15 +218,81 @@ def comment_tracking_data_purge(*, older_than_days):
     return stale.update(ip_address=None, user_agent="")
 
 
-def comment_moderators():
-    """Active users allowed to moderate comments who have an email address."""
-    permission = Permission.objects.get(content_type__app_label="blog", codename="moderate_comment")
+def _staff_with(codename):
+    """Active users with the blog permission `codename` who have an email address."""
+    permission = Permission.objects.get(content_type__app_label="blog", codename=codename)
     return (
         get_user_model()
         .objects.filter(is_active=True)
         .exclude(email="")
         .filter(Q(is_superuser=True) | Q(user_permissions=permission) | Q(groups__permissions=permission))
         .distinct()
+    )
+
+
+def comment_moderators():
+    """Active users allowed to moderate comments who have an email address."""
+    return _staff_with("moderate_comment")
+
+
+def article_reviewers(article):
+    """Who is told that `article` waits for review: those who publish others' articles, and its medical reviewer."""
+    publishers = set(_staff_with("publish_article").values_list("email", flat=True))
+    emails = publishers & set(_staff_with("edit_others_articles").values_list("email", flat=True))
+    reviewer = article.medical_reviewer.user if article.medical_reviewer_id else None
+    if reviewer is not None and reviewer.is_active and reviewer.email:
+        emails.add(reviewer.email)
+    return sorted(emails)
+
+
+def article_submit_for_review(*, article, user):
+    """Mark `article` as waiting for review (the caller saves it) and tell its reviewers once it is saved."""
+    article.status, article.submitted_at, article.review_note = Article.Status.REVIEW, timezone.now(), ""
+    transaction.on_commit(lambda: _email_reviewers(article, user))
+
+
+def _email_reviewers(article, user):
+    recipients = [email for email in article_reviewers(article) if email != user.email]
+    if not recipients:
+        return None
+    site_name = clinic_settings().name
+    return email_queue(
+        kind="Article submitted for review",
+        subject=f"[{site_name}] “{article.title}” is waiting for review",
+        template="blog/email/review_requested.txt",
+        context={
+            "article": article,
+            "submitted_by": user.get_full_name() or user.get_username(),
+            "site_name": site_name,
+            "change_url": _admin_url("admin:blog_article_change", article.pk),
+            "preview_url": absolute_url(article.get_preview_url()),
+            "queue_url": _admin_url("admin:blog_article_changelist") + "?status__exact=review",
+        },
+        recipients=recipients,
+    )
+
+
+def article_request_changes(*, article, user):
+    """Send `article` back to its writer as a draft with the reviewer's note (set on it; the caller saves it)."""
+    article.status = Article.Status.DRAFT
+    transaction.on_commit(lambda: _email_writer(article, user))
+
+
+def _email_writer(article, user):
+    if not article.author.email or article.author_id == user.pk:
+        return None
+    site_name = clinic_settings().name
+    return email_queue(
+        kind="Changes requested",
+        subject=f"[{site_name}] Changes requested on “{article.title}”",
+        template="blog/email/changes_requested.txt",
+        context={
+            "article": article,
+            "reviewer": user.get_full_name() or user.get_username(),
+            "site_name": site_name,
+            "change_url": _admin_url("admin:blog_article_change", article.pk),
+        },
+        recipients=[article.author.email],
     )
 
 

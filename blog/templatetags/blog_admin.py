@@ -4,6 +4,7 @@ import datetime
 
 from django import template
 from django.contrib import admin
+from django.db.models import Q
 from django.utils import timezone
 
 from ..models import Article, Comment
@@ -46,6 +47,17 @@ def my_drafts(context, limit=5):
     """The current person's drafts, the last edited first."""
     user = context["request"].user
     return Article.objects.filter(author=user, status=Article.Status.DRAFT).order_by("-updated_at")[:limit]
+
+
+@register.simple_tag(takes_context=True)
+def review_queue(context, limit=10):
+    """Articles waiting for review, the longest waiting first: every one for those who publish others' articles;
+    for the others, their own and those they are the medical reviewer of."""
+    user = context["request"].user
+    articles = Article.objects.filter(status=Article.Status.REVIEW).select_related("author__profile")
+    if not (user.has_perm("blog.publish_article") and user.has_perm("blog.edit_others_articles")):
+        articles = articles.filter(Q(author=user) | Q(medical_reviewer__user=user))
+    return articles.order_by("submitted_at")[:limit]
 
 
 @register.simple_tag(takes_context=True)

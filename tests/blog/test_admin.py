@@ -129,7 +129,14 @@ def test_article_form_is_grouped_with_help_for_every_field_an_editor_fills(edito
     adminform = response.context["adminform"]
     form = adminform.form
 
-    assert [name for name, _ in adminform.fieldsets] == ["Content", "Media", "Publishing", "SEO", "Medical review"]
+    assert [name for name, _ in adminform.fieldsets] == [
+        "Content",
+        "Media",
+        "Publishing",
+        "SEO",
+        "Medical review",
+        "Review before publishing",
+    ]
     editable = [name for _, options in adminform.fieldsets for name in options["fields"] if name in form.fields]
     assert len(editable) > 15
     assert [name for name in editable if not form.fields[name].help_text] == []
