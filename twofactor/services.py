@@ -45,7 +45,8 @@ def authenticator_confirm(*, device, code):
         TOTPDevice.objects.filter(user=device.user).exclude(pk=device.pk).delete()
         device.confirmed = True
         device.save(update_fields=["confirmed"])
-        if recovery_device(device.user) is None or not recovery_device(device.user).token_set.exists():
+        recovery = recovery_device(device.user)
+        if recovery is None or not recovery.token_set.exists():
             return recovery_codes_renew(user=device.user)
     return []
 

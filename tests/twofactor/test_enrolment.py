@@ -263,3 +263,19 @@ def test_the_device_admins_of_django_otp_are_not_in_the_admin():
 
     assert not admin.site.is_registered(TOTPDevice)
     assert not admin.site.is_registered(StaticDevice)
+
+
+def test_replacing_the_app_stops_the_old_one_and_keeps_the_recovery_codes(client, ann):
+    from twofactor.services import recovery_codes_renew
+
+    old = force_login_verified(client, ann)
+    codes = recovery_codes_renew(user=ann)
+    assert "replacing your authenticator app" in client.get(reverse("twofactor:setup")).text
+
+    answer = client.post(reverse("twofactor:setup"), {"code": totp_code(new_device(ann))})
+
+    assert answer.url == reverse("twofactor:security")  # no new recovery codes to show
+    assert not TOTPDevice.objects.filter(pk=old.pk).exists()
+    assert TOTPDevice.objects.get(user=ann).confirmed
+    assert set(StaticDevice.objects.get(user=ann).token_set.values_list("token", flat=True)) == set(codes)
+    assert client.get(ADMIN_INDEX).status_code == 200
