@@ -32,6 +32,8 @@ urlpatterns = [
     path("admin/choose-password/done/", auth_views.PasswordResetCompleteView.as_view(), name="password-set-done"),
     # Ahead of the admin's own "View on site", which would answer for objects one may not view.
     path("admin/r/<int:content_type_id>/<path:object_id>/", view_on_site),
+    # The login with its second step (it answers admin:login's address), enrolment and each person's security page.
+    path("admin/", include("twofactor.urls")),
     path("admin/", admin.site.urls),
     # Browsers ask for /favicon.ico on pages that name no icon (the admin, feeds, images).
     path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("img/favicon.svg"), permanent=True)),

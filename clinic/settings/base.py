@@ -37,6 +37,14 @@ def env_list(name, default=()):
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_choice(name, choices, default):
+    """Read an environment variable that must be one of `choices` (case and surrounding blanks ignored)."""
+    value = (os.environ.get(name) or "").strip().lower() or default
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, not {value!r}.")
+    return value
+
+
 def env_networks(name):
     """Read comma-separated IP addresses or networks (`127.0.0.1`, `10.0.0.0/8`), refusing anything else."""
     networks = []
@@ -67,6 +75,9 @@ INSTALLED_APPS = [
     "simple_history",
     "sorl.thumbnail",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_tasks",
     "django_tasks_db",
     "core",
@@ -78,6 +89,8 @@ INSTALLED_APPS = [
     "wordpress",
     "outbox",
     "newsletter",
+    # After django_otp's plugins: it takes their device admins away again (twofactor/admin.py).
+    "twofactor",
 ]
 
 MIDDLEWARE = [
@@ -92,7 +105,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Tells whether the session passed the second factor (request.user.is_verified()).
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A session that lacks the second factor its person needs goes back to the code step or enrolment.
+    "twofactor.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into its lockout answer.
@@ -117,6 +134,14 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "axes_lockout.html"
 AXES_VERBOSE = False
 AXES_CLIENT_IP_CALLABLE = "core.clientip.client_ip"
+# Wrong codes of the second step are failed logins too (twofactor/services.py); what was typed is never stored.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
+
+# Two-factor login (twofactor/): who must log in with a code from an authenticator app besides the password.
+# "editors": Editors and superusers; "staff": every staff account; "none": only those who turned it on.
+# Everyone on the staff may turn it on for themselves (admin → Two-factor login).
+TWO_FACTOR_CHOICES = ("editors", "staff", "none")
+TWO_FACTOR_REQUIRED = env_choice("DJANGO_TWO_FACTOR_REQUIRED", TWO_FACTOR_CHOICES, "editors")
 
 # Reverse proxies whose X-Forwarded-For is believed (core/clientip.py); empty: the connection's own address.
 TRUSTED_PROXIES = env_networks("DJANGO_TRUSTED_PROXIES")

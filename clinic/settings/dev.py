@@ -4,7 +4,7 @@ import os
 import secrets
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, env_bool, env_list
+from .base import BASE_DIR, TWO_FACTOR_CHOICES, env_bool, env_choice, env_list
 
 
 def _development_secret_key():
@@ -27,3 +27,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# The demo editor `make run` prints logs in with its password alone; set DJANGO_TWO_FACTOR_REQUIRED=editors to try
+# enrolment as production has it.
+TWO_FACTOR_REQUIRED = env_choice("DJANGO_TWO_FACTOR_REQUIRED", TWO_FACTOR_CHOICES, "none")

@@ -47,3 +47,6 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 INSTALLED_APPS = [app for app in INSTALLED_APPS if app != "django_rq"]  # noqa: F405 (the same admin on every run)
 # The RQ backend's tests (tests/outbox/test_rq.py) queue on the test Redis, in a database of their own.
 RQ_QUEUES = {"default": {"URL": os.environ.get("TEST_RQ_REDIS_URL", "redis://127.0.0.1:6379/15")}}
+# Tests log staff in with force_login() and the password alone; the two-factor tests (tests/twofactor) set the
+# rule they test, and tests.helpers.force_login_verified() gives a session that passed the second factor.
+TWO_FACTOR_REQUIRED = "none"
