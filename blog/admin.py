@@ -31,7 +31,7 @@ from core.admin import (
     YearMonthListFilter,
 )
 from core.editing import EditConflictMixin
-from core.history import ReaderHistoryHelper
+from core.history import ReaderHistoryHelper, StatusHistoryMixin
 from core.optin import unsubscribed_now
 from core.privacy import person_erase, person_export
 from core.sanitize import sanitize_html
@@ -223,7 +223,9 @@ SUBMIT_FOR_REVIEW, REQUEST_CHANGES = "_submit_for_review", "_request_changes"
 
 
 @admin.register(Article)
-class ArticleAdmin(AutocompleteFilterMedia, PreviewChangesMixin, EditConflictMixin, SimpleHistoryAdmin):
+class ArticleAdmin(
+    AutocompleteFilterMedia, PreviewChangesMixin, EditConflictMixin, StatusHistoryMixin, SimpleHistoryAdmin
+):
     """Editors see and edit every article; authors and contributors only their own (see clinic/roles.py)."""
 
     form = ArticleAdminForm
@@ -247,7 +249,6 @@ class ArticleAdmin(AutocompleteFilterMedia, PreviewChangesMixin, EditConflictMix
     autocomplete_fields = ["category", "tags", "related_articles", "medical_reviewer"]
     readonly_fields = ["created_at", "updated_at", "review_record"]
     inlines = [ReferenceInline]
-    history_list_display = ["status"]
     formfield_overrides = HTTPS_URL_FIELDS
     fieldsets = [
         (

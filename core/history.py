@@ -38,6 +38,15 @@ def _shown(text):
     return mark_safe(escape(Truncator(text or "—").chars(SHOWN_CHARS)).replace(BREAK, "<br>"))  # noqa: S308
 
 
+class StatusHistoryMixin:
+    """SimpleHistoryAdmin mixin: the history list's status column says "Waiting for review", not "review"."""
+
+    history_list_display = ["status"]
+
+    def status(self, record):
+        return record.get_status_display()
+
+
 class ReaderHistoryHelper(HistoricalRecordContextHelper):
     """Show what a reader would notice: the words that changed in the body, and only changes that are changes."""
 
@@ -45,6 +54,11 @@ class ReaderHistoryHelper(HistoricalRecordContextHelper):
         changes = [change for change in delta.changes if is_real_change(change)]
         real = dataclasses.replace(delta, changes=changes, changed_fields=[change.field for change in changes])
         return super().context_for_delta_changes(real)
+
+    def prepare_delta_change_value(self, change, value):
+        """A choice as its label ("Waiting for review"), not its stored value."""
+        choices = dict(self.model._meta.get_field(change.field).flatchoices)
+        return choices.get(value, value) if choices else super().prepare_delta_change_value(change, value)
 
     def format_delta_change(self, change):
         if change.field != "body":

@@ -7,7 +7,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from clinic.models import clinic_settings
 from core.admin import PreviewChangesMixin
 from core.editing import EditConflictMixin
-from core.history import ReaderHistoryHelper
+from core.history import ReaderHistoryHelper, StatusHistoryMixin
 
 from .models import Page, under
 from .views import PagePreviewView
@@ -23,7 +23,7 @@ def can_publish(user):
 
 
 @admin.register(Page)
-class PageAdmin(PreviewChangesMixin, EditConflictMixin, SimpleHistoryAdmin):
+class PageAdmin(PreviewChangesMixin, EditConflictMixin, StatusHistoryMixin, SimpleHistoryAdmin):
     """The clinic's pages, as WordPress's Pages: a tree, each page's address following its parents."""
 
     preview_view = PagePreviewView
@@ -34,7 +34,6 @@ class PageAdmin(PreviewChangesMixin, EditConflictMixin, SimpleHistoryAdmin):
     search_help_text = "Words from the title, the slug or the body."
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["created_at", "updated_at"]
-    history_list_display = ["status"]
     fieldsets = [
         (
             "Content",
