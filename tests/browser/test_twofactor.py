@@ -48,7 +48,7 @@ def test_editor_enrols_then_logs_in_with_password_and_code(axe_context, live_ser
     expect(codes).to_have_count(10)
     assert axe_violations(page) == []
     page.get_by_role("link", name="I have kept them — continue").click()
-    expect(page.get_by_role("heading", name="Content")).to_be_visible()
+    expect(page.get_by_role("heading", name="Content", exact=True)).to_be_visible()
 
     page.get_by_role("button", name="Log out").click()
     page.goto(live_server.url + reverse("admin:login"))
@@ -62,6 +62,6 @@ def test_editor_enrols_then_logs_in_with_password_and_code(axe_context, live_ser
     page.get_by_label("Code").fill(app_code(secret))
     page.get_by_role("button", name="Verify and log in").click()
 
-    expect(page.get_by_role("heading", name="Content")).to_be_visible()
+    expect(page.get_by_role("heading", name="Content", exact=True)).to_be_visible()
     page.get_by_role("link", name="Two-factor login").click()
     expect(page.get_by_text("10 of 10 unused")).to_be_visible()
