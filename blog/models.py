@@ -19,6 +19,7 @@ from core.images import CleanImageField, generated_image_name, validate_raster_i
 from core.models import SingletonModel
 from core.optin import Subscription, normalized_email
 from core.sanitize import plain_text, sanitize_html
+from core.trash import Trashable, TrashQuerySet
 
 SEARCH_CONFIG = "english"
 # Columns only the search reads: lists of articles leave them behind (each as long as the body, or longer).
@@ -115,10 +116,10 @@ def next_review_change_at():
     return today + datetime.timedelta(days=1)
 
 
-class ArticleQuerySet(models.QuerySet):
+class ArticleQuerySet(TrashQuerySet):
     def published(self):
-        """Articles readers may see: published, with a publication time that has come."""
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+        """Articles readers may see: published, with a publication time that has come, not in the Trash."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now(), trashed_at=None)
 
     def for_listing(self):
         """Fetch what article cards show in one query."""
@@ -143,7 +144,7 @@ class ArticleQuerySet(models.QuerySet):
 
     def scheduled(self):
         """Articles set to publish at a time that has not come yet."""
-        return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+        return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now(), trashed_at=None)
 
     def next_publication_at(self):
         """When the next scheduled article goes live, or None."""
@@ -225,7 +226,7 @@ def featured_image_path(article, filename):
     return generated_image_name("articles", validate_raster_image(article.featured_image))
 
 
-class Article(models.Model):
+class Article(Trashable):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         REVIEW = "review", "Waiting for review"
@@ -447,6 +448,7 @@ class Article(models.Model):
             self.status == self.Status.PUBLISHED
             and self.published_at is not None
             and self.published_at <= timezone.now()
+            and self.trashed_at is None
         )
 
     def can_be_previewed_by(self, user):

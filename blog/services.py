@@ -22,7 +22,7 @@ from core.pagecache import invalidate
 from outbox.services import email_queue, emails_deliver_later, emails_erase
 
 from .followups import comment_followers_notify, comment_subscription_create
-from .models import Article, Comment, DiscussionSettings, Tag, staff_member
+from .models import Article, ArticleRedirect, Comment, DiscussionSettings, Tag, staff_member
 from .moderation import CommentRefused, Submission, moderate
 
 logger = logging.getLogger(__name__)
@@ -347,6 +347,40 @@ def article_quick_draft(*, author, title, text=""):
     return Article.objects.create(
         author=author, title=title, slug=slug, body=linebreaks(text, autoescape=True), status=Article.Status.DRAFT
     )
+
+
+def article_trash(*, article):
+    """Move `article` to the Trash: off every public page at once, its comments and references kept."""
+    article.trash()
+    article.save()
+
+
+def article_restore(*, article):
+    """Take `article` out of the Trash; return a message when it could not come back as it was.
+
+    If its address was taken meanwhile, it gets the first free one and comes back as a draft, to be checked before
+    it is published again at a new address.
+    """
+    trashed_slug, wanted = article.slug, article.slug_before_trash
+    same_address = article.untrash(lambda slug: Article.objects.filter(slug=slug).exclude(pk=article.pk).exists())
+    if not same_address:
+        article.status = Article.Status.DRAFT
+    article.save()
+    ArticleRedirect.objects.filter(old_slug=trashed_slug).delete()  # the Trash's own name is no old address
+    if same_address:
+        return None
+    return (
+        f"The address /blog/{wanted}/ was taken while “{article.title}” was in the Trash, so it is back as "
+        f"a draft at /blog/{article.slug}/: check its address, then publish it."
+    )
+
+
+def articles_trash_purge():
+    """Delete for good the articles in the Trash for longer than settings.TRASH_DAYS; return how many."""
+    expired = list(Article.objects.trash_expired())
+    for article in expired:
+        article.delete()
+    return len(expired)
 
 
 def tags_get_or_create(names):

@@ -8,7 +8,7 @@ from django_tasks import task
 from core.periodic import periodic
 
 from .models import DiscussionSettings
-from .services import comment_tracking_data_purge
+from .services import articles_trash_purge, comment_tracking_data_purge
 
 logger = logging.getLogger(__name__)
 
@@ -20,4 +20,13 @@ def comment_tracking_data_purge_daily():
     days = DiscussionSettings.load().ip_retention_days
     purged = comment_tracking_data_purge(older_than_days=days)
     logger.info("Erased IP addresses and user agents from %s comment(s) older than %s days", purged, days)
+    return purged
+
+
+@periodic(every=datetime.timedelta(days=1))
+@task()
+def articles_trash_purge_daily():
+    """Delete for good the articles in the Trash for longer than settings.TRASH_DAYS."""
+    purged = articles_trash_purge()
+    logger.info("Deleted %s article(s) from the Trash for good", purged)
     return purged

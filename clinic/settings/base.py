@@ -410,6 +410,11 @@ WORDPRESS_DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
 # The largest uploads folder (a zip, once unpacked) an import from the admin takes, in bytes.
 WORDPRESS_UPLOADS_MAX_BYTES = int(os.environ.get("DJANGO_WORDPRESS_UPLOADS_MAX_BYTES", 20 * 1024**3))
 
+# Days a deleted article stays in the Trash, restorable, before a daily task deletes it for good (core/trash.py).
+TRASH_DAYS = int(os.environ.get("DJANGO_TRASH_DAYS", "30"))
+if TRASH_DAYS < 1:
+    raise ImproperlyConfigured("DJANGO_TRASH_DAYS must be 1 or more: the number of days deleted articles stay in the Trash.")
+
 # Comments: a form sent sooner than this after it was shown is a bot's (seconds).
 COMMENT_MIN_SECONDS_TO_SUBMIT = 3
 # Seconds before the same IP address may post another comment (0 turns the flood limit off).

@@ -60,6 +60,8 @@ MODEL_URL_KINDS = {
     "moderate": "change",
     "reply": "add",
     "quick_draft": "add",
+    # Restoring from the Trash (tests/blog/test_trash.py): refused here, where nothing is in the Trash.
+    "restore": "delete",
     None: "redirect",
 }
 # The admin site's own URLs, tested in the functions named beside them.
@@ -332,7 +334,7 @@ def check_object_url(world, client, user, label, kind, name, variant, obj, probl
         return
     response = client.get(url)
     may_see = allowed(view, variant) or allowed(change, variant)
-    if kind in ("editing", "import_for_real", "moderate"):
+    if kind in ("editing", "import_for_real", "moderate", "restore"):
         expected_get = response.status_code == 405
     elif kind == "reply":
         expected_get = (response.status_code == 200) == (_add and allowed(change, variant))
@@ -364,6 +366,8 @@ def check_object_url(world, client, user, label, kind, name, variant, obj, probl
         may_post, data = allowed(change, variant), {"version": ""}
     elif kind == "import_for_real":
         may_post, data = _add, {}
+    elif kind == "restore":
+        may_post, data = False, {}
     elif kind == "moderate":
         may_post = allowed(change, variant)
         response = client.post(url, {"status": Comment.Status.SPAM})
@@ -416,7 +420,7 @@ def role_of(user):
 
 # Deleting comes last (of every model: a comment goes with its article), so every other URL sees the object.
 KIND_ORDER = ["changelist", "add", "preview_add", "import", "quick_draft", "change", "history", "simple_history",
-              "editing", "import_for_real", "preview_changes", "password_change", "previews", "moderate", "reply", None,
+              "editing", "import_for_real", "preview_changes", "password_change", "previews", "moderate", "reply", "restore", None,
               "delete"]  # fmt: skip
 
 
@@ -663,10 +667,13 @@ def test_article_actions_touch_only_own_articles(world):
     author = staff(AUTHOR)
     own = ArticleFactory(author=author)
     others = world["articles"]["others published"]
-    data = {"action": "delete_selected", "_selected_action": [own.pk, others.pk], "post": "yes"}
-    login(author).post(reverse("admin:blog_article_changelist"), data)
-    assert not Article.objects.filter(pk=own.pk).exists()
-    assert Article.objects.filter(pk=others.pk).exists()
+    client = login(author)
+    for action, where in (("move_to_trash", ""), ("delete_selected", "?trash=in")):
+        data = {"action": action, "_selected_action": [own.pk, others.pk], "post": "yes"}
+        client.post(reverse("admin:blog_article_changelist") + where, data)
+    # Their own goes to the Trash; deleting for good is an editor's; the other's is untouched.
+    assert Article.objects.get(pk=own.pk).is_trashed
+    assert Article.objects.get(pk=others.pk).trashed_at is None
 
 
 def test_profiles_are_changed_only_by_editors(world):
