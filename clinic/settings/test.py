@@ -47,3 +47,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 INSTALLED_APPS = [app for app in INSTALLED_APPS if app != "django_rq"]  # noqa: F405 (the same admin on every run)
 # The RQ backend's tests (tests/outbox/test_rq.py) queue on the test Redis, in a database of their own.
 RQ_QUEUES = {"default": {"URL": os.environ.get("TEST_RQ_REDIS_URL", "redis://127.0.0.1:6379/15")}}
+VIDEO_OEMBED_ENDPOINTS = {
+    # Nothing leaves the machine in tests: the discard port on loopback refuses; tests that fetch start a server.
+    "youtube": "http://127.0.0.1:9/oembed",
+    "vimeo": "http://127.0.0.1:9/api/oembed.json",
+}
