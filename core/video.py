@@ -125,11 +125,12 @@ def parse_video_url(address, *, providers=None):
 
 
 def editor_providers(names):
-    """CKEditor 5's `mediaEmbed.providers` for the providers named: only these, with our patterns as the
-    "/regex/" strings django-ckeditor-5 turns into regular expressions. No `html`: the editor shows the address,
-    never the platform's player (the admin loads nothing from another host either)."""
+    """CKEditor 5's `mediaEmbed.providers` for the providers named: only these, with our patterns as the one
+    "/regex/" string django-ckeditor-5 turns into a regular expression (it would turn a list of them into one
+    wrong expression, so they are alternatives of one). No `html`: the editor shows the address, never the
+    platform's player (the admin loads nothing from another host either)."""
     return [
-        {"name": PROVIDERS[name].name, "url": [f"/{pattern}/" for pattern in PROVIDERS[name].patterns]}
+        {"name": name, "url": "/" + "|".join(f"(?:{pattern})" for pattern in PROVIDERS[name].patterns) + "/"}
         for name in names
         if name in PROVIDERS
     ]
