@@ -11,7 +11,7 @@ from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
 CORE, CLINIC = "core", "clinic"
-APPS = ("blog", "pages", "menus", "redirects", "wordpress")
+APPS = ("blog", "pages", "menus", "redirects", "wordpress", "embeds")
 OURS = (CORE, CLINIC, *APPS, "tools", "benchmarks", "tests")
 
 
