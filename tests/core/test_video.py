@@ -1,4 +1,9 @@
+import os
+import subprocess
+import sys
+
 import pytest
+from django.conf import settings
 
 from core.video import PROVIDERS, editor_providers, parse_video_url
 
@@ -83,3 +88,31 @@ def test_the_editor_is_given_only_the_platforms_named():
     # One "/regex/" string: django-ckeditor-5 turns it into a RegExp (a list of them would become one wrong one).
     assert providers[0]["url"].startswith("/") and providers[0]["url"].endswith("/")
     assert all(pattern in providers[0]["url"] for pattern in PROVIDERS["vimeo"].patterns)
+
+
+def started_with(providers):
+    environment = {
+        **os.environ,
+        "DJANGO_VIDEO_EMBED_PROVIDERS": providers,
+        "DJANGO_SETTINGS_MODULE": "clinic.settings.test",
+    }
+    code = "import django; django.setup(); from django.conf import settings as s; print(s.VIDEO_EMBED_PROVIDERS)"
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "-c", code],
+        env=environment,
+        capture_output=True,
+        text=True,
+        cwd=settings.BASE_DIR,
+        check=False,
+    )
+
+
+def test_an_unknown_platform_in_the_setting_stops_the_site_from_starting():
+    started = started_with("youtube,dailymotion")
+
+    assert started.returncode != 0
+    assert "DJANGO_VIDEO_EMBED_PROVIDERS: 'dailymotion' is not a video platform the site knows" in started.stderr
+
+
+def test_the_setting_names_the_platforms_allowed():
+    assert started_with(" vimeo ").stdout.strip() == "['vimeo']"
