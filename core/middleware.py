@@ -98,10 +98,11 @@ class SecurityHeadersMiddleware:
     """Content-Security-Policy and Permissions-Policy on every answer.
 
     Public pages run no inline script and no inline style but the clinic's colours, allowed by their hash
-    (`request.csp_style_hashes`, set by the `theme_style` tag). The admin gets the same policy with inline styles
-    and blob:/data: images allowed, which CKEditor 5 needs; its scripts need no relaxation. Two policies chosen by
-    path are why this is a few lines here rather than django-csp, whose per-view overrides cannot reach the
-    admin's views.
+    (`request.csp_style_hashes`, set by the `theme_style` tag), and show frames from elsewhere only on a page with
+    a video: its platform's player's origin (`request.csp_frame_sources`, set by the `video_embeds` filter). The
+    admin gets the same policy with inline styles and blob:/data: images allowed, which CKEditor 5 needs; its
+    scripts need no relaxation. Two policies chosen by path are why this is a few lines here rather than
+    django-csp, whose per-view overrides cannot reach the admin's views.
     """
 
     def __init__(self, get_response):
@@ -130,6 +131,9 @@ class SecurityHeadersMiddleware:
             policy = self.admin.format(media=media)
         else:
             policy = " ".join([self.public.format(media=media), *sorted(getattr(request, "csp_style_hashes", ()))])
+            frames = sorted(getattr(request, "csp_frame_sources", ()))
+            if frames:
+                policy += "; frame-src " + " ".join(["'self'", *frames])
         response.headers.setdefault("Content-Security-Policy", policy)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response

@@ -18,6 +18,7 @@ FORMATTING_NAMES = {
     "a": "link", "h2": "heading", "h3": "heading", "h4": "heading", "h5": "heading", "h6": "heading",
     "ul": "bulleted list", "ol": "numbered list", "blockquote": "quote", "table": "table", "img": "image",
     "figure": "figure", "figcaption": "caption", "code": "code", "sup": "superscript", "sub": "subscript",
+    "oembed": "video",
 }  # fmt: skip
 
 

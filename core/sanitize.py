@@ -5,6 +5,9 @@ lists, quotes, tables, images with captions and the image styles, and the galler
 `[gallery]` becomes); everything else is dropped, so pasted
 markup, scripts, event handlers and `javascript:`/`data:` URLs never reach a reader. Images may only show files
 from our own storage (what the editor's upload makes): an image elsewhere would be fetched from another host.
+A video is kept only as the media embed stores it, `<figure class="media"><oembed url="..."></oembed></figure>`,
+for an address of an allowed platform (core/video.py), in its canonical form; any other figure of that class,
+its content included, and any other `oembed` go.
 """
 
 import html
@@ -14,6 +17,7 @@ import nh3
 from django.utils.html import strip_tags
 
 from .images import stored_name_from_url
+from .video import parse_video_url
 
 ALLOWED_TAGS = {
     "p",
@@ -49,6 +53,8 @@ ALLOWED_TAGS = {
     "code",
     "pre",
     "hr",
+    # The media embed's element (a video), kept only inside its figure: see _videos_kept.
+    "oembed",
 }
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
@@ -56,12 +62,14 @@ ALLOWED_ATTRIBUTES = {
     "th": {"colspan", "rowspan", "scope"},
     "td": {"colspan", "rowspan"},
     "ol": {"start", "reversed"},
+    "oembed": {"url"},
 }
 ALLOWED_CLASSES = {
     "code": {"language-plaintext"},
     "figure": {
         "image",
         "gallery",
+        "media",
         "table",
         "image-style-side",
         "image-style-align-left",
@@ -76,15 +84,51 @@ BLOCK_BOUNDARY = re.compile(
 )
 
 
+# A video as the media embed stores it, once sanitized (the address canonical and HTML-escaped).
+VIDEO_FIGURE = re.compile(r'<figure class="media"><oembed url="([^"<>]+)"></oembed></figure>')
+_FIGURE_TAG = re.compile(r'<figure(?: class="([^"]*)")?>|</figure>')
+_OEMBED_TAG = re.compile(r"</?oembed\b[^>]*>")
+# Stands for a kept video while the rest is cleaned: html5ever never writes a NUL (it becomes U+FFFD).
+_KEPT_VIDEO = "\x00{}\x00"
+
+
 def _keep_attribute(element, attribute, value):
     if element == "img" and attribute == "src" and stored_name_from_url(value) is None:
         return None
+    if element == "oembed" and attribute == "url":
+        video = parse_video_url(value)
+        return video.url if video else None
     return value
+
+
+def _videos_kept(cleaned):
+    """`cleaned` (nh3's output) with only the media embed's exact markup for an allowed video left: any other
+    figure of class "media" goes with everything inside it, any other `oembed` tag goes."""
+    kept = []
+
+    def keep(match):
+        kept.append(match.group(0))
+        return _KEPT_VIDEO.format(len(kept) - 1)
+
+    cleaned = VIDEO_FIGURE.sub(keep, cleaned)
+    while True:
+        opened = next((tag for tag in _FIGURE_TAG.finditer(cleaned) if "media" in (tag.group(1) or "").split()), None)
+        if opened is None:
+            break
+        depth, end = 0, len(cleaned)
+        for tag in _FIGURE_TAG.finditer(cleaned, opened.start()):
+            depth += -1 if tag.group(0) == "</figure>" else 1
+            if depth == 0:
+                end = tag.end()
+                break
+        cleaned = cleaned[: opened.start()] + cleaned[end:]
+    cleaned = _OEMBED_TAG.sub("", cleaned)
+    return re.sub(r"\x00(\d+)\x00", lambda match: kept[int(match.group(1))], cleaned)
 
 
 def sanitize_html(html):
     """Return `html` reduced to the markup the article editor can produce."""
-    return nh3.clean(
+    cleaned = nh3.clean(
         html or "",
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
@@ -94,6 +138,7 @@ def sanitize_html(html):
         strip_comments=True,
         attribute_filter=_keep_attribute,
     )
+    return _videos_kept(cleaned) if "oembed" in cleaned or "media" in cleaned else cleaned
 
 
 def plain_text(markup):

@@ -15,6 +15,7 @@ from tools.production import manage
 OUTPUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 # A whole WordPress site (WordPress's own theme test data), for the report of an import from it.
 WORDPRESS_EXPORT = Path(__file__).resolve().parent.parent.parent / "shared" / "wxr" / "theme-unit-test-data.xml"
+VIDEO_ARTICLE_PATH = "/blog/what-patients-are-saying-about-platelet-rich-plasma-treatments/"
 WIDTHS = {"mobile": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 800}}
 
 
@@ -41,6 +42,10 @@ def main():
             shoot(page, "article-comments", width)
             page.evaluate("document.querySelector('.subscribe--article').scrollIntoView({behavior: 'instant'})")
             shoot(page, "subscribe", width)
+            # The demo's video, as readers get it before pressing play: nothing loaded from YouTube.
+            page.goto(url + VIDEO_ARTICLE_PATH)
+            page.evaluate("document.querySelector('.video').scrollIntoView({behavior: 'instant', block: 'center'})")
+            shoot(page, "article-video", width)
 
             page.goto(url + "/treatments/prolotherapy/")
             page.get_by_role("navigation", name="Main").locator("summary", has_text="Treatments").click()

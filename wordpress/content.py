@@ -5,8 +5,9 @@
   classic editor's) gets its paragraphs from its blank lines, by WordPress's own rules (`autop`, a port of
   `wpautop` from wp-includes/formatting.php);
 - `[caption]` becomes a figure with its caption, `[gallery]` the images in a gallery figure; `[embed]`,
-  `[youtube]`, `[video]` and a video address alone on its line become a link to the video (the site has no
-  video player of its own yet); Avada/Fusion Builder's `[fusion_*]` shortcodes are unwrapped to their content;
+  `[youtube]`, `[vimeo]`, `[video]`, an embed block and a video address alone on its line become the editor's
+  media embed when the address is a video of an allowed platform (core/video.py: readers get the click-to-play
+  placeholder), else a link to it; Avada/Fusion Builder's `[fusion_*]` shortcodes are unwrapped to their content;
   any other shortcode stays as text and is reported;
 - images and links to the old site's uploads point at the files imported here (`media`), with the attachment's
   alt text where the image had none; an `h1` becomes `h2`, `h5`/`h6` become `h4`, and skipped levels are
@@ -20,6 +21,7 @@ from pathlib import PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 from core.images import stored_name_from_url
+from core.video import parse_video_url
 
 # wpautop's block-level elements.
 _BLOCKS = (
@@ -248,6 +250,10 @@ def is_video_address(address):
 
 
 def _video_link(address):
+    """A video as the editor's media embed would store it when its platform is allowed, else a link to it."""
+    video = parse_video_url(html.unescape(address))
+    if video is not None:
+        return f'\n\n<figure class="media"><oembed url="{html.escape(video.url)}"></oembed></figure>\n\n'
     address = html.escape(html.unescape(address))
     return f'\n\n<p><a href="{address}">{address}</a></p>\n\n'
 

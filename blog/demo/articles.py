@@ -92,6 +92,7 @@ situation and how many sessions make sense.</p>
 PRP = """
 <p>Platelet-rich plasma (PRP) treatments use a concentrate of your own platelets, prepared from a small blood
 sample, to support healing in joints, tendons and skin.</p>
+<figure class="media"><oembed url="https://www.youtube.com/watch?v=Dem0PrPv1de"></oembed></figure>
 <h2>In our patients' words</h2>
 <blockquote><p>After months of knee pain, I could walk my dog again without thinking about it.</p></blockquote>
 <blockquote><p>The team explained every step. The treatment itself was quicker than I expected.</p></blockquote>

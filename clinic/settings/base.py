@@ -13,6 +13,8 @@ from urllib.parse import urlsplit
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from core import video as _video
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
@@ -89,6 +91,7 @@ INSTALLED_APPS = [
     "wordpress",
     "outbox",
     "newsletter",
+    "embeds",
     # After django_otp's plugins: it takes their device admins away again (twofactor/admin.py).
     "twofactor",
 ]
@@ -301,6 +304,23 @@ EDITOR_UPLOAD_PERMISSIONS = ["blog.add_article", "blog.change_article", "pages.a
 # Fields of posted forms that no person typed: never shown back on the 503 page (core/middleware.py). The
 # comment form's signed timestamp and its honeypot.
 ERROR_PAGE_HIDDEN_FIELDS = ["started", "phone"]
+# Video platforms editors may embed (core/video.py): readers get a placeholder, and the platform's privacy-enhanced
+# player only once they press play. The editor's media embed refuses any other address.
+VIDEO_EMBED_PROVIDERS = env_list("DJANGO_VIDEO_EMBED_PROVIDERS", ["youtube", "vimeo"])
+for _name in VIDEO_EMBED_PROVIDERS:
+    if _name not in _video.PROVIDERS:
+        raise ImproperlyConfigured(
+            f"DJANGO_VIDEO_EMBED_PROVIDERS: {_name!r} is not a video platform the site knows; "
+            f"choose among {', '.join(_video.PROVIDERS)}."
+        )
+# Where a worker asks each platform for a video's title and thumbnail (oEmbed), once, when a body with the
+# video is saved (embeds/services.py); tests point them at a server on loopback.
+VIDEO_OEMBED_ENDPOINTS = {
+    "youtube": "https://www.youtube.com/oembed",
+    "vimeo": "https://vimeo.com/api/oembed.json",
+}
+# Seconds the worker waits for a platform's answer before it records the failure.
+VIDEO_FETCH_TIMEOUT = 10
 CKEDITOR_5_UPLOAD_FILE_TYPES = ["jpeg", "jpg", "png", "gif", "webp"]
 CKEDITOR_5_MAX_FILE_SIZE = IMAGE_UPLOAD_MAX_BYTES // (1024 * 1024)
 CKEDITOR_5_CUSTOM_CSS = "css/admin-editor.css"
@@ -322,6 +342,7 @@ CKEDITOR_5_CONFIGS = {
                 "|",
                 "insertTable",
                 "insertImage",
+                "mediaEmbed",
                 "|",
                 "undo",
                 "redo",
@@ -355,6 +376,9 @@ CKEDITOR_5_CONFIGS = {
         "link": {"addTargetToExternalLinks": False},
         # A numbered list may start at any number, or count down, as the sanitizer lets it (and WordPress did).
         "list": {"properties": {"styles": False, "startIndex": True, "reversed": True}},
+        # Stored as <figure class="media"><oembed url="..."></oembed></figure>, which the sanitizer keeps for the
+        # allowed platforms only; the page draws it as a click-to-play placeholder (embeds/).
+        "mediaEmbed": {"previewsInData": False, "providers": _video.editor_providers(VIDEO_EMBED_PROVIDERS)},
     },
 }
 

@@ -50,3 +50,8 @@ RQ_QUEUES = {"default": {"URL": os.environ.get("TEST_RQ_REDIS_URL", "redis://127
 # Tests log staff in with force_login() and the password alone; the two-factor tests (tests/twofactor) set the
 # rule they test, and tests.helpers.force_login_verified() gives a session that passed the second factor.
 TWO_FACTOR_REQUIRED = "none"
+VIDEO_OEMBED_ENDPOINTS = {
+    # Nothing leaves the machine in tests: the discard port on loopback refuses; tests that fetch start a server.
+    "youtube": "http://127.0.0.1:9/oembed",
+    "vimeo": "http://127.0.0.1:9/api/oembed.json",
+}

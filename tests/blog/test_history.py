@@ -83,6 +83,12 @@ def test_formatting_changes_are_named_in_the_editors_words():
     assert formatting_changes(CKEDITOR_BODY, new) == ["bold added", "link added"]
 
 
+def test_a_video_added_is_named_as_a_video():
+    video = '<figure class="media"><oembed url="https://www.youtube.com/watch?v=dQw4w9WgXcQ"></oembed></figure>'
+
+    assert formatting_changes(CKEDITOR_BODY, CKEDITOR_BODY + video) == ["figure added", "video added"]
+
+
 def test_the_history_page_names_a_formatting_only_change_once(editor_client, editor):
     article = ArticleFactory(author=editor, body=CKEDITOR_BODY)
     revise(article, body=CKEDITOR_BODY.replace("early", "<strong>early</strong>"))

@@ -24,6 +24,7 @@ def demo_site(live_server, settings):
         "home": "/",
         "articles": "/blog/",
         "article with comments and the form": ARTICLE,
+        "article with a video": Article.objects.get(slug__startswith="what-patients-are-saying").get_absolute_url(),
         "category": Category.objects.filter(articles__isnull=False).first().get_absolute_url(),
         "tag": Tag.objects.filter(articles__isnull=False).first().get_absolute_url(),
         "author": AuthorProfile.objects.get(slug="emily-harper").get_absolute_url(),

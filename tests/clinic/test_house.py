@@ -11,7 +11,7 @@ from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
 CORE, CLINIC = "core", "clinic"
-APPS = ("blog", "pages", "menus", "redirects", "wordpress", "twofactor")
+APPS = ("blog", "pages", "menus", "redirects", "wordpress", "twofactor", "embeds")
 OURS = (CORE, CLINIC, *APPS, "tools", "benchmarks", "tests")
 
 

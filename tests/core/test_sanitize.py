@@ -143,3 +143,49 @@ def test_sanitize_html_keeps_images_from_our_storage():
     markup = '<p><img src="/media/editor/2026/11/0a1b.png" alt="x"></p>'
 
     assert sanitize_html(markup) == markup
+
+
+VIDEO = '<figure class="media"><oembed url="{}"></oembed></figure>'
+
+
+def test_a_video_embed_is_kept_in_its_canonical_form():
+    cleaned = sanitize_html("<p>Watch:</p>" + VIDEO.format("https://youtu.be/dQw4w9WgXcQ?t=90"))
+
+    assert cleaned == "<p>Watch:</p>" + VIDEO.format("https://www.youtube.com/watch?v=dQw4w9WgXcQ&amp;t=90s")
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        VIDEO.format("https://www.dailymotion.com/video/x8abc"),
+        VIDEO.format("https://evil.example/embed"),
+        VIDEO.format("javascript:alert(1)"),
+        '<figure class="media"><oembed></oembed></figure>',
+        '<figure class="media"><oembed url="https://youtu.be/dQw4w9WgXcQ"></oembed><p>extra</p></figure>',
+        '<figure class="media"><iframe src="https://www.youtube.com/embed/dQw4w9WgXcQ"></iframe></figure>',
+        '<figure class="media image"><img src="/media/a.png" alt="a"></figure>',
+        '<iframe src="https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"></iframe>',
+    ],
+)
+def test_any_other_embed_is_dropped_whole(markup):
+    assert sanitize_html(f"<p>Before</p>{markup}<p>After</p>") == "<p>Before</p><p>After</p>"
+
+
+def test_an_oembed_outside_its_figure_leaves_no_tag():
+    assert sanitize_html('<p><oembed url="https://youtu.be/dQw4w9WgXcQ">text</oembed></p>') == "<p>text</p>"
+
+
+def test_a_video_of_a_platform_left_out_of_the_setting_is_dropped(settings):
+    settings.VIDEO_EMBED_PROVIDERS = ["youtube"]
+
+    assert sanitize_html(VIDEO.format("https://vimeo.com/76979871")) == ""
+    assert "oembed" in sanitize_html(VIDEO.format("https://youtu.be/dQw4w9WgXcQ"))
+
+
+def test_a_video_inside_a_gallery_does_not_swallow_what_follows():
+    markup = '<figure class="gallery"><figure class="media"><figure class="image"><img src="/media/a.png" alt="a">'
+    markup += '</figure></figure><figure class="image"><img src="/media/b.png" alt="b"></figure></figure><p>After</p>'
+
+    assert sanitize_html(markup) == (
+        '<figure class="gallery"><figure class="image"><img src="/media/b.png" alt="b"></figure></figure><p>After</p>'
+    )

@@ -1,5 +1,6 @@
 """Post content converted the way WordPress shows it, then as this site's editor writes it."""
 
+from core.sanitize import sanitize_html
 from wordpress.content import autop, convert, original_upload, shortcode_attributes, upload_key
 
 OLD = "https://old-clinic.example/wp-content/uploads/2019/05/"
@@ -71,20 +72,39 @@ def test_a_gallery_shows_its_images_in_one_figure():
     )
 
 
-def test_videos_become_links_whichever_way_they_were_embedded():
+def test_videos_become_the_editors_embed_whichever_way_they_were_embedded():
     content = (
-        "Watch:\n\nhttps://www.youtube.com/watch?v=abc123\n\n[embed]https://vimeo.com/42[/embed]\n\n"
-        '[youtube https://youtu.be/xyz]\n\n<!-- wp:embed {"url":"https://youtu.be/block"} -->\n'
-        '<figure class="wp-block-embed"><div class="wp-block-embed__wrapper">\nhttps://youtu.be/block\n</div>'
+        "Watch:\n\nhttps://www.youtube.com/watch?v=abc123def45\n\n[embed]https://vimeo.com/42[/embed]\n\n"
+        '[youtube https://youtu.be/xyzxyzxyz12]\n\n<!-- wp:embed {"url":"https://youtu.be/blockblock1"} -->\n'
+        '<figure class="wp-block-embed"><div class="wp-block-embed__wrapper">\nhttps://youtu.be/blockblock1\n</div>'
         "</figure>\n<!-- /wp:embed -->"
     )
 
+    converted = sanitize_html(convert(content).html)
+
+    youtube = "https://www.youtube.com/watch?v="
+    for address in (f"{youtube}abc123def45", "https://vimeo.com/42", f"{youtube}xyzxyzxyz12", f"{youtube}blockblock1"):
+        assert f'<figure class="media"><oembed url="{address}"></oembed></figure>' in converted
+    assert "wp-block-embed" not in converted and "[embed]" not in converted and "<a " not in converted
+
+
+def test_videos_of_other_platforms_stay_links():
+    content = "[embed]https://www.dailymotion.com/video/x8abc[/embed]\n\n[youtube https://youtu.be/short]"
+
     converted = convert(content).html
 
-    for address in ("https://www.youtube.com/watch?v=abc123", "https://vimeo.com/42", "https://youtu.be/xyz",
-                    "https://youtu.be/block"):  # fmt: skip
-        assert f'<p><a href="{address}">{address}</a></p>' in converted
-    assert "wp-block-embed" not in converted and "[embed]" not in converted
+    assert converted == (
+        '<p><a href="https://www.dailymotion.com/video/x8abc">https://www.dailymotion.com/video/x8abc</a></p>\n'
+        '<p><a href="https://youtu.be/short">https://youtu.be/short</a></p>'
+    )
+
+
+def test_videos_of_a_platform_left_out_of_the_setting_become_links(settings):
+    settings.VIDEO_EMBED_PROVIDERS = ["youtube"]
+
+    converted = convert("[embed]https://vimeo.com/42[/embed]").html
+
+    assert converted == '<p><a href="https://vimeo.com/42">https://vimeo.com/42</a></p>'
 
 
 def test_fusion_builder_is_unwrapped_and_other_shortcodes_are_kept_and_reported():

@@ -1,4 +1,5 @@
-"""The whole demo site: the articles (blog's seed_demo_articles), the pages, the menus and the privacy page."""
+"""The whole demo site: its video, the articles (blog's seed_demo_articles), the pages, the menus and the privacy
+page."""
 
 import io
 
@@ -7,6 +8,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from clinic.models import ClinicSettings
+from embeds.demo import videos_seed
 from menus.models import Menu, MenuItem
 from pages.demo import PAGES
 from pages.models import Page
@@ -19,6 +21,8 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, **options):
         articles = io.StringIO()
+        # First: the articles that embed them find their title and thumbnail, and ask no worker to fetch them.
+        videos_seed()
         call_command("seed_demo_articles", stdout=articles)
         created, later = 0, []
         for data in PAGES:
