@@ -420,8 +420,8 @@ def role_of(user):
 
 # Deleting comes last (of every model: a comment goes with its article), so every other URL sees the object.
 KIND_ORDER = ["changelist", "add", "preview_add", "import", "quick_draft", "change", "history", "simple_history",
-              "editing", "import_for_real", "preview_changes", "password_change", "previews", "moderate", "reply", "restore", None,
-              "delete"]  # fmt: skip
+              "editing", "import_for_real", "preview_changes", "password_change", "previews", "moderate", "reply",
+              "restore", None, "delete"]  # fmt: skip
 
 
 @pytest.mark.parametrize("role", ROLES)
