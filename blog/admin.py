@@ -32,7 +32,7 @@ from core.admin import (
     YearMonthListFilter,
 )
 from core.editing import EditConflictMixin
-from core.history import ReaderHistoryHelper, StatusHistoryMixin
+from core.history import ReaderHistoryHelper, RevisionsAdminMixin
 from core.optin import unsubscribed_now
 from core.privacy import person_erase, person_export
 from core.sanitize import sanitize_html
@@ -252,7 +252,7 @@ class TrashFilter(admin.SimpleListFilter):
 
 @admin.register(Article)
 class ArticleAdmin(
-    AutocompleteFilterMedia, PreviewChangesMixin, EditConflictMixin, StatusHistoryMixin, SimpleHistoryAdmin
+    AutocompleteFilterMedia, PreviewChangesMixin, EditConflictMixin, RevisionsAdminMixin, SimpleHistoryAdmin
 ):
     """Editors see and edit every article; authors and contributors only their own (see clinic/roles.py)."""
 

@@ -7,7 +7,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from clinic.models import clinic_settings
 from core.admin import PreviewChangesMixin
 from core.editing import EditConflictMixin
-from core.history import ReaderHistoryHelper, StatusHistoryMixin
+from core.history import ReaderHistoryHelper, RevisionsAdminMixin
 
 from .models import Page, under
 from .views import PagePreviewView
@@ -23,7 +23,7 @@ def can_publish(user):
 
 
 @admin.register(Page)
-class PageAdmin(PreviewChangesMixin, EditConflictMixin, StatusHistoryMixin, SimpleHistoryAdmin):
+class PageAdmin(PreviewChangesMixin, EditConflictMixin, RevisionsAdminMixin, SimpleHistoryAdmin):
     """The clinic's pages, as WordPress's Pages: a tree, each page's address following its parents."""
 
     preview_view = PagePreviewView
