@@ -540,7 +540,7 @@ class Importer:
         article.excerpt = " ".join(strip_tags(html.unescape(item.excerpt)).split())
         article.body = self._body(item)
         article.category = categories[0] if categories else None
-        article.status, article.published_at = self._status(item)
+        article.status, article.published_at = self._status(item, reviewed=True)
         article.allow_comments = item.comment_status != "closed"
         seo_title, seo_description = self._seo(item)
         article.seo_title, article.seo_description = seo_title[:70], seo_description[:160]
@@ -588,7 +588,9 @@ class Importer:
                 self._page(item)
             self.waiting_pages = [item for item in self.waiting_pages if item not in ready] if ready else []
 
-    def _status(self, item):
+    def _status(self, item, *, reviewed=False):
+        """(status, publication time) of `item`; `reviewed` for what has a "waiting for review" state (articles),
+        which WordPress's "pending" becomes."""
         moment = item.date_gmt or (timezone.make_aware(item.date) if item.date else None)
         if item.password:
             self.report.statuses["password-protected → draft"] += 1
@@ -598,6 +600,9 @@ class Importer:
         if item.status == "future":
             self.report.statuses["future → scheduled"] += 1
             return "published", moment
+        if item.status == "pending" and reviewed:
+            self.report.statuses["pending → waiting for review"] += 1
+            return "review", None
         if item.status != "draft":
             self.report.statuses[f"{item.status or 'none'} → draft"] += 1
         return "draft", None
