@@ -960,6 +960,19 @@ class CommentAdmin(AutocompleteFilterMedia, admin.ModelAdmin):
         if not self.has_moderate_permission(request):
             raise PermissionDenied
         status, previous = request.POST.get("status"), comment.status
+        shown = request.GET.get("from")
+        if shown and shown != previous:
+            # Another moderator moved it since this list was drawn: say so rather than undo their decision.
+            return self._moderation_answer(
+                request,
+                f"Someone else moved the comment by {comment.name} meanwhile: it is {comment.get_status_display()} "
+                "now. Nothing was changed.",
+                status=409,
+                level=messages.WARNING,
+                new_status=previous,
+                status_label=comment.get_status_display(),
+                actions=self.row_actions(comment),
+            )
         if status == DELETE:
             if not self.may_delete_for_good(request, comment):
                 raise PermissionDenied
