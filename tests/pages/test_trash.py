@@ -283,3 +283,28 @@ def test_the_daily_task_deletes_pages_in_the_trash_for_longer_than_trash_days(se
         run_tasks()
 
     assert list(Page.objects.order_by("title").values_list("title", flat=True)) == ["Never trashed", "Trashed lately"]
+
+
+def test_the_menu_items_under_a_trashed_page_take_its_place_until_it_is_restored(
+    django_capture_on_commit_callbacks,
+):
+    client = Client()
+    about = PageFactory(title="About the clinic", slug="about")
+    team = PageFactory(title="Our team", slug="team", parent=about)
+    contact = PageFactory(title="Contact", slug="contact")
+    header = Menu.at(Menu.Location.HEADER)
+    group = MenuItem.objects.create(menu=header, order=1, kind=MenuItem.Kind.PAGE, page=about, label="About")
+    MenuItem.objects.create(menu=header, order=1, kind=MenuItem.Kind.PAGE, page=team, parent=group)
+    MenuItem.objects.create(menu=header, order=2, kind=MenuItem.Kind.PAGE, page=contact)
+    assert "<summary>About</summary>" in nav(client.get("/contact/").content.decode())
+
+    with django_capture_on_commit_callbacks(execute=True):
+        page_trash(page=about)
+
+    main = nav(client.get("/contact/").content.decode())
+    assert "About" not in main
+    assert main.index('<a href="/team/">Our team</a>') < main.index("Contact")
+    with django_capture_on_commit_callbacks(execute=True):
+        page_restore(page=about)
+    main = nav(client.get("/contact/").content.decode())
+    assert "<summary>About</summary>" in main and '<a href="/about/team/">Our team</a>' in main
