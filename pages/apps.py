@@ -9,7 +9,7 @@ class PagesConfig(AppConfig):
     def ready(self):
         from core import pagecache
 
-        from . import signals
+        from . import signals, tasks  # noqa: F401 (tasks registers the daily purge of the Trash)
         from .models import Page
 
         signals.connect()

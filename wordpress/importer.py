@@ -569,6 +569,12 @@ class Importer:
         parent = self._imported_target(Kind.PAGE, item.parent) if item.parent else None
         if item.parent and parent is None:
             self.report.notes.append(f"Page “{item.title}”: its parent page was not in the export; it is at the top.")
+        elif parent is not None and parent.is_trashed:
+            # As the Trash did with the pages that were under it: up to its place, and back under it on a restore.
+            self.report.notes.append(
+                f"Page “{item.title}”: its parent page “{parent.title}” is in the Trash here; it is at its place."
+            )
+            page.parent_before_trash, parent = parent, parent.parent
         page.title = _title(item, 200)
         page.parent = parent
         page.order = max(0, item.menu_order)
