@@ -95,6 +95,8 @@ def test_an_approval_through_one_process_is_fresh_through_another_at_once(collec
         DATABASE_URL=f"postgres://{connection.settings_dict['USER']}@{connection.settings_dict['HOST']}:"
         f"{connection.settings_dict['PORT']}/{connection.settings_dict['NAME']}",
         DJANGO_CACHE_PREFIX=f"two-processes-{uuid.uuid4().hex}",
+        # The editor logs in with a password alone here (production asks editors for a code: tests/twofactor).
+        DJANGO_TWO_FACTOR_REQUIRED="none",
         **shared_cache,
     )
     reader_side, editor_side = Server(env), Server(env)
