@@ -16,8 +16,8 @@ REVIEWS_AHEAD = datetime.timedelta(days=30)
 
 
 def _articles_for(user):
-    """The articles `user` may see in the admin: every one for editors, their own for the others."""
-    articles = Article.objects.select_related("author__profile")
+    """The articles `user` may see in the admin, out of the Trash: every one for editors, their own for the others."""
+    articles = Article.objects.out_of_trash().select_related("author__profile")
     return articles if user.has_perm("blog.edit_others_articles") else articles.filter(author=user)
 
 
@@ -46,7 +46,8 @@ def upcoming_reviews(context, limit=10):
 def my_drafts(context, limit=5):
     """The current person's drafts, the last edited first."""
     user = context["request"].user
-    return Article.objects.filter(author=user, status=Article.Status.DRAFT).order_by("-updated_at")[:limit]
+    drafts = Article.objects.out_of_trash().filter(author=user, status=Article.Status.DRAFT)
+    return drafts.order_by("-updated_at")[:limit]
 
 
 @register.simple_tag(takes_context=True)
@@ -54,7 +55,7 @@ def review_queue(context, limit=10):
     """Articles waiting for review, the longest waiting first: every one for those who publish others' articles;
     for the others, their own and those they are the medical reviewer of."""
     user = context["request"].user
-    articles = Article.objects.filter(status=Article.Status.REVIEW).select_related("author__profile")
+    articles = Article.objects.out_of_trash().filter(status=Article.Status.REVIEW).select_related("author__profile")
     if not (user.has_perm("blog.publish_article") and user.has_perm("blog.edit_others_articles")):
         articles = articles.filter(Q(author=user) | Q(medical_reviewer__user=user))
     return articles.order_by("submitted_at")[:limit]

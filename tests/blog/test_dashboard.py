@@ -21,6 +21,7 @@ QUICK_DRAFT = reverse("admin:blog_article_quick_draft")
 def test_dashboard_lists_my_drafts_the_scheduled_articles_and_the_reviews_coming_due(editor_client, editor):
     today = timezone.localdate()
     mine = ArticleFactory(author=editor, draft=True, title="My unfinished piece")
+    ArticleFactory(author=editor, draft=True, title="Thrown away", trashed_at=timezone.now())
     ArticleFactory(draft=True, title="Someone else's draft")
     soon = ArticleFactory(title="Goes live on Friday", published_at=timezone.now() + datetime.timedelta(days=3))
     due = ArticleFactory(title="Review due soon", last_reviewed_at=today, next_review_at=today + datetime.timedelta(10))
@@ -30,7 +31,7 @@ def test_dashboard_lists_my_drafts_the_scheduled_articles_and_the_reviews_coming
 
     drafts = html.split('id="my-drafts-heading"')[1].split("</section>")[0]
     assert f'{reverse("admin:blog_article_change", args=[mine.pk])}">My unfinished piece</a>' in drafts
-    assert "Someone else" not in drafts
+    assert "Someone else" not in drafts and "Thrown away" not in drafts
     scheduled = html.split('id="scheduled-heading"')[1].split("</section>")[0]
     assert "Goes live on Friday" in scheduled and f'datetime="{soon.published_at.isoformat()}' in scheduled
     reviews = html.split('id="reviews-heading"')[1].split("</section>")[0]
