@@ -36,6 +36,7 @@ def authenticator_confirm(*, device, code):
     Raises CodeRefused on a wrong code.
     """
     code = normalize_code(code)
+    _refuse_while_throttled(device)
     if not is_totp_code(code) or not device.verify_token(code):
         raise CodeRefused(
             "That code is not the one your app shows: check that your phone's clock is right "
@@ -66,6 +67,15 @@ def recovery_codes_renew(*, user):
     return sorted(tokens)
 
 
+def _refuse_while_throttled(device):
+    """django-otp ignores codes for a while after wrong ones (1, 2, 4... seconds): say so, not "wrong code"."""
+    allowed, details = device.verify_is_allowed()
+    if not allowed and details.get("reason") == VerifyNotAllowed.N_FAILED_ATTEMPTS:
+        wait = max(1, int((details["locked_until"] - timezone.now()).total_seconds()) + 1)
+        seconds = "second" if wait == 1 else "seconds"
+        raise CodeRefused(f"Too many wrong codes in a row: wait {wait} {seconds}, then try again.", wait_seconds=wait)
+
+
 def second_factor_check(*, request, user, code):
     """The device that accepts `code` (the authenticator's six digits, or an unused recovery code), used up.
 
@@ -75,10 +85,7 @@ def second_factor_check(*, request, user, code):
     code = normalize_code(code)
     device = authenticator(user) if is_totp_code(code) else recovery_device(user)
     if device is not None:
-        allowed, details = device.verify_is_allowed()
-        if not allowed and details.get("reason") == VerifyNotAllowed.N_FAILED_ATTEMPTS:
-            wait = max(1, int((details["locked_until"] - timezone.now()).total_seconds()) + 1)
-            raise CodeRefused(f"Too many wrong codes in a row: wait {wait} seconds, then try again.", wait_seconds=wait)
+        _refuse_while_throttled(device)
         with transaction.atomic():
             device = type(device).objects.select_for_update().get(pk=device.pk)
             if device.verify_token(code):

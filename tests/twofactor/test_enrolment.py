@@ -279,3 +279,14 @@ def test_replacing_the_app_stops_the_old_one_and_keeps_the_recovery_codes(client
     assert TOTPDevice.objects.get(user=ann).confirmed
     assert set(StaticDevice.objects.get(user=ann).token_set.values_list("token", flat=True)) == set(codes)
     assert client.get(ADMIN_INDEX).status_code == 200
+
+
+def test_a_right_enrolment_code_just_after_a_wrong_one_is_told_to_wait_not_called_wrong():
+    from twofactor.services import CodeRefused, authenticator_confirm, authenticator_start
+
+    device = authenticator_start(user=UserFactory(is_staff=True))
+    with pytest.raises(CodeRefused):
+        authenticator_confirm(device=device, code="000000")
+
+    with pytest.raises(CodeRefused, match=r"Too many wrong codes in a row: wait 1 second, then try again\."):
+        authenticator_confirm(device=device, code=totp_code(device))
