@@ -360,22 +360,17 @@ class ArticleAdmin(
 
     @admin.display(description="review")
     def review_record(self, article):
+        def when(moment):
+            return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+
         lines = []
         if article.submitted_at:
-            lines.append(
-                f"Submitted for review {date_format(timezone.localtime(article.submitted_at), 'DATETIME_FORMAT')}."
-            )
+            lines.append(f"Submitted for review {when(article.submitted_at)}")
         if article.approved_at:
-            approver = (
-                article.approved_by.get_full_name() or article.approved_by.get_username()
-                if article.approved_by
-                else "someone since removed"
-            )
-            lines.append(
-                f"Approved for publication by {approver} "
-                f"{date_format(timezone.localtime(article.approved_at), 'DATETIME_FORMAT')}."
-            )
-        return " ".join(lines) or "Not submitted for review yet."
+            approver = article.approved_by
+            name = (approver.get_full_name() or approver.get_username()) if approver else "an account since removed"
+            lines.append(f"Approved for publication by {name}, {when(article.approved_at)}")
+        return " · ".join(lines) or "Not submitted for review yet."
 
     def get_list_filter(self, request):
         # Everyone else sees only their own articles: an author filter would offer one name.
@@ -749,6 +744,8 @@ class CommentAdmin(AutocompleteFilterMedia, admin.ModelAdmin):
     ]
     formfield_overrides = HTTPS_URL_FIELDS
     actions = ["approve", "mark_spam", "move_to_trash", "restore", "export_commenter_data", "erase_commenter_data"]
+    # The tabs count each status; Django's "N total" would count spam and trash too, under the All tab's name.
+    show_full_result_count = False
 
     @property
     def media(self):
@@ -851,7 +848,7 @@ class CommentAdmin(AutocompleteFilterMedia, admin.ModelAdmin):
 
     def _back(self, request):
         """Where the person came from (the list with its filters), if it is this site; else the list."""
-        back = request.POST.get("next") or request.GET.get("next", "")
+        back = request.POST.get("next") or request.GET.get("next") or request.headers.get("Referer", "")
         if url_has_allowed_host_and_scheme(back, {request.get_host()}, require_https=request.is_secure()):
             return back
         return reverse("admin:blog_comment_changelist")

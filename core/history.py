@@ -75,6 +75,8 @@ class RevisionsAdminMixin:
             chosen = {int(request.GET["a"]), int(request.GET["b"])}
         except (KeyError, ValueError):
             chosen = set()
+        if not all(0 < chosen_id < 2**31 for chosen_id in chosen):  # ids the databases can hold
+            chosen = set()
         revisions = list(obj.history.filter(history_id__in=chosen))
         if len(revisions) != 2:
             messages.warning(request, "Choose two different revisions to compare.")

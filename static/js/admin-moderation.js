@@ -39,16 +39,31 @@
         return response.json().then(function (answer) {
           answer.ok = response.ok;
           return answer;
+        }, function () {
+          // Not the moderation's JSON: the comment is gone, or this person may no longer change it.
+          return {ok: false, message: "This comment no longer exists, or you may not change it: reload the list."};
         });
       }, function () {
         return {ok: false, message: "The server could not be reached: nothing was changed. Try again."};
       });
   }
 
+  // The tabs' counts, All counting what readers see or may see, and the pending counts on the page (dashboard,
+  // header).
   function count(status, delta) {
-    [status, "all"].forEach(function (tab) {
-      var counter = document.querySelector('.status-tabs [data-status-tab="' + tab + '"] [data-count]');
-      if (counter) counter.textContent = Math.max(0, Number(counter.textContent) + delta);
+    var counters = Array.prototype.slice.call(
+      document.querySelectorAll('.status-tabs [data-status-tab="' + status + '"] [data-count]')
+    );
+    if (status === "pending" || status === "approved") {
+      counters = counters.concat(Array.prototype.slice.call(
+        document.querySelectorAll('.status-tabs [data-status-tab="all"] [data-count]')
+      ));
+    }
+    if (status === "pending") {
+      counters = counters.concat(Array.prototype.slice.call(document.querySelectorAll("[data-pending-count]")));
+    }
+    counters.forEach(function (counter) {
+      counter.textContent = Math.max(0, Number(counter.textContent) + delta);
     });
   }
 
@@ -241,6 +256,7 @@
           count(previous, -1);
           count(answer.new_status, 1);
         }
+        count("approved", 1);  // the reply itself
         refreshRow(row, answer);
         if (!shown(answer.new_status)) fold(row, answer, null);
         say(answer.message);

@@ -149,7 +149,7 @@ def test_every_admin_page_shows_the_clinic_comments_to_moderate_and_a_link_to_th
     for url in (reverse("admin:index"), reverse("admin:blog_article_change", args=[article.pk])):
         html = editor_client.get(url).content.decode()
         assert "Regenerative Health Clinic — editing" in html
-        assert '?status__exact=pending">2 comments to moderate</a>' in html
+        assert '?status__exact=pending"><span data-pending-count>2</span> comments to moderate</a>' in html
         assert '<a href="/">View site</a>' in html
 
 

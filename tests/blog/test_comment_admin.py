@@ -27,7 +27,7 @@ def test_admin_index_shows_the_pending_count(editor_client):
 
     html = editor_client.get(reverse("admin:index")).content.decode()
 
-    assert "<strong>3</strong> comments awaiting moderation" in html
+    assert "<strong data-pending-count>3</strong> comments awaiting moderation" in html
     assert f"{CHANGELIST}?status__exact=pending" in html
 
 
@@ -497,3 +497,14 @@ def test_a_comment_another_moderator_moved_meanwhile_is_left_as_they_decided(edi
     assert ">Unapprove</button>" in answer.json()["actions"]
     assert "Someone else moved the comment by Maria Lopez meanwhile" in plain.content.decode()
     assert Comment.objects.get(pk=comment.pk).status == Comment.Status.APPROVED
+
+
+def test_the_reply_page_goes_back_to_the_list_it_was_opened_from(editor_client):
+    question = CommentFactory(status=Comment.Status.PENDING)
+    pending_tab = f"{CHANGELIST}?status__exact=pending"
+
+    page = editor_client.get(reply_url(question), HTTP_REFERER=f"http://testserver{pending_tab}").content.decode()
+    outside = editor_client.get(reply_url(question), HTTP_REFERER="https://evil.example/").content.decode()
+
+    assert f'name="next" value="http://testserver{pending_tab}"' in page
+    assert f'name="next" value="{CHANGELIST}"' in outside

@@ -218,8 +218,9 @@ def test_comparing_needs_two_revisions_of_an_article_one_may_see(editor_client, 
     revise(article, title="Changed")
     ids = list(article.history.values_list("history_id", flat=True))
 
-    wrong = editor_client.get(compare_url(article), {"a": ids[0], "b": "x"}, follow=True)
-    assert "Choose two different revisions to compare." in wrong.content.decode()
+    for wrong_b in ("x", "-1", "99999999999999999999999"):
+        wrong = editor_client.get(compare_url(article), {"a": ids[0], "b": wrong_b}, follow=True)
+        assert "Choose two different revisions to compare." in wrong.content.decode()
     author = UserFactory(is_staff=True)
     author.groups.add(Group.objects.get(name=AUTHOR))
     client.force_login(author)

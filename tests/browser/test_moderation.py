@@ -204,3 +204,19 @@ def test_two_moderators_at_once_never_undo_each_other(new_context, live_server, 
     )
     expect(row_of(second, queue[4]).get_by_role("button", name="Unapprove")).to_be_visible()
     assert Comment.objects.get(pk=queue[4].pk).status == Comment.Status.APPROVED
+
+
+def test_the_all_tab_counts_only_what_readers_see_or_may_see(page, live_server, moderator, queue):
+    log_in(page, live_server, moderator)
+    page.goto(live_server.url + reverse("admin:blog_comment_changelist"))
+    all_tab = page.locator("[data-status-tab=all]")
+    expect(all_tab).to_have_text("All (10)")
+
+    row_of(page, queue[1]).get_by_role("button", name="Spam").click()
+    expect(all_tab).to_have_text("All (9)")
+    row_of(page, queue[2]).get_by_role("button", name="Approve").click()
+    expect(page.get_by_role("link", name=re.compile(r"^Approved"))).to_have_text("Approved (1)")
+    expect(all_tab).to_have_text("All (9)")
+    expect(page.get_by_role("link", name=re.compile(r"comments to moderate$"))).to_have_text("8 comments to moderate")
+    page.reload()
+    expect(all_tab).to_have_text("All (9)")

@@ -25,7 +25,7 @@ def test_an_editor_trashes_a_page_with_a_subpage_and_a_menu_entry_and_restores_i
     expect(header().locator("summary", has_text="About")).to_be_visible()
 
     editor.goto(live_server.url + reverse("admin:pages_page_change", args=[about.pk]))
-    editor.get_by_role("link", name="Delete").click()
+    editor.get_by_role("link", name="Move to the Trash").click()
     expect(editor.get_by_role("heading", level=1)).to_have_text("Move to the Trash?")
     expect(editor.locator("#content")).to_contain_text("The 1 page under it (“Our team”) moves up to the top")
     editor.get_by_role("button", name="Move to the Trash").click()
