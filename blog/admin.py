@@ -36,6 +36,8 @@ from core.history import ReaderHistoryHelper, StatusHistoryMixin
 from core.optin import unsubscribed_now
 from core.privacy import person_erase, person_export
 from core.sanitize import sanitize_html
+from library.admin import LibraryPickerAdminMixin
+from library.forms import LibraryImageField, LibraryImageFormMixin
 
 from .followups import comment_followers_notify
 from .models import (
@@ -81,8 +83,10 @@ class TagAdmin(EditConflictMixin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-class ArticleAdminForm(forms.ModelForm):
+class ArticleAdminForm(LibraryImageFormMixin, forms.ModelForm):
     """Puts each pre-publish problem of a medical article next to the field that fixes it."""
+
+    featured_from_library = LibraryImageField(image_field="featured_image", alt_field="featured_image_alt")
 
     new_tags = forms.CharField(
         label="Add new tags",
@@ -252,7 +256,12 @@ class TrashFilter(admin.SimpleListFilter):
 
 @admin.register(Article)
 class ArticleAdmin(
-    AutocompleteFilterMedia, PreviewChangesMixin, EditConflictMixin, StatusHistoryMixin, SimpleHistoryAdmin
+    LibraryPickerAdminMixin,
+    AutocompleteFilterMedia,
+    PreviewChangesMixin,
+    EditConflictMixin,
+    StatusHistoryMixin,
+    SimpleHistoryAdmin,
 ):
     """Editors see and edit every article; authors and contributors only their own (see clinic/roles.py)."""
 
@@ -290,8 +299,9 @@ class ArticleAdmin(
         (
             "Media",
             {
-                "fields": ["featured_image", "featured_image_alt"],
-                "description": "The picture at the top of the article, on cards and when the article is shared.",
+                "fields": ["featured_image", "featured_from_library", "featured_image_alt"],
+                "description": "The picture at the top of the article, on cards and when the article is shared: "
+                "upload one, or choose one from the media library.",
             },
         ),
         (

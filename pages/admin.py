@@ -8,6 +8,8 @@ from clinic.models import clinic_settings
 from core.admin import PreviewChangesMixin
 from core.editing import EditConflictMixin
 from core.history import ReaderHistoryHelper, StatusHistoryMixin
+from library.admin import LibraryPickerAdminMixin
+from library.forms import LibraryImageField, LibraryImageFormMixin
 
 from .models import Page, under
 from .views import PagePreviewView
@@ -22,10 +24,17 @@ def can_publish(user):
     return user.has_perm("pages.publish_page")
 
 
+class PageAdminForm(LibraryImageFormMixin, forms.ModelForm):
+    featured_from_library = LibraryImageField(image_field="featured_image", alt_field="featured_image_alt")
+
+
 @admin.register(Page)
-class PageAdmin(PreviewChangesMixin, EditConflictMixin, StatusHistoryMixin, SimpleHistoryAdmin):
+class PageAdmin(
+    LibraryPickerAdminMixin, PreviewChangesMixin, EditConflictMixin, StatusHistoryMixin, SimpleHistoryAdmin
+):
     """The clinic's pages, as WordPress's Pages: a tree, each page's address following its parents."""
 
+    form = PageAdminForm
     preview_view = PagePreviewView
     list_display = ["title", "address", "status_label", "template", "order", "updated_at"]
     list_display_links = ["title"]
@@ -45,8 +54,9 @@ class PageAdmin(PreviewChangesMixin, EditConflictMixin, StatusHistoryMixin, Simp
         (
             "Media",
             {
-                "fields": ["featured_image", "featured_image_alt"],
-                "description": "The picture at the top of the page and when it is shared.",
+                "fields": ["featured_image", "featured_from_library", "featured_image_alt"],
+                "description": "The picture at the top of the page and when it is shared: upload one, or choose "
+                "one from the media library.",
             },
         ),
         (
