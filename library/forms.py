@@ -7,14 +7,13 @@ from django.urls import reverse
 from .models import MediaItem
 
 
-class LibraryPickerWidget(forms.HiddenInput):
+class LibraryPickerWidget(forms.Widget):
     """The chosen item's number in a hidden input, its thumbnail, and a button opening the library dialog.
 
     The button comes with the script (static/library/picker.js): without it the image is uploaded as before.
     """
 
     template_name = "library/library_picker_widget.html"
-    input_type = "hidden"
 
     class Media:
         css = {"all": ["library/picker.css"]}
@@ -23,6 +22,10 @@ class LibraryPickerWidget(forms.HiddenInput):
     def __init__(self, *, image_field, alt_field, attrs=None):
         super().__init__(attrs)
         self.image_field, self.alt_field = image_field, alt_field
+
+    def id_for_label(self, id_):
+        # The label names the field; the hidden number is no control a label could point at.
+        return ""
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
