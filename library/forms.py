@@ -84,7 +84,7 @@ class LibraryImageFormMixin:
             if item is None or form_field.image_field not in self.fields:
                 continue
             upload = cleaned.get(form_field.image_field)
-            if upload and not getattr(upload, "_committed", True):
+            if upload and not getattr(upload, "_committed", False):  # a new upload, not the stored file
                 self.add_error(name, ValidationError("Upload a new image or choose one from the library, not both."))
                 continue
             cleaned[form_field.image_field] = item.file.name
