@@ -100,7 +100,7 @@ def usage_refresh(source, obj):
         owner = getattr(obj, f"{source.owner}_id", None) if source.owner else None
         for (name, image_field), alt in images.items():
             if name not in items and image_field in source.image_fields:
-                item = MediaItem(alt_text=alt[:250], uploaded_by_id=owner)
+                item = MediaItem(title=str(obj)[:200], alt_text=alt[:250], uploaded_by_id=owner)
                 item.file.name = name
                 item.save()
                 items[name] = item

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 from blog.models import Article
 from library.models import MediaItem
 from tests.factories import ArticleFactory, MediaItemFactory
-from tests.helpers import PHONE
+from tests.helpers import PHONE, log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -93,3 +93,31 @@ def test_editor_sees_where_an_image_is_used_before_deleting_it(logged_in_page, l
     )
     expect(page.get_by_role("button", name="Yes, I’m sure")).to_have_count(0)
     assert MediaItem.objects.filter(pk=knee.pk).exists()
+
+
+def test_the_library_dialog_is_accessible_at_phone_width(axe_context, live_server, editor, library):
+    page = axe_context(viewport=PHONE).new_page()
+    log_in(page, live_server, editor)
+    article = ArticleFactory(title="Knee Pain After Running")
+    page.goto(live_server.url + reverse("admin:blog_article_change", args=[article.pk]))
+
+    page.get_by_role("button", name="Insert an image from the library…").click()
+    dialog = page.get_by_role("dialog", name="Choose an image from the library")
+    expect(dialog.get_by_role("button", name="Knee joint model")).to_be_visible()
+    expect(dialog.get_by_label("Search by title, alt text, caption or credit")).to_be_focused()
+    expect(dialog.get_by_role("status")).to_have_text("2 images, newest first.")
+    violations = page.evaluate(
+        "() => axe.run('.library-dialog', {resultTypes: ['violations'], rules: {'target-size': {enabled: true}}})"
+        ".then(results => results.violations.map(v => v.id + ': ' + v.help))"
+    )
+    assert violations == []
+    assert dialog.evaluate("node => node.scrollWidth <= node.clientWidth")
+
+    dialog.get_by_label("Search by title, alt text, caption or credit").fill("no such picture")
+    expect(dialog.get_by_role("status")).to_contain_text("No image matches")
+    page.keyboard.press("Escape")  # in a search box, Escape first empties it
+    expect(dialog.get_by_role("status")).to_have_text("2 images, newest first.")
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    expect(page.get_by_role("button", name="Insert an image from the library…")).to_be_focused()
+    assert "<img" not in Article.objects.get(pk=article.pk).body

@@ -13,11 +13,14 @@ pytestmark = pytest.mark.django_db
 def test_a_new_featured_image_becomes_a_library_item_with_its_alt_text():
     author = UserFactory(is_staff=True)
     article = ArticleFactory(
-        author=author, featured_image=uploaded_image("x-ray.png"), featured_image_alt="An x-ray of a healed wrist"
+        author=author,
+        title="Wrist fractures",
+        featured_image=uploaded_image("x-ray.png"),
+        featured_image_alt="An x-ray of a healed wrist",
     )
 
     item = MediaItem.objects.get(file=article.featured_image.name)
-    assert item.alt_text == "An x-ray of a healed wrist"
+    assert (item.title, item.alt_text) == ("Wrist fractures", "An x-ray of a healed wrist")
     assert item.uploaded_by == author
     assert item.width == 64 and item.height == 48
     assert [(usage.obj, usage.field, usage.is_public) for usage in item.usages()] == [(article, "featured_image", True)]
