@@ -2,7 +2,6 @@ import datetime
 import json
 
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.contrib.admin.views.main import ChangeList
@@ -12,6 +11,7 @@ from django.db.models import Count, Prefetch, Q
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.defaultfilters import pluralize
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -29,10 +29,11 @@ from core.admin import (
     AutocompleteFilterMedia,
     PreviewChangesMixin,
     SingletonModelAdmin,
+    TrashAdminMixin,
     YearMonthListFilter,
 )
 from core.editing import EditConflictMixin
-from core.history import ReaderHistoryHelper, StatusHistoryMixin
+from core.history import ReaderHistoryHelper, RevisionsAdminMixin
 from core.optin import unsubscribed_now
 from core.privacy import person_erase, person_export
 from core.sanitize import sanitize_html
@@ -234,33 +235,14 @@ def can_empty_trash(user):
     return user.has_perm("blog.delete_article") and can_edit_others(user)
 
 
-class TrashFilter(admin.SimpleListFilter):
-    """The article list leaves out the Trash; "In the Trash" lists it (restore, or delete for good)."""
-
-    title = "Trash"
-    parameter_name = "trash"
-    IN = "in"
-
-    def lookups(self, request, model_admin):
-        return [(self.IN, "In the Trash")]
-
-    def choices(self, changelist):
-        for choice in super().choices(changelist):
-            if choice["display"] == "All":
-                choice["display"] = "Not in the Trash"
-            yield choice
-
-    def queryset(self, request, queryset):
-        return queryset.in_trash() if self.value() == self.IN else queryset.out_of_trash()
-
-
 @admin.register(Article)
 class ArticleAdmin(
     LibraryPickerAdminMixin,
+    TrashAdminMixin,
     AutocompleteFilterMedia,
     PreviewChangesMixin,
     EditConflictMixin,
-    StatusHistoryMixin,
+    RevisionsAdminMixin,
     SimpleHistoryAdmin,
 ):
     """Editors see and edit every article; authors and contributors only their own (see clinic/roles.py)."""
@@ -278,7 +260,6 @@ class ArticleAdmin(
         ("tags", AutocompleteFilter),
         AUTHOR_FILTER,
         ("published_at", YearMonthListFilter),
-        TrashFilter,
     ]
     list_select_related = ["category", "author__profile"]
     search_fields = ["title", "excerpt", "body"]
@@ -337,92 +318,25 @@ class ArticleAdmin(
         ),
     ]  # fmt: skip
 
-    actions = ["move_to_trash", "restore_from_trash"]
-
     def get_urls(self):
         quick_draft = self.admin_site.admin_view(self.quick_draft_view)
-        restore = self.admin_site.admin_view(self.restore_view)
+        return [path("quick-draft/", quick_draft, name="blog_article_quick_draft"), *super().get_urls()]
+
+    def trash_object(self, article):
+        article_trash(article=article)
+
+    def restore_object(self, article):
+        return article_restore(article=article)
+
+    def trash_notes(self, article):
+        count = article.comments.count()
         return [
-            path("quick-draft/", quick_draft, name="blog_article_quick_draft"),
-            path("<path:object_id>/restore/", restore, name="blog_article_restore"),
-            *super().get_urls(),
+            f"“{article.title}” leaves the site at once: its page, the lists, the feeds, search and the sitemap.",
+            f"Its {count} comment{pluralize(count)}, references and history are kept.",
         ]
 
-    def changelist_view(self, request, extra_context=None):
-        in_trash = self.get_queryset(request).in_trash().count()
-        return super().changelist_view(request, {"in_trash": in_trash, **(extra_context or {})})
-
-    def get_actions(self, request):
-        """Out of the Trash: move to it. In it: restore, and (editors) delete for good."""
-        actions = super().get_actions(request)
-        delete = actions.pop("delete_selected", None)
-        if request.GET.get(TrashFilter.parameter_name) == TrashFilter.IN:
-            actions.pop("move_to_trash", None)
-            if delete and can_empty_trash(request.user):
-                actions["delete_selected"] = (delete[0], delete[1], "Delete selected articles permanently")
-        else:
-            actions.pop("restore_from_trash", None)
-        return actions
-
-    @admin.action(description="Move selected articles to the Trash", permissions=["delete"])
-    def move_to_trash(self, request, queryset):
-        articles = [article for article in queryset.out_of_trash() if self._may_trash(request, article)]
-        for article in articles:
-            article_trash(article=article)
-        days = settings.TRASH_DAYS
-        self.message_user(request, f"{len(articles)} article(s) moved to the Trash; restorable for {days} days.")
-
-    @admin.action(description="Restore selected articles", permissions=["delete"])
-    def restore_from_trash(self, request, queryset):
-        articles = [article for article in queryset.in_trash() if self._may_trash(request, article)]
-        for article in articles:
-            problem = article_restore(article=article)
-            if problem:
-                self.message_user(request, problem, messages.WARNING)
-        self.message_user(request, f"{len(articles)} article(s) restored.")
-
-    def delete_view(self, request, object_id, extra_context=None):
-        """An article is moved to the Trash; one in the Trash is deleted for good (Django's own page, editors)."""
-        article = self.get_object(request, unquote(object_id))
-        if article is None or article.is_trashed:
-            return super().delete_view(request, object_id, extra_context)
-        if not self._may_trash(request, article):
-            refused = self._refused_article(request, object_id)
-            if refused is None:
-                raise PermissionDenied
-            return refused
-        if request.method == "POST":
-            article_trash(article=article)
-            self.message_user(
-                request,
-                f"“{article.title}” is in the Trash and off the site; restore it from the Trash within "
-                f"{settings.TRASH_DAYS} days, or it is deleted for good.",
-            )
-            return redirect("admin:blog_article_changelist")
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "title": "Move to the Trash?",
-            "object": article,
-            "trash_days": settings.TRASH_DAYS,
-            "comment_count": article.comments.count(),
-        }
-        return TemplateResponse(request, "admin/blog/article/trash_confirmation.html", context)
-
-    def restore_view(self, request, object_id):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        article = self.get_object(request, unquote(object_id))
-        if article is None or not article.is_trashed:
-            raise Http404
-        if not self._may_trash(request, article):
-            raise PermissionDenied
-        problem = article_restore(article=article)
-        if problem:
-            self.message_user(request, problem, messages.WARNING)
-        else:
-            self.message_user(request, f"“{article.title}” is restored, with its comments, as it was.")
-        return redirect("admin:blog_article_change", article.pk)
+    def can_empty_trash(self, user):
+        return can_empty_trash(user)
 
     def quick_draft_view(self, request):
         """Save the dashboard's quick draft; a refused one shows the dashboard again with what was typed."""
@@ -522,18 +436,10 @@ class ArticleAdmin(
         return super().has_view_permission(request, obj) and self._may_see(request, obj)
 
     def has_change_permission(self, request, obj=None):
-        # An article in the Trash is read, and restored; not edited.
-        touchable = obj is None or not obj.is_trashed
-        return super().has_change_permission(request, obj) and self._may_touch(request, obj) and touchable
+        return super().has_change_permission(request, obj) and self._may_touch(request, obj)
 
-    def _may_trash(self, request, article):
-        """Who may move an article to the Trash, and restore it: those who may delete it."""
-        return super().has_delete_permission(request, article) and self._may_touch(request, article)
-
-    def has_delete_permission(self, request, obj=None):
-        if obj is not None and obj.is_trashed:
-            return can_empty_trash(request.user)
-        return self._may_trash(request, obj)
+    def may_trash(self, request, article):
+        return super().may_trash(request, article) and self._may_touch(request, article)
 
     def get_fieldsets(self, request, obj=None):
         """On a read-only page the body is shown as readers see it, not as HTML source. New tags are typed by
@@ -564,9 +470,6 @@ class ArticleAdmin(
 
     def read_only_reason(self, request, article):
         """Why this person gets the article without a form, and what to do about it."""
-        if article.is_trashed:
-            when = date_format(timezone.localtime(article.purged_at), "DATE_FORMAT")
-            return f"This article is in the Trash: restore it to change it. Otherwise it is deleted for good on {when}."
         if article.author_id != request.user.pk and article.is_reviewed_by(request.user):
             return (
                 "You are this article's medical reviewer: read it below or in Preview, and tell the editors what "
@@ -587,7 +490,6 @@ class ArticleAdmin(
         status = obj.status if obj is not None else Article.Status.DRAFT
         context["may_submit_for_review"] = may_save and status == Article.Status.DRAFT
         context["may_request_changes"] = may_save and status == Article.Status.REVIEW and can_review(request.user)
-        context["may_restore"] = obj is not None and obj.is_trashed and self._may_trash(request, obj)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
@@ -835,8 +737,9 @@ class CommentAdmin(AutocompleteFilterMedia, admin.ModelAdmin):
     """The moderation queue: counts per status as tabs, and one click on a comment's row approves, unapproves,
     marks as spam, trashes, restores or replies (JavaScript does it in place; without it, each is a plain POST)."""
 
-    # As WordPress's list: the status, why it was held and the one-click buttons go with the comment's text.
-    list_display = ["author_column", "comment_column", "article", "created_at"]
+    # As WordPress's list: the status, why it was held, the date and the one-click buttons go with the comment's text
+    # (four columns fit beside the admin's two sidebars; newest first, as the model orders them).
+    list_display = ["author_column", "comment_column", "article"]
     # The status is chosen in the tabs above the list (CommentChangeList.status_tabs). The article is found by
     # typing: a link for every commented article made the list 1.1 MB at 10,000, and its "Show counts" one column
     # per article, past what the databases allow. No date_hierarchy (a DISTINCT over every comment, 417 ms at
@@ -969,6 +872,19 @@ class CommentAdmin(AutocompleteFilterMedia, admin.ModelAdmin):
         if not self.has_moderate_permission(request):
             raise PermissionDenied
         status, previous = request.POST.get("status"), comment.status
+        shown = request.GET.get("from")
+        if shown and shown != previous:
+            # Another moderator moved it since this list was drawn: say so rather than undo their decision.
+            return self._moderation_answer(
+                request,
+                f"Someone else moved the comment by {comment.name} meanwhile: it is {comment.get_status_display()} "
+                "now. Nothing was changed.",
+                status=409,
+                level=messages.WARNING,
+                new_status=previous,
+                status_label=comment.get_status_display(),
+                actions=self.row_actions(comment),
+            )
         if status == DELETE:
             if not self.may_delete_for_good(request, comment):
                 raise PermissionDenied

@@ -3,12 +3,14 @@ import datetime
 
 from django import forms
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import get_select2_language
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.http import QueryDict
+from django.http import Http404, HttpResponseNotAllowed, QueryDict
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -195,3 +197,170 @@ class PreviewChangesMixin:
         if getattr(request, "previewing_changes", False):
             return self.preview_unsaved(request, obj)
         return super().response_change(request, obj)
+
+
+class TrashFilter(admin.SimpleListFilter):
+    """The list leaves out the Trash; "In the Trash" lists it (restore, or delete for good)."""
+
+    title = "Trash"
+    parameter_name = "trash"
+    IN = "in"
+
+    def lookups(self, request, model_admin):
+        return [(self.IN, "In the Trash")]
+
+    def choices(self, changelist):
+        for choice in super().choices(changelist):
+            if choice["display"] == "All":
+                choice["display"] = "Not in the Trash"
+            yield choice
+
+    def queryset(self, request, queryset):
+        return queryset.in_trash() if self.value() == self.IN else queryset.out_of_trash()
+
+
+class TrashAdminMixin:
+    """Deleting moves to the Trash (core/trash.py), as in WordPress, for an admin of a `Trashable` model.
+
+    "Delete" asks "Move to the Trash?" and moves the object there; the list leaves the Trash out and links to it
+    ("Trash (n)"), where the objects are restored, or deleted for good by those `can_empty_trash()` says may (with
+    Django's own confirmation, which lists what goes with them). An object in the Trash is read, not changed, and
+    its page has a "Restore from the Trash" button. Who may trash and restore is who may delete (`may_trash()`).
+
+    The admin says what the model's services do: `trash_object(obj)` moves it (and returns a message about what
+    else moved, or None), `restore_object(obj)` brings it back (a message when it could not come back as it was,
+    else None), `trash_notes(obj)` tells the confirmation page what happens to it and what is kept.
+    """
+
+    actions = ["move_to_trash", "restore_from_trash"]
+    change_list_template = "admin/trash_change_list.html"
+
+    def trash_object(self, obj):
+        raise NotImplementedError
+
+    def restore_object(self, obj):
+        raise NotImplementedError
+
+    def trash_notes(self, obj):
+        return []
+
+    def can_empty_trash(self, user):
+        raise NotImplementedError
+
+    def may_trash(self, request, obj):
+        """Who may move an object to the Trash, and restore it: those who may delete it."""
+        return super().has_delete_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        # An object in the Trash is read, and restored; not edited.
+        return super().has_change_permission(request, obj) and (obj is None or not obj.is_trashed)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_trashed:
+            return self.can_empty_trash(request.user)
+        return self.may_trash(request, obj)
+
+    def get_list_filter(self, request):
+        return [*super().get_list_filter(request), TrashFilter]
+
+    def get_urls(self):
+        opts = self.model._meta
+        restore = self.admin_site.admin_view(self.restore_view)
+        return [
+            path("<path:object_id>/restore/", restore, name=f"{opts.app_label}_{opts.model_name}_restore"),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        in_trash = self.get_queryset(request).in_trash().count()
+        return super().changelist_view(request, {"in_trash": in_trash, **(extra_context or {})})
+
+    def get_actions(self, request):
+        """Out of the Trash: move to it. In it: restore, and (for those who may empty it) delete for good."""
+        actions = super().get_actions(request)
+        delete = actions.pop("delete_selected", None)
+        if request.GET.get(TrashFilter.parameter_name) == TrashFilter.IN:
+            actions.pop("move_to_trash", None)
+            if delete and self.can_empty_trash(request.user):
+                plural = self.model._meta.verbose_name_plural
+                actions["delete_selected"] = (delete[0], delete[1], f"Delete selected {plural} permanently")
+        else:
+            actions.pop("restore_from_trash", None)
+        return actions
+
+    def _count(self, number):
+        opts = self.model._meta
+        return f"{number} {opts.verbose_name if number == 1 else opts.verbose_name_plural}"
+
+    @admin.action(description="Move selected %(verbose_name_plural)s to the Trash", permissions=["delete"])
+    def move_to_trash(self, request, queryset):
+        objects = [obj for obj in queryset.out_of_trash() if self.may_trash(request, obj)]
+        for obj in objects:
+            note = self.trash_object(obj)
+            if note:
+                self.message_user(request, note, messages.WARNING)
+        days = settings.TRASH_DAYS
+        self.message_user(request, f"{self._count(len(objects))} moved to the Trash; restorable for {days} days.")
+
+    @admin.action(description="Restore selected %(verbose_name_plural)s", permissions=["delete"])
+    def restore_from_trash(self, request, queryset):
+        objects = [obj for obj in queryset.in_trash() if self.may_trash(request, obj)]
+        for obj in objects:
+            problem = self.restore_object(obj)
+            if problem:
+                self.message_user(request, problem, messages.WARNING)
+        self.message_user(request, f"{self._count(len(objects))} restored.")
+
+    def delete_view(self, request, object_id, extra_context=None):
+        """An object is moved to the Trash; one in the Trash is deleted for good (Django's own page)."""
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None or obj.is_trashed or not self.may_trash(request, obj):
+            return super().delete_view(request, object_id, extra_context)
+        opts = self.model._meta
+        if request.method == "POST":
+            note = self.trash_object(obj)
+            if note:
+                self.message_user(request, note, messages.WARNING)
+            self.message_user(
+                request,
+                f"“{obj}” is in the Trash and off the site; restore it from the Trash within "
+                f"{settings.TRASH_DAYS} days, or it is deleted for good.",
+            )
+            return redirect(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": opts,
+            "title": "Move to the Trash?",
+            "object": obj,
+            "trash_days": settings.TRASH_DAYS,
+            "notes": self.trash_notes(obj),
+        }
+        return TemplateResponse(request, "admin/trash_confirmation.html", context)
+
+    def restore_view(self, request, object_id):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None or not obj.is_trashed:
+            raise Http404
+        if not self.may_trash(request, obj):
+            raise PermissionDenied
+        problem = self.restore_object(obj)
+        if problem:
+            self.message_user(request, problem, messages.WARNING)
+        else:
+            self.message_user(request, f"“{obj}” is restored, as it was.")
+        opts = self.model._meta
+        return redirect(f"admin:{opts.app_label}_{opts.model_name}_change", obj.pk)
+
+    def trash_read_only_reason(self, obj):
+        when = date_format(timezone.localtime(obj.purged_at), "DATE_FORMAT")
+        noun = self.model._meta.verbose_name
+        return f"This {noun} is in the Trash: restore it to change it. Otherwise it is deleted for good on {when}."
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        trashed = obj is not None and obj.is_trashed
+        if trashed:
+            context["read_only_reason"] = self.trash_read_only_reason(obj)
+        context["may_restore"] = trashed and self.may_trash(request, obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)

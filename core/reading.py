@@ -4,6 +4,9 @@ from collections import Counter
 from difflib import SequenceMatcher
 from html.parser import HTMLParser
 
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
 BREAK = "\n"
 
 # Tags that start a new line for a reader (CKEditor 5's blocks, lists, tables, figures and line breaks).
@@ -102,3 +105,20 @@ def formatting_changes(old_html, new_html):
 def same_markup(old_html, new_html):
     """Whether two bodies differ only in spaces, line breaks between tags or how characters are written."""
     return _read(old_html).markup == _read(new_html).markup
+
+
+def _marked(tokens, mark=None):
+    html = escape(" ".join(tokens)).replace(f" {BREAK} ", "<br>").replace(BREAK, "<br>")
+    return f"<{mark}>{html}</{mark}>" if mark and html else html
+
+
+def side_by_side(old_html, new_html):
+    """Two versions' text as readers read it, the removed words marked on the old side (<del>) and the added on the
+    new (<ins>), a line per block: (old, new) as safe HTML."""
+    old_tokens, new_tokens = _tokens(reader_text(old_html)), _tokens(reader_text(new_html))
+    old_side, new_side = [], []
+    for operation, i1, i2, j1, j2 in SequenceMatcher(a=old_tokens, b=new_tokens, autojunk=False).get_opcodes():
+        mark = None if operation == "equal" else True
+        old_side.append(_marked(old_tokens[i1:i2], mark and "del"))
+        new_side.append(_marked(new_tokens[j1:j2], mark and "ins"))
+    return tuple(mark_safe(" ".join(part for part in side if part)) for side in (old_side, new_side))  # noqa: S308

@@ -46,15 +46,23 @@ def _visible_menus(clinic):
         field = MenuItem.TARGETS.get(item.kind)
         return field is None or getattr(item, f"{field}_id") in shown[item.kind]
 
+    # The pages under a page in the Trash moved up out of it (pages/services.py): so do their items, in its place.
+    page_ids = {item.page_id for item in items if item.parent_id is None and item.page_id is not None}
+    trashed = set(Page.objects.in_trash().filter(pk__in=page_ids).values_list("pk", flat=True)) if page_ids else set()
+
     children = {}
     for item in items:
         if item.parent_id is not None and visible(item):
             children.setdefault(item.parent_id, []).append(MenuEntry(item.text, item.url_on(clinic)))
     menus = {}
     for item in items:
-        if item.parent_id is None and visible(item):
+        if item.parent_id is not None:
+            continue
+        if visible(item):
             entry = MenuEntry(item.text, item.url_on(clinic), tuple(children.get(item.pk, ())))
             menus.setdefault(item.menu.location, []).append(entry)
+        elif item.kind == MenuItem.Kind.PAGE and item.page_id in trashed:
+            menus.setdefault(item.menu.location, []).extend(children.get(item.pk, ()))
     return menus
 
 

@@ -1,17 +1,19 @@
 from django import forms
 from django.contrib import admin
+from django.template.defaultfilters import pluralize
 from django.utils import timezone
 from django.utils.formats import date_format
 from simple_history.admin import SimpleHistoryAdmin
 
 from clinic.models import clinic_settings
-from core.admin import PreviewChangesMixin
+from core.admin import PreviewChangesMixin, TrashAdminMixin
 from core.editing import EditConflictMixin
-from core.history import ReaderHistoryHelper, StatusHistoryMixin
+from core.history import ReaderHistoryHelper, RevisionsAdminMixin
 from library.admin import LibraryPickerAdminMixin
 from library.forms import LibraryImageField, LibraryImageFormMixin
 
 from .models import Page, under
+from .services import page_restore, page_trash
 from .views import PagePreviewView
 
 
@@ -24,15 +26,26 @@ def can_publish(user):
     return user.has_perm("pages.publish_page")
 
 
+def can_empty_trash(user):
+    """Deleting pages for good is an editor's: those who may delete pages and publish them."""
+    return user.has_perm("pages.delete_page") and can_publish(user)
+
+
 class PageAdminForm(LibraryImageFormMixin, forms.ModelForm):
     featured_from_library = LibraryImageField(image_field="featured_image", alt_field="featured_image_alt")
 
 
 @admin.register(Page)
 class PageAdmin(
-    LibraryPickerAdminMixin, PreviewChangesMixin, EditConflictMixin, StatusHistoryMixin, SimpleHistoryAdmin
+    LibraryPickerAdminMixin,
+    TrashAdminMixin,
+    PreviewChangesMixin,
+    EditConflictMixin,
+    RevisionsAdminMixin,
+    SimpleHistoryAdmin,
 ):
-    """The clinic's pages, as WordPress's Pages: a tree, each page's address following its parents."""
+    """The clinic's pages, as WordPress's Pages: a tree, each page's address following its parents; deleting moves
+    a page to the Trash (core.admin.TrashAdminMixin, pages/services.py)."""
 
     form = PageAdminForm
     preview_view = PagePreviewView
@@ -97,7 +110,43 @@ class PageAdmin(
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name in ("parent", "cards_from"):
             kwargs["form_class"] = ParentChoiceField
+            kwargs["queryset"] = Page.objects.out_of_trash()
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_queryset(self, request):
+        pages = super().get_queryset(request)
+        match = getattr(request, "resolver_match", None)
+        if match is not None and match.url_name == "autocomplete":
+            # A menu item or the home page chooses among the pages out of the Trash.
+            return pages.out_of_trash()
+        return pages
+
+    def trash_object(self, page):
+        return " ".join(page_trash(page=page)) or None
+
+    def restore_object(self, page):
+        return page_restore(page=page)
+
+    def trash_notes(self, page):
+        notes = [
+            f"“{page.title}” leaves the site at once: its address /{page.path}/, the menus, search and the sitemap."
+        ]
+        children = list(page.children.out_of_trash().order_by("order", "title"))
+        if children:
+            place = f"/{page.parent.path}/" if page.parent_id else "the top of the site"
+            names = ", ".join(f"“{child.title}”" for child in children)
+            count = len(children)
+            notes.append(
+                f"The {count} page{pluralize(count)} under it ({names}) move{pluralize(count, 's,')} up to {place} "
+                "(their old addresses redirect there), and go back under it if it is restored."
+            )
+        if clinic_settings().home_page_id == page.pk:
+            notes.append("It is the home page: until it is restored, the site's address lists the latest articles.")
+        notes.append("Its history, its old addresses and its place in the menus are kept for a restore.")
+        return notes
+
+    def can_empty_trash(self, user):
+        return can_empty_trash(user)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form_class = super().get_form(request, obj, change=change, **kwargs)

@@ -10,7 +10,7 @@ class PagesConfig(AppConfig):
         from core import pagecache
         from library import usage
 
-        from . import signals
+        from . import signals, tasks  # noqa: F401 (tasks registers the daily purge of the Trash)
         from .models import Page
 
         signals.connect()

@@ -4,7 +4,8 @@ addresses follow it, `/treatments/prolotherapy/`.
 A page is visible to readers when it and every page above it are published and their time has come
 (`PageQuerySet.published()`, the one definition every surface uses): a draft section hides what is inside it.
 Renaming or moving a published page keeps its old address, and those of the pages under it, as a 301
-(`PageRedirect`).
+(`PageRedirect`). A page moved to the Trash leaves the tree: the pages under it move up to its parent, as in
+WordPress, and go back under it when it is restored (pages/services.py).
 """
 
 import re
@@ -20,6 +21,7 @@ from simple_history.models import HistoricalRecords
 from clinic.metadata import META_DESCRIPTION_LENGTH
 from core.images import CleanImageField, generated_image_name, validate_raster_image
 from core.sanitize import plain_text, sanitize_html
+from core.trash import Trashable, TrashQuerySet
 
 MAX_PATH_LENGTH = 500
 # First parts of addresses the site answers, or will: a top-level page may not take them. Those the URL
@@ -71,15 +73,15 @@ def under(*paths, field="path"):
     return condition
 
 
-class PageQuerySet(models.QuerySet):
+class PageQuerySet(TrashQuerySet):
     def live(self):
-        """Pages published, their time come (whether or not the pages above them are)."""
-        return self.filter(status=Page.Status.PUBLISHED, published_at__lte=timezone.now())
+        """Pages published, their time come, not in the Trash (whether or not the pages above them are)."""
+        return self.filter(status=Page.Status.PUBLISHED, published_at__lte=timezone.now(), trashed_at=None)
 
     def published(self):
         """Pages readers may see: live, and every page above them live too."""
         hidden_above = (
-            Page.objects.exclude(status=Page.Status.PUBLISHED, published_at__lte=timezone.now())
+            Page.objects.exclude(status=Page.Status.PUBLISHED, published_at__lte=timezone.now(), trashed_at=None)
             .annotate(below=models.ExpressionWrapper(models.OuterRef("path"), output_field=models.CharField()))
             .filter(below__startswith=Concat(models.F("path"), models.Value("/")))
         )
@@ -98,7 +100,7 @@ class PageQuerySet(models.QuerySet):
         ).order_by("-in_title", "order", "title")
 
     def scheduled(self):
-        return self.filter(status=Page.Status.PUBLISHED, published_at__gt=timezone.now())
+        return self.filter(status=Page.Status.PUBLISHED, published_at__gt=timezone.now(), trashed_at=None)
 
     def next_publication_at(self):
         """When the next scheduled page goes live, or None."""
@@ -109,7 +111,7 @@ def featured_image_path(page, filename):
     return generated_image_name("pages", validate_raster_image(page.featured_image))
 
 
-class Page(models.Model):
+class Page(Trashable):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published"
@@ -200,6 +202,16 @@ class Page(models.Model):
         help_text="The summary search engines and social networks show (up to 160 characters). "
         "Left empty, the start of the body is used.",
     )
+    parent_before_trash = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        help_text="The page this one sat under until that page was moved to the Trash: restoring it brings this "
+        "one back under it.",
+    )
     # What a search looks in, kept by save(): the title, the description and the body's words without markup, in
     # lower case (a case-sensitive match of a lower-cased word needs no case folding of every page per search).
     search_text = models.TextField(editable=False, default="")
@@ -268,6 +280,8 @@ class Page(models.Model):
             errors["featured_image_alt"] = "Describe the featured image for readers who cannot see it."
         if self.parent_id and self.pk and (self.parent_id == self.pk or self.parent.is_below(self)):
             errors["parent"] = "A page cannot sit under itself or under a page that sits under it."
+        elif self.parent_id and self.parent.is_trashed:
+            errors["parent"] = "That page is in the Trash: restore it first, or choose another."
         elif self.slug:
             clash = "" if self.parent_id else taken_by_the_site(self.slug)
             path = self.address_path()
@@ -289,6 +303,15 @@ class Page(models.Model):
         stored = Page.objects.filter(pk=self.pk).values_list("path", flat=True).first() or ""
         below = Page.objects.filter(under(stored)).values_list("path", flat=True)
         return max((len(path) - len(stored) for path in below), default=0)
+
+    def address_taken(self, slug, parent=None):
+        """Whether the address this page would have with `slug` under `parent` (its own parent when not given) is
+        another page's, or the site's own."""
+        parent = self.parent if parent is None else parent
+        if parent is None and taken_by_the_site(slug):
+            return True
+        path = f"{parent.path}/{slug}" if parent is not None else slug
+        return Page.objects.filter(path=path).exclude(pk=self.pk).exists()
 
     def is_below(self, page):
         """Whether this page sits somewhere under `page`."""

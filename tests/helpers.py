@@ -179,6 +179,20 @@ def references_management_form(total=0, initial=0):
 PASSWORD = "correct horse battery staple"
 
 
+def role_member(role, **fields):
+    """A staff member in the group `role` (clinic/roles.py), and a test client logged in as them."""
+    from django.contrib.auth.models import Group
+    from django.test import Client
+
+    from tests.factories import UserFactory
+
+    user = UserFactory(is_staff=True, **fields)
+    user.groups.add(Group.objects.get(name=role))
+    client = Client()
+    client.force_login(user)
+    return user, client
+
+
 def log_in(page, live_server, user):
     page.goto(live_server.url + reverse("admin:login"))
     page.get_by_label("Username").fill(user.username)

@@ -24,8 +24,13 @@ def demo_site(admin_password=None, *, with_env=False):
     `with_env`, (URL, the server's environment) for management commands on the same site."""
     with tempfile.TemporaryDirectory(prefix="clinic-demo-") as folder:
         work = Path(folder)
+        # The screenshots' administrator logs in with a password alone (a demo: production asks editors for a code).
         env = production_env(
-            work, DATABASE_URL=f"sqlite:///{work / 'demo.sqlite3'}", REDIS_URL="", DJANGO_SERVE_MEDIA="true"
+            work,
+            DATABASE_URL=f"sqlite:///{work / 'demo.sqlite3'}",
+            REDIS_URL="",
+            DJANGO_SERVE_MEDIA="true",
+            DJANGO_TWO_FACTOR_REQUIRED="none",
         )
         manage(env, "migrate", "--no-input")
         manage(env, "seed_demo")

@@ -541,7 +541,7 @@ class Importer:
         article.excerpt = " ".join(strip_tags(html.unescape(item.excerpt)).split())
         article.body = self._body(item)
         article.category = categories[0] if categories else None
-        article.status, article.published_at = self._status(item)
+        article.status, article.published_at = self._status(item, reviewed=True)
         article.allow_comments = item.comment_status != "closed"
         seo_title, seo_description = self._seo(item)
         article.seo_title, article.seo_description = seo_title[:70], seo_description[:160]
@@ -570,6 +570,12 @@ class Importer:
         parent = self._imported_target(Kind.PAGE, item.parent) if item.parent else None
         if item.parent and parent is None:
             self.report.notes.append(f"Page “{item.title}”: its parent page was not in the export; it is at the top.")
+        elif parent is not None and parent.is_trashed:
+            # As the Trash did with the pages that were under it: up to its place, and back under it on a restore.
+            self.report.notes.append(
+                f"Page “{item.title}”: its parent page “{parent.title}” is in the Trash here; it is at its place."
+            )
+            page.parent_before_trash, parent = parent, parent.parent
         page.title = _title(item, 200)
         page.parent = parent
         page.order = max(0, item.menu_order)
@@ -589,7 +595,9 @@ class Importer:
                 self._page(item)
             self.waiting_pages = [item for item in self.waiting_pages if item not in ready] if ready else []
 
-    def _status(self, item):
+    def _status(self, item, *, reviewed=False):
+        """(status, publication time) of `item`; `reviewed` for what has a "waiting for review" state (articles),
+        which WordPress's "pending" becomes."""
         moment = item.date_gmt or (timezone.make_aware(item.date) if item.date else None)
         if item.password:
             self.report.statuses["password-protected → draft"] += 1
@@ -599,6 +607,9 @@ class Importer:
         if item.status == "future":
             self.report.statuses["future → scheduled"] += 1
             return "published", moment
+        if item.status == "pending" and reviewed:
+            self.report.statuses["pending → waiting for review"] += 1
+            return "review", None
         if item.status != "draft":
             self.report.statuses[f"{item.status or 'none'} → draft"] += 1
         return "draft", None

@@ -438,10 +438,12 @@ WORDPRESS_DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
 # The largest uploads folder (a zip, once unpacked) an import from the admin takes, in bytes.
 WORDPRESS_UPLOADS_MAX_BYTES = int(os.environ.get("DJANGO_WORDPRESS_UPLOADS_MAX_BYTES", 20 * 1024**3))
 
-# Days a deleted article stays in the Trash, restorable, before a daily task deletes it for good (core/trash.py).
+# Days a deleted article or page stays in the Trash, restorable, before a daily task deletes it for good.
 TRASH_DAYS = int(os.environ.get("DJANGO_TRASH_DAYS", "30"))
 if TRASH_DAYS < 1:
-    raise ImproperlyConfigured("DJANGO_TRASH_DAYS must be 1 or more: the days deleted articles stay in the Trash.")
+    raise ImproperlyConfigured(
+        "DJANGO_TRASH_DAYS must be 1 or more: the days deleted articles and pages stay in the Trash."
+    )
 
 # Comments: a form sent sooner than this after it was shown is a bot's (seconds).
 COMMENT_MIN_SECONDS_TO_SUBMIT = 3

@@ -141,6 +141,11 @@
       }
       if (!answer.ok) {
         say(answer.message || "This comment could not be changed.");
+        if (answer.actions) {
+          count(previous, -1);
+          count(answer.new_status, 1);
+          refreshRow(row, answer);
+        }
         return;
       }
       afterMove(row, answer, previous);

@@ -480,3 +480,20 @@ def test_comment_list_has_no_date_hierarchy_but_filters_by_recent_dates(editor_c
 
     assert 'class="toplinks"' not in html  # Django's date hierarchy bar
     assert list(editor_client.get(CHANGELIST + past_week.replace("&amp;", "&")).context["cl"].result_list) == [today]
+
+
+def test_a_comment_another_moderator_moved_meanwhile_is_left_as_they_decided(editor_client):
+    comment = CommentFactory(status=Comment.Status.PENDING, name="Maria Lopez")
+    from_list = moderate_url(comment) + "?from=pending"
+    Comment.objects.filter(pk=comment.pk).update(status=Comment.Status.APPROVED)  # the other moderator's click
+
+    answer = editor_client.post(from_list, {"status": "spam"}, **JSON)
+    plain = editor_client.post(from_list, {"status": "spam"}, follow=True)
+
+    assert answer.status_code == 409
+    assert answer.json()["message"] == (
+        "Someone else moved the comment by Maria Lopez meanwhile: it is Approved now. Nothing was changed."
+    )
+    assert ">Unapprove</button>" in answer.json()["actions"]
+    assert "Someone else moved the comment by Maria Lopez meanwhile" in plain.content.decode()
+    assert Comment.objects.get(pk=comment.pk).status == Comment.Status.APPROVED

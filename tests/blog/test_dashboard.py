@@ -3,25 +3,19 @@
 import datetime
 
 import pytest
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 
 from blog.models import Article, Comment
 from clinic.roles import AUTHOR, MODERATOR
 from tests.factories import ArticleFactory, CommentFactory, UserFactory
+from tests.helpers import role_member
 
 pytestmark = pytest.mark.django_db
 
 INDEX = reverse("admin:index")
 QUICK_DRAFT = reverse("admin:blog_article_quick_draft")
-
-
-def staff_client(client, role):
-    user = UserFactory(is_staff=True)
-    user.groups.add(Group.objects.get(name=role))
-    client.force_login(user)
-    return client, user
 
 
 def test_dashboard_lists_my_drafts_the_scheduled_articles_and_the_reviews_coming_due(editor_client, editor):
@@ -45,7 +39,7 @@ def test_dashboard_lists_my_drafts_the_scheduled_articles_and_the_reviews_coming
 
 
 def test_an_authors_dashboard_shows_only_their_own_articles(client):
-    client, author = staff_client(client, AUTHOR)
+    author, client = role_member(AUTHOR)
     ArticleFactory(title="Scheduled by someone else", published_at=timezone.now() + datetime.timedelta(days=3))
     ArticleFactory(author=author, title="My scheduled one", published_at=timezone.now() + datetime.timedelta(days=3))
 
@@ -80,7 +74,7 @@ def test_a_refused_quick_draft_says_why_and_keeps_what_was_typed(editor_client):
 
 
 def test_quick_draft_is_for_those_who_write(client):
-    client, _moderator = staff_client(client, MODERATOR)
+    _moderator, client = role_member(MODERATOR)
 
     assert "Quick draft" not in client.get(INDEX).content.decode()
     assert client.post(QUICK_DRAFT, {"title": "Mine"}).status_code == 403

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.history import is_real_change
-from core.reading import changed_words, formatting_changes, reader_text
+from core.reading import changed_words, formatting_changes, reader_text, side_by_side
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -162,3 +162,80 @@ def test_a_title_differing_only_in_spaces_is_not_a_change_but_a_new_word_is():
 
     assert not any(is_real_change(change) for change in middle.diff_against(oldest).changes)
     assert all(is_real_change(change) for change in newest.diff_against(middle).changes)
+
+
+def compare_url(article):
+    return reverse("admin:blog_article_history_compare", args=[article.pk])
+
+
+def test_side_by_side_marks_the_words_removed_and_added_and_escapes_the_text():
+    old, new = side_by_side(
+        "<p>Hello old world</p><p>Keep &lt;this&gt;</p>", "<p>Hello new world</p><p>Keep &lt;this&gt; too</p>"
+    )
+
+    assert old == "Hello <del>old</del> world<br>Keep &lt;this&gt;"
+    assert new == "Hello <ins>new</ins> world<br>Keep &lt;this&gt; <ins>too</ins>"
+
+
+def test_the_history_page_offers_to_compare_any_two_revisions(editor_client):
+    article = ArticleFactory(title="First title")
+    revise(article, title="Second title")
+
+    html = history_html(editor_client, article)
+
+    assert f'action="{compare_url(article)}"' in html and "Compare side by side" in html
+    assert html.count('type="radio" name="a"') == 2 and html.count('type="radio" name="b"') == 2
+
+
+def test_two_revisions_side_by_side_field_by_field(editor_client):
+    article = ArticleFactory(title="First title", body="<p>Rest the knee for two days.</p>")
+    first = article.history.latest("history_date")
+    revise(article, title="Second title", body="<p>Rest the knee for three days.</p>", status="draft")
+    revise(article, excerpt="A new excerpt.")
+    latest = article.history.latest("history_date")
+
+    html = editor_client.get(compare_url(article), {"a": latest.history_id, "b": first.history_id}).content.decode()
+    only = editor_client.get(compare_url(article), {"a": first.history_id, "b": latest.history_id, "only": "changes"})
+
+    table = html.split('class="revision-compare"')[1]
+    assert table.index("First title") < table.index("Second title")  # the older on the left, whatever the order
+    assert "Rest the knee for <del>two</del> days." in html and "Rest the knee for <ins>three</ins> days." in html
+    status = next(row for row in only.context["rows"] if row["label"] == "Status")
+    assert (status["older"], status["newer"], status["changed"]) == ("Published", "Draft", True)
+    assert '<tr class="changed">\n            <th scope="row">Status</th>' in html
+    assert '<th scope="row">Slug</th>' in html
+    rows = [row["label"] for row in only.context["rows"]]
+    assert rows == ["Title", "Excerpt", "Body", "Status"]
+
+
+def test_comparing_needs_two_revisions_of_an_article_one_may_see(editor_client, client):
+    from django.contrib.auth.models import Group
+
+    from clinic.roles import AUTHOR
+    from tests.factories import UserFactory
+
+    article = ArticleFactory()
+    revise(article, title="Changed")
+    ids = list(article.history.values_list("history_id", flat=True))
+
+    wrong = editor_client.get(compare_url(article), {"a": ids[0], "b": "x"}, follow=True)
+    assert "Choose two different revisions to compare." in wrong.content.decode()
+    author = UserFactory(is_staff=True)
+    author.groups.add(Group.objects.get(name=AUTHOR))
+    client.force_login(author)
+    assert client.get(compare_url(article), {"a": ids[0], "b": ids[1]}).status_code == 404
+
+
+def test_pages_compare_their_revisions_too(editor_client):
+    from tests.factories import PageFactory
+
+    page = PageFactory(title="About us", body="<p>We are a clinic.</p>")
+    page.body = "<p>We are a small clinic.</p>"
+    page.save()
+    ids = list(page.history.values_list("history_id", flat=True))
+
+    html = editor_client.get(
+        reverse("admin:pages_page_history_compare", args=[page.pk]), {"a": ids[0], "b": ids[1]}
+    ).content.decode()
+
+    assert "We are a <ins>small</ins> clinic." in html

@@ -3,53 +3,38 @@
 import datetime
 
 import pytest
-from django.contrib.auth.models import Group
-from django.test import Client
+from django.test import Client, TestCase
 from django.urls import reverse
 
 from blog.models import Article
 from clinic.roles import AUTHOR, CONTRIBUTOR
-from tests.factories import ArticleFactory, AuthorProfileFactory, CategoryFactory, UserFactory
-from tests.helpers import form_data, run_tasks
+from tests.factories import ArticleFactory, AuthorProfileFactory, CategoryFactory
+from tests.helpers import form_data, role_member, run_tasks
 
 pytestmark = pytest.mark.django_db
-
-
-def member(role, **fields):
-    user = UserFactory(is_staff=True, **fields)
-    user.groups.add(Group.objects.get(name=role))
-    client = Client()
-    client.force_login(user)
-    return user, client
 
 
 def change_url(article):
     return reverse("admin:blog_article_change", args=[article.pk])
 
 
-@pytest.fixture(autouse=True)
-def commits(django_capture_on_commit_callbacks):
-    """Each request's transaction commits, as outside tests: the emails are queued once the article is saved."""
-    global on_commit
-    on_commit = django_capture_on_commit_callbacks
-
-
 def press(client, article, button, **changes):
     """Send the article's form as its page shows it, with `changes`, by the submit button named `button`."""
     html = client.get(change_url(article)).content.decode()
-    with on_commit(execute=True):
+    # The request's transaction commits, as outside tests: the emails are queued once the article is saved.
+    with TestCase.captureOnCommitCallbacks(execute=True):
         return client.post(change_url(article), {**form_data(html, "article_form", **changes), button: "1"})
 
 
 @pytest.fixture
 def writer():
-    return member(CONTRIBUTOR, email="writer@example.com")
+    return role_member(CONTRIBUTOR, email="writer@example.com")
 
 
 @pytest.fixture
 def reviewer():
     """A clinician (an Author) named as the medical reviewer of the writer's article."""
-    user, client = member(AUTHOR, email="dr.reviewer@example.com")
+    user, client = role_member(AUTHOR, email="dr.reviewer@example.com")
     AuthorProfileFactory(user=user, display_name="Dr. Reviewer")
     return user, client
 

@@ -4,7 +4,6 @@ import datetime
 
 import pytest
 import time_machine
-from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -12,20 +11,12 @@ from django.utils import timezone
 from blog.models import Article, Comment
 from blog.tasks import articles_trash_purge_daily
 from clinic.roles import AUTHOR, CONTRIBUTOR
-from tests.factories import ArticleFactory, CommentFactory, TagFactory, UserFactory
-from tests.helpers import run_tasks
+from tests.factories import ArticleFactory, CommentFactory, TagFactory
+from tests.helpers import role_member, run_tasks
 
 pytestmark = pytest.mark.django_db
 
 CHANGELIST = reverse("admin:blog_article_changelist")
-
-
-def member(role):
-    user = UserFactory(is_staff=True)
-    user.groups.add(Group.objects.get(name=role))
-    client = Client()
-    client.force_login(user)
-    return user, client
 
 
 def delete_url(article):
@@ -111,7 +102,7 @@ def test_an_article_whose_address_was_taken_meanwhile_comes_back_as_a_draft(edit
 
 
 def test_only_editors_delete_for_good(article):
-    author, author_client = member(AUTHOR)
+    author, author_client = role_member(AUTHOR)
     own = ArticleFactory(author=author, title="Mine")
     author_client.post(delete_url(own), {"post": "yes"})
     assert Article.objects.get(pk=own.pk).is_trashed  # an author trashes their own article
@@ -135,7 +126,7 @@ def test_an_editor_empties_the_trash_with_the_comments(editor_client, article):
 
 
 def test_contributors_never_trash(article):
-    contributor, client = member(CONTRIBUTOR)
+    contributor, client = role_member(CONTRIBUTOR)
     own = ArticleFactory(author=contributor, draft=True)
 
     assert client.post(delete_url(own), {"post": "yes"}).status_code == 403

@@ -61,6 +61,7 @@ MODEL_URL_KINDS = {
     "moderate": "change",
     "reply": "add",
     "quick_draft": "add",
+    "history_compare": "view",
     # Restoring from the Trash (tests/blog/test_trash.py): refused here, where nothing is in the Trash.
     "restore": "delete",
     None: "redirect",
@@ -348,6 +349,14 @@ def check_object_url(world, client, user, label, kind, name, variant, obj, probl
         expected_get = response.status_code == 405
     elif kind == "reply":
         expected_get = (response.status_code == 200) == (_add and allowed(change, variant))
+    elif kind == "history_compare":
+        # Two revisions of the object, side by side, for those who may see it (tests/blog/test_history.py).
+        revisions = obj.history.order_by("-history_id").values_list("history_id", flat=True)[:2]
+        response = client.get(url, {"a": revisions[0], "b": revisions[len(revisions) - 1]})
+        shown = response.status_code == 200 or (response.status_code == 302 and "/history/" in response["Location"])
+        if shown != may_see or (not may_see and not refused(response)):
+            problems.append(f"{where}: GET answered {response.status_code} (may see: {may_see})")
+        return
     elif kind in ("preview_changes",):
         expected_get = response.status_code == 302
     elif kind == "delete":
@@ -431,7 +440,7 @@ def role_of(user):
 # Deleting comes last (of every model: a comment goes with its article), so every other URL sees the object.
 KIND_ORDER = ["changelist", "add", "preview_add", "import", "quick_draft", "change", "history", "simple_history",
               "editing", "import_for_real", "preview_changes", "password_change", "previews", "moderate", "reply",
-              "restore", None, "delete"]  # fmt: skip
+              "restore", "history_compare", None, "delete"]  # fmt: skip
 
 
 @pytest.mark.parametrize("role", ROLES)

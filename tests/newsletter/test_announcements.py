@@ -243,7 +243,10 @@ def test_an_announcement_is_never_deleted_on_its_own_but_goes_with_its_article(w
             reverse("admin:newsletter_announcement_change", args=[announcement.pk])
         ).content.decode()
     )
-    deleted = editor_client.post(reverse("admin:blog_article_delete", args=[article.pk]), {"post": "yes"})
+    delete = reverse("admin:blog_article_delete", args=[article.pk])
+    editor_client.post(delete, {"post": "yes"})  # to the Trash: the announcement stays, for a restore
+    assert Announcement.objects.exists()
+    deleted = editor_client.post(delete, {"post": "yes"})  # deleted for good, from the Trash
     assert deleted.status_code == 302 and not Announcement.objects.exists()
 
 

@@ -123,6 +123,13 @@ def test_a_clinic_post_keeps_everything_wordpress_had(tmp_path, uploads):
     assert Article.objects.get(slug="unfinished").status == "draft"
 
 
+def test_a_post_pending_review_in_wordpress_waits_for_review_here(tmp_path):
+    report = run(tmp_path, export(item(23, "Ready to check", slug="ready-to-check", status="pending")))
+
+    assert Article.objects.get(slug="ready-to-check").status == Article.Status.REVIEW
+    assert report.as_dict()["statuses"] == {"pending → waiting for review": 1}
+
+
 def test_images_come_from_the_uploads_folder_checked_and_without_their_gps_position(tmp_path, uploads):
     report = run(tmp_path, clinic_export(), uploads=uploads)
 

@@ -163,3 +163,22 @@ class Command(BaseCommand):
             created_at=article.published_at + datetime.timedelta(days=3),
             followers_notified_at=article.published_at + datetime.timedelta(days=3),
         )
+        # The moderation queue a clinic finds in the morning: two comments waiting, one caught as spam.
+        waiting = [
+            ("Linda Park", "Does insurance usually cover prolotherapy? My knee has hurt since a fall last winter.",
+             Comment.Status.PENDING, "Comments must be approved"),
+            ("Omar Haddad", "I had three sessions for my elbow, see my notes at https://example.org/elbow and "
+             "https://example.org/elbow-2 - worth it!", Comment.Status.PENDING, "Contains 2 links"),
+            ("Best Deals", "Cheap supplements, free shipping", Comment.Status.SPAM,
+             "Filled in the field only bots see"),
+        ]  # fmt: skip
+        for days, (name, body, status, reason) in enumerate(waiting, start=5):
+            Comment.objects.create(
+                article=article,
+                name=name,
+                email=f"{name.split()[0].lower()}@example.com",
+                body=body,
+                status=status,
+                held_reason=reason,
+                created_at=article.published_at + datetime.timedelta(days=days),
+            )
