@@ -15,7 +15,10 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def library(editor):
     older = MediaItemFactory(
-        title="Shoulder exercise", alt_text="A woman lifting a resistance band", uploaded_by=editor
+        title="Shoulder exercise",
+        alt_text="A woman lifting a resistance band",
+        caption="Ten slow lifts a day",
+        uploaded_by=editor,
     )
     knee = MediaItemFactory(
         title="Knee joint model", alt_text="A model of the knee joint held by a physician", uploaded_by=editor
@@ -58,6 +61,7 @@ def test_editor_picks_library_images_as_featured_image_and_in_the_body(logged_in
     expect(editable.locator(f"img[src='{library['older'].url}']")).to_have_attribute(
         "alt", "A woman lifting a resistance band"
     )
+    expect(editable.locator("figure.image figcaption")).to_have_text("Ten slow lifts a day")
 
     page.get_by_role("button", name="Save and continue editing").click()
     expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
@@ -79,6 +83,7 @@ def test_editor_picks_library_images_as_featured_image_and_in_the_body(logged_in
     expect(reader.get_by_role("img", name=knee.alt_text).first).to_be_visible()
     body = reader.locator(".article__body")
     expect(body.get_by_role("img", name="A woman lifting a resistance band")).to_be_visible()
+    expect(body.locator("figcaption")).to_have_text("Ten slow lifts a day")
 
 
 def test_editor_sees_where_an_image_is_used_before_deleting_it(logged_in_page, live_server, library):

@@ -156,13 +156,21 @@
     }
 
     function insertInto(editor, item) {
-        editor.model.change((writer) => {
-            editor.execute("insertImage", {source: [{src: item.url, alt: item.alt}]});
-            const image = editor.model.document.selection.getSelectedElement();
-            if (image && item.alt) {
-                writer.setAttribute("alt", item.alt, image);
+        // A picture of its own between paragraphs, as WordPress inserts one, so that it can have a caption.
+        editor.execute("insertImage", {source: [{src: item.url, alt: item.alt}], imageType: "imageBlock"});
+        const image = editor.model.document.selection.getSelectedElement();
+        if (image && item.alt) {
+            editor.model.change((writer) => writer.setAttribute("alt", item.alt, image));
+        }
+        // The library's caption comes along (the command is asked once the image is selected, so it knows it).
+        const toggleCaption = editor.commands.get("toggleImageCaption");
+        if (image && item.caption && toggleCaption && toggleCaption.isEnabled && !toggleCaption.value) {
+            editor.execute("toggleImageCaption", {focusCaptionOnShow: false});
+            const caption = Array.from(image.getChildren()).find((child) => child.is("element", "caption"));
+            if (caption && caption.isEmpty) {
+                editor.model.change((writer) => writer.insertText(item.caption, caption, 0));
             }
-        });
+        }
         editor.editing.view.focus();
     }
 
