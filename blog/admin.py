@@ -37,6 +37,8 @@ from core.history import ReaderHistoryHelper, RevisionsAdminMixin
 from core.optin import unsubscribed_now
 from core.privacy import person_erase, person_export
 from core.sanitize import sanitize_html
+from library.admin import LibraryPickerAdminMixin
+from library.forms import LibraryImageField, LibraryImageFormMixin
 
 from .followups import comment_followers_notify
 from .models import (
@@ -82,8 +84,10 @@ class TagAdmin(EditConflictMixin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-class ArticleAdminForm(forms.ModelForm):
+class ArticleAdminForm(LibraryImageFormMixin, forms.ModelForm):
     """Puts each pre-publish problem of a medical article next to the field that fixes it."""
+
+    featured_from_library = LibraryImageField(image_field="featured_image", alt_field="featured_image_alt")
 
     new_tags = forms.CharField(
         label="Add new tags",
@@ -233,6 +237,7 @@ def can_empty_trash(user):
 
 @admin.register(Article)
 class ArticleAdmin(
+    LibraryPickerAdminMixin,
     TrashAdminMixin,
     AutocompleteFilterMedia,
     PreviewChangesMixin,
@@ -275,8 +280,9 @@ class ArticleAdmin(
         (
             "Media",
             {
-                "fields": ["featured_image", "featured_image_alt"],
-                "description": "The picture at the top of the article, on cards and when the article is shared.",
+                "fields": ["featured_image", "featured_from_library", "featured_image_alt"],
+                "description": "The picture at the top of the article, on cards and when the article is shared: "
+                "upload one, or choose one from the media library.",
             },
         ),
         (

@@ -10,6 +10,7 @@ class BlogConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from core import pagecache, privacy
+        from library import usage
 
         from . import signals, tasks  # noqa: F401 (tasks registers the daily purge)
         from .commenters import COOKIES
@@ -20,6 +21,13 @@ class BlogConfig(AppConfig):
         from .signals import LISTINGS
 
         signals.connect()
+        usage.register(
+            Article,
+            image_fields={"featured_image": "featured_image_alt"},
+            rich_text_fields=["body"],
+            owner="author",
+            public=Article.objects.published,
+        )
         post_migrate.connect(_ensure_search_index, sender=self, dispatch_uid="blog-sqlite-search-index")
         pagecache.bypass_cookies(*COOKIES)
         pagecache.fresh_token(renewed_form_timestamp)

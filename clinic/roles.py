@@ -18,17 +18,21 @@ _WRITING = [
     "blog.view_tag",
     "blog.add_tag",
     "blog.view_authorprofile",
+    # The media library: their own uploads, and the images of published content (library/models.py).
+    "library.view_mediaitem",
+    "library.add_mediaitem",
+    "library.change_mediaitem",
 ]
 
 ROLE_PERMISSIONS = {
-    # Everything about content, comments and settings: every permission of the blog, pages, menus, redirects,
-    # clinic, outbox (the emails sent; sending a failed one again) and newsletter (subscribers, announcements, its
-    # settings) apps, the failed-login records of django-axes (seeing and lifting lockouts), and staff accounts,
-    # which they see, add and change (never delete: deactivate) within clinic/accounts.py's limits.
-    EDITOR: ["blog.*", "pages.*", "menus.*", "redirects.*", "clinic.*", "outbox.*", "newsletter.*", "axes.*",
-             "auth.view_user", "auth.add_user", "auth.change_user"],
+    # Everything about content, comments and settings: every permission of the blog, pages, media library, menus,
+    # redirects, clinic, outbox (the emails sent; sending a failed one again) and newsletter (subscribers,
+    # announcements, its settings) apps, the failed-login records of django-axes (seeing and lifting lockouts), and
+    # staff accounts, which they see, add and change (never delete: deactivate) within clinic/accounts.py's limits.
+    EDITOR: ["blog.*", "pages.*", "library.*", "menus.*", "redirects.*", "clinic.*", "outbox.*", "newsletter.*",
+             "axes.*", "auth.view_user", "auth.add_user", "auth.change_user"],
     # Writes, publishes and deletes their own articles only.
-    AUTHOR: [*_WRITING, "blog.publish_article", "blog.delete_article"],
+    AUTHOR: [*_WRITING, "blog.publish_article", "blog.delete_article", "library.delete_mediaitem"],
     # Writes their own drafts; an editor publishes them.
     CONTRIBUTOR: _WRITING,
     # Comments only, replies as the clinic included (seeing articles is needed to filter comments by article).

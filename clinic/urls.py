@@ -52,6 +52,7 @@ urlpatterns = [
         name="sitemap-section",
     ),
     path("", include("core.urls")),
+    path("editor/library/", include("library.urls")),
 ]
 
 if settings.SERVE_MEDIA:

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.http import JsonResponse
+from django.utils.module_loading import import_string
 from django.views.decorators.http import require_POST
 
 from .images import generated_image_name, validate_raster_image, without_metadata
@@ -19,7 +20,8 @@ def _upload_error(message, status):
 def editor_image_upload(request):
     """Store an image inserted in the editor and return its URL in CKEditor's format.
 
-    Active staff members holding any of the EDITOR_UPLOAD_PERMISSIONS may upload.
+    Active staff members holding any of the EDITOR_UPLOAD_PERMISSIONS may upload. Each of EDITOR_UPLOAD_HOOKS is
+    then told of the stored image (the media library records it there).
     """
     user = request.user
     if not (user.is_active and user.is_staff):
@@ -33,6 +35,8 @@ def editor_image_upload(request):
         name = editor_image_store(upload)
     except ValidationError as error:
         return _upload_error(error.messages[0], 400)
+    for hook in getattr(settings, "EDITOR_UPLOAD_HOOKS", ()):
+        import_string(hook)(name=name, user=user, upload_name=upload.name)
     return JsonResponse({"url": default_storage.url(name)})
 
 

@@ -9,6 +9,8 @@ from clinic.models import clinic_settings
 from core.admin import PreviewChangesMixin, TrashAdminMixin
 from core.editing import EditConflictMixin
 from core.history import ReaderHistoryHelper, RevisionsAdminMixin
+from library.admin import LibraryPickerAdminMixin
+from library.forms import LibraryImageField, LibraryImageFormMixin
 
 from .models import Page, under
 from .services import page_restore, page_trash
@@ -29,11 +31,23 @@ def can_empty_trash(user):
     return user.has_perm("pages.delete_page") and can_publish(user)
 
 
+class PageAdminForm(LibraryImageFormMixin, forms.ModelForm):
+    featured_from_library = LibraryImageField(image_field="featured_image", alt_field="featured_image_alt")
+
+
 @admin.register(Page)
-class PageAdmin(TrashAdminMixin, PreviewChangesMixin, EditConflictMixin, RevisionsAdminMixin, SimpleHistoryAdmin):
+class PageAdmin(
+    LibraryPickerAdminMixin,
+    TrashAdminMixin,
+    PreviewChangesMixin,
+    EditConflictMixin,
+    RevisionsAdminMixin,
+    SimpleHistoryAdmin,
+):
     """The clinic's pages, as WordPress's Pages: a tree, each page's address following its parents; deleting moves
     a page to the Trash (core.admin.TrashAdminMixin, pages/services.py)."""
 
+    form = PageAdminForm
     preview_view = PagePreviewView
     list_display = ["title", "address", "status_label", "template", "order", "updated_at"]
     list_display_links = ["title"]
@@ -53,8 +67,9 @@ class PageAdmin(TrashAdminMixin, PreviewChangesMixin, EditConflictMixin, Revisio
         (
             "Media",
             {
-                "fields": ["featured_image", "featured_image_alt"],
-                "description": "The picture at the top of the page and when it is shared.",
+                "fields": ["featured_image", "featured_from_library", "featured_image_alt"],
+                "description": "The picture at the top of the page and when it is shared: upload one, or choose "
+                "one from the media library.",
             },
         ),
         (

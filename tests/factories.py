@@ -11,6 +11,7 @@ from django.utils import timezone
 from PIL import Image
 
 from blog.models import Article, AuthorProfile, Category, Comment, Tag
+from library.models import MediaItem
 from pages.models import Page
 
 
@@ -201,3 +202,15 @@ class PageFactory(factory.django.DjangoModelFactory):
     body = "<p>What the clinic wants patients to know.</p>"
     status = Page.Status.PUBLISHED
     published_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=1))
+
+
+class MediaItemFactory(factory.django.DjangoModelFactory):
+    """A library image (a small PNG) uploaded by a new staff member unless `uploaded_by=` says who."""
+
+    class Meta:
+        model = MediaItem
+
+    file = factory.LazyFunction(lambda: uploaded_image("knee.png"))
+    title = factory.Sequence(lambda n: f"Library image {n}")
+    alt_text = factory.Sequence(lambda n: f"A knee joint seen from the side, number {n}")
+    uploaded_by = factory.SubFactory(UserFactory, is_staff=True)

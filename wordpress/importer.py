@@ -41,6 +41,7 @@ from core.editor import editor_image_store
 from core.images import validate_raster_image
 from core.names import first_free
 from core.pagecache import renew
+from library.services import media_item_for_stored_image
 from menus.models import Menu, MenuItem
 from newsletter.services import article_announcement_skip
 from pages.models import Page, taken_by_the_site
@@ -727,10 +728,18 @@ class Importer:
             name = self._store(key)
             if name is not None:
                 imported = self._remember(Kind.ATTACHMENT, wp_key, None, digest(key), file=name)
+                details = {}
                 if attachment is not None:
                     details = {"title": attachment.title, "alt": attachment.alt, "caption": attachment.caption,
                                "description": attachment.description}  # fmt: skip
                     Imported.objects.filter(pk=imported.pk).update(details=details)
+                if not self.dry_run and PurePosixPath(name).suffix.lower().lstrip(".") in IMAGES:
+                    media_item_for_stored_image(
+                        name=name,
+                        title=details.get("title") or PurePosixPath(key).stem,
+                        alt_text=details.get("alt", ""),
+                        caption=details.get("caption") or details.get("description", ""),
+                    )
         self.stored[key] = imported
         if imported is not None:
             self._old_address(imported, UPLOADS.rstrip("/") + "/" + key, key)

@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "outbox",
     "newsletter",
     "embeds",
+    "library",
     # After django_otp's plugins: it takes their device admins away again (twofactor/admin.py).
     "twofactor",
 ]
@@ -301,6 +302,9 @@ CKEDITOR_5_FILE_UPLOAD_PERMISSION = "staff"
 CK_EDITOR_5_UPLOAD_FILE_VIEW_NAME = "core:editor-image-upload"
 # Staff members holding any one of these may upload images from the editor.
 EDITOR_UPLOAD_PERMISSIONS = ["blog.add_article", "blog.change_article", "pages.add_page", "pages.change_page"]
+# Called with the stored name, the uploader and the uploaded file's name after each editor upload: the media
+# library makes it a library item (library/services.py).
+EDITOR_UPLOAD_HOOKS = ["library.services.media_item_from_editor_upload"]
 # Fields of posted forms that no person typed: never shown back on the 503 page (core/middleware.py). The
 # comment form's signed timestamp and its honeypot.
 ERROR_PAGE_HIDDEN_FIELDS = ["started", "phone"]

@@ -26,6 +26,7 @@ from tests.factories import (
     AuthorProfileFactory,
     CategoryFactory,
     CommentFactory,
+    MediaItemFactory,
     PageFactory,
     TagFactory,
     UserFactory,
@@ -151,6 +152,9 @@ ROWS = {
     "newsletter.subscriber": subscribers,
     "newsletter.announcement": announcements,
     "django_tasks_database.dbtaskresult": tasks,
+    "library.mediaitem": lambda count: [
+        MediaItemFactory(uploaded_by=AuthorProfileFactory().user) for _ in range(count)
+    ],
     "wordpress.importrun": lambda count: [
         ImportRun.objects.create(export=f"wordpress/export-{next(_numbers)}.xml", created_by=UserFactory())
         for _ in range(count)

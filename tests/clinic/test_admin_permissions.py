@@ -28,6 +28,7 @@ from tests.factories import (
     AuthorProfileFactory,
     CategoryFactory,
     CommentFactory,
+    MediaItemFactory,
     PageFactory,
     TagFactory,
     UserFactory,
@@ -122,18 +123,22 @@ MAY = {
         "newsletter.newslettersettings": (ALL, ALL, NONE, False),
         # Importing a WordPress site creates users and content: a superuser's.
         "wordpress.importrun": (NONE, NONE, NONE, False),
+        "library.mediaitem": (ALL, ALL, ALL, True),
     },
     AUTHOR: {
         "blog.article": (OWN, OWN, OWN, True),
         "blog.category": (ALL, NONE, NONE, False),
         "blog.tag": (ALL, NONE, NONE, True),
         "blog.authorprofile": (ALL, NONE, NONE, False),
+        # Their own uploads, as WordPress's Authors (others' images of published content: tests/library).
+        "library.mediaitem": (OWN, OWN, OWN, True),
     },
     CONTRIBUTOR: {
         "blog.article": (OWN, OWN_DRAFTS, NONE, True),
         "blog.category": (ALL, NONE, NONE, False),
         "blog.tag": (ALL, NONE, NONE, True),
         "blog.authorprofile": (ALL, NONE, NONE, False),
+        "library.mediaitem": (OWN, OWN, NONE, True),
     },
     MODERATOR: {
         # The article list (to filter comments by article) but no article page: they write none.
@@ -229,6 +234,8 @@ def world(db):
         "newsletter.announcement": Announcement.objects.create(article=others_published, status="sent"),
         "newsletter.newslettersettings": NewsletterSettings.load(),
         "wordpress.importrun": ImportRun.objects.create(export="wordpress/2026/12/export.xml", status="done"),
+        # Another author's upload, used nowhere readers see it.
+        "library.mediaitem": MediaItemFactory(uploaded_by=other, title="Secret draft picture"),
     }
 
 
@@ -245,6 +252,8 @@ def objects_for(world, user, label):
         return [("own", own), ("others", world["other"].profile)]
     if label == "auth.user":
         return [("own", user), ("others", world["other"])]
+    if label == "library.mediaitem":
+        return [("own", MediaItemFactory(uploaded_by=user)), ("others", world[label])]
     return [("all", world[label])]
 
 
@@ -307,6 +316,7 @@ TAKEOVER = {
     "clinic.clinicsettings": lambda: {"name": "TAKEN OVER"},
     "newsletter.newslettersettings": lambda: {"paused": "on", "digest_hour": "9"},
     "pages.page": lambda: {"title": "TAKEN OVER", "body": "<p>TAKEN OVER</p>"},
+    "library.mediaitem": lambda: {"alt_text": "TAKEN OVER"},
     "redirects.redirect": lambda: {"new_address": "/taken-over/"},
     "menus.menu": lambda: {"items-0-kind": "address", "items-0-address": "/taken-over/", "items-0-label": "TAKEN"},
 }

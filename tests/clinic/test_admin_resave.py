@@ -36,6 +36,7 @@ EDITOR_SAVES = {
     "blog.DiscussionSettings",
     "blog.Tag",
     "clinic.ClinicSettings",
+    "library.MediaItem",
     "menus.Menu",
     "newsletter.NewsletterSettings",
     "pages.Page",
