@@ -174,7 +174,7 @@
   function undo(button) {
     var row = button.closest("tr");
     var actions = row.querySelector(".comment-actions");
-    var url = actions.querySelector("[data-moderate]").formAction;
+    var url = actions.querySelector("button[name=status]").formAction;
     post(url, {status: button.dataset.undo}).then(function (answer) {
       if (!answer.ok) {
         say(answer.message || "This comment could not be changed.");
@@ -278,7 +278,7 @@
   }
 
   document.addEventListener("click", function (event) {
-    var target = event.target.closest("[data-moderate], [data-undo], [data-reply]");
+    var target = event.target.closest(".comment-actions button[name=status], [data-undo], [data-reply]");
     if (!target || !listOf(target)) return;
     event.preventDefault();
     if (target.dataset.undo) undo(target);
@@ -306,13 +306,13 @@
         return;
       }
       if (!row || row.classList.contains("moderated")) return;
-      var restore = row.querySelector('.comment-actions [data-key="z"]');
+      var restore = row.querySelector('.comment-actions [aria-keyshortcuts="Z"]');
       if (key === "z" && !restore && lastUndo && document.contains(lastUndo)) {
         event.preventDefault();
         undo(lastUndo);
         return;
       }
-      var button = row.querySelector('.comment-actions [data-key="' + key + '"]');
+      var button = row.querySelector('.comment-actions [aria-keyshortcuts="' + key.toUpperCase() + '"]');
       if (!button) return;
       event.preventDefault();
       if (button.hasAttribute("data-reply")) openReply(button);

@@ -160,7 +160,7 @@ def test_the_queue_works_on_a_phone_with_every_column_and_large_targets(new_cont
         expect(cell).to_contain_text(text)
         box = cell.bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], column
-    for target in row.locator(".moderate-button").all():
+    for target in row.locator(".comment-actions > *").all():
         box = target.bounding_box()
         assert box["width"] >= 44 and box["height"] >= 44, target.inner_text()
         assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], target.inner_text()
