@@ -686,10 +686,9 @@ class CommentChangeList(ChangeList):
         comments = self.root_queryset
         article = self.params.get("article__id__exact")
         if article:
-            comments = comments.filter(article_id=article[-1] if isinstance(article, list) else article)
+            comments = comments.filter(article_id=article)
         counts = dict(comments.order_by().values_list("status").annotate(Count("pk")))
         current = self.params.get(STATUS_PARAM)
-        current = current[-1] if isinstance(current, list) else current
         tabs = [
             (label, counts.get(status, 0), status, self.get_query_string({STATUS_PARAM: status}, ["p"]))
             for status, label in Comment.Status.choices

@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.db.models import Q
 from django.utils import timezone
 
+from ..admin import QuickDraftForm, can_edit_others, can_review
 from ..models import Article, Comment
 
 register = template.Library()
@@ -18,7 +19,7 @@ REVIEWS_AHEAD = datetime.timedelta(days=30)
 def _articles_for(user):
     """The articles `user` may see in the admin, out of the Trash: every one for editors, their own for the others."""
     articles = Article.objects.out_of_trash().select_related("author__profile")
-    return articles if user.has_perm("blog.edit_others_articles") else articles.filter(author=user)
+    return articles if can_edit_others(user) else articles.filter(author=user)
 
 
 @register.simple_tag
@@ -56,7 +57,7 @@ def review_queue(context, limit=10):
     for the others, their own and those they are the medical reviewer of."""
     user = context["request"].user
     articles = Article.objects.out_of_trash().filter(status=Article.Status.REVIEW).select_related("author__profile")
-    if not (user.has_perm("blog.publish_article") and user.has_perm("blog.edit_others_articles")):
+    if not can_review(user):
         articles = articles.filter(Q(author=user) | Q(medical_reviewer__user=user))
     return articles.order_by("submitted_at")[:limit]
 
@@ -85,6 +86,4 @@ def latest_comments(context, limit=5):
 @register.simple_tag(takes_context=True)
 def quick_draft_form(context):
     """The quick draft's form: as sent, when it was refused, else empty."""
-    from ..admin import QuickDraftForm
-
     return context.get("quick_draft_form") or QuickDraftForm()
